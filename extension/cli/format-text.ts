@@ -1,0 +1,253 @@
+import {
+  isJsonObject,
+  stringField,
+  type ContentPart,
+  type JsonObject,
+  type OutputItem,
+  type ResponseSummary,
+} from '../core/index.ts';
+
+/** A readable transcript of one response, for a terminal. */
+export function formatResponseText(summary: ResponseSummary, position: number, count: number): string {
+  const { response, usage, timing, warnings } = summary;
+  const lines: string[] = [];
+  const title = `Response ${position + 1} of ${count}: ${response.id ?? '(no id)'}`;
+  lines.push(title, '='.repeat(title.length));
+  lines.push(`model   ${response.model ?? '(unknown)'}`);
+  lines.push(`status  ${String(response.status ?? 'unknown')}${reasonSuffix(response.incomplete_details)}`);
+  if (isJsonObject(response.error)) {
+    lines.push(`error   ${stringField(response.error, 'code') ?? ''} ${stringField(response.error, 'message') ?? ''}`.trimEnd());
+  }
+  lines.push(`events  ${summary.events}`, '');
+
+  lines.push(`Output (${response.output.length} item${response.output.length === 1 ? '' : 's'})`);
+  if (response.output.length === 0) lines.push('  (none)');
+  response.output.forEach((item, index) => lines.push(...formatItem(item, index)));
+  lines.push('');
+
+  lines.push('Usage');
+  if (usage) {
+    const rows: Array<[string, number]> = [
+      ['input', usage.input],
+      ['  cached', usage.cached],
+      ...(usage.cacheWrite === undefined ? [] : [['  cache write', usage.cacheWrite] as [string, number]]),
+      ['output', usage.output],
+      ['  reasoning', usage.reasoning],
+      ['total', usage.total],
+    ];
+    const width = Math.max(...rows.map(([, value]) => String(value).length));
+    for (const [label, value] of rows) lines.push(`  ${label.padEnd(14)}${String(value).padStart(width)}`);
+  } else {
+    lines.push('  (not reported)');
+  }
+  lines.push('');
+
+  lines.push('Timing');
+  if (timing.startedAt === null && timing.serverDurationMs === null) {
+    lines.push('  (no receive times in this input)');
+  } else {
+    const ms = (value: number | null) => (value === null ? 'n/a' : `${Math.round(value)} ms`);
+    if (timing.startedAt !== null) {
+      lines.push(`  first byte      ${ms(timing.firstByteMs)}`);
+      lines.push(`  first token     ${ms(timing.firstTokenMs)}`);
+      lines.push(`  last event      ${ms(timing.lastEventMs)}`);
+      lines.push(`  duration        ${ms(timing.durationMs)}`);
+      if (timing.outputTokensPerSecond !== null) lines.push(`  output rate     ${timing.outputTokensPerSecond} tokens/s`);
+    }
+    if (timing.serverDurationMs !== null) lines.push(`  server time     ${timing.serverDurationMs / 1000} s (created_at to completed_at)`);
+  }
+
+  if (warnings.length > 0) {
+    lines.push('', `Warnings (${warnings.length})`);
+    for (const warning of warnings) {
+      const where = warning.sequence_number === undefined ? '' : ` [seq ${warning.sequence_number}]`;
+      lines.push(`  ! ${warning.code}${where}: ${warning.message}`);
+    }
+  }
+  return escapeControlCharacters(lines.join('\n'));
+}
+
+/** Model output is text: a control character must not drive the terminal (escape sequences). */
+function escapeControlCharacters(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function reasonSuffix(details: unknown): string {
+  return isJsonObject(details) && typeof details.reason === 'string' ? ` (${details.reason})` : '';
+}
+
+function indent(text: string, prefix: string): string[] {
+  return text.split('\n').map((line) => prefix + line);
+}
+
+function prettyJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+function parts(value: unknown): ContentPart[] {
+  return Array.isArray(value) ? value.filter(isJsonObject).map((part) => part as ContentPart) : [];
+}
+
+function formatItem(item: OutputItem, index: number): string[] {
+  const status = item.status ? ` [${item.status}]` : '';
+  const head = (label: string) => `  [${index}] ${label}${status}`;
+  const body = '      ';
+  const lines: string[] = [];
+  switch (item.type) {
+    case 'message': {
+      const phase = typeof item.phase === 'string' ? `, ${item.phase}` : '';
+      lines.push(head(`message (${String(item.role ?? 'assistant')}${phase})`));
+      for (const part of parts(item.content)) {
+        if (part.type === 'refusal') {
+          lines.push(`${body}REFUSAL:`, ...indent(part.refusal ?? '', body + '  '));
+          continue;
+        }
+        lines.push(...indent(part.text ?? '', body));
+        const annotations = Array.isArray(part.annotations) ? part.annotations : [];
+        if (annotations.length > 0) {
+          lines.push(`${body}citations:`);
+          annotations.forEach((annotation, number) => lines.push(`${body}  [${number + 1}] ${formatAnnotation(annotation)}`));
+        }
+      }
+      break;
+    }
+    case 'reasoning': {
+      lines.push(head('reasoning'));
+      const summary = parts(item.summary);
+      if (summary.length > 0) lines.push(`${body}summary:`);
+      for (const part of summary) lines.push(...indent(part.text ?? '', body + '  '));
+      for (const part of parts(item.content)) lines.push(`${body}reasoning text:`, ...indent(part.text ?? '', body + '  '));
+      if (typeof item.encrypted_content === 'string') lines.push(`${body}(encrypted content, ${item.encrypted_content.length} chars)`);
+      if (summary.length === 0 && parts(item.content).length === 0) lines.push(`${body}(no summary)`);
+      break;
+    }
+    case 'function_call':
+      lines.push(head(`function_call ${String(item.name ?? '?')} (call_id ${String(item.call_id ?? '?')})`));
+      lines.push(`${body}arguments:`, ...indent(prettyJson(String(item.arguments ?? '')), body + '  '));
+      break;
+    case 'custom_tool_call':
+      lines.push(head(`custom_tool_call ${String(item.name ?? '?')} (call_id ${String(item.call_id ?? '?')})`));
+      lines.push(`${body}input:`, ...indent(String(item.input ?? ''), body + '  '));
+      break;
+    case 'mcp_call':
+      lines.push(head(`mcp_call ${String(item.server_label ?? '?')}.${String(item.name ?? '?')}`));
+      lines.push(`${body}arguments:`, ...indent(prettyJson(String(item.arguments ?? '')), body + '  '));
+      if (typeof item.output === 'string') lines.push(`${body}output:`, ...indent(truncate(item.output, 600), body + '  '));
+      if (item.error) lines.push(`${body}error: ${JSON.stringify(item.error)}`);
+      break;
+    case 'mcp_list_tools': {
+      const tools = Array.isArray(item.tools) ? item.tools.filter(isJsonObject) : [];
+      lines.push(head(`mcp_list_tools ${String(item.server_label ?? '?')}`));
+      lines.push(`${body}${tools.length} tool(s): ${tools.map((tool) => stringField(tool, 'name') ?? '?').join(', ')}`);
+      break;
+    }
+    case 'web_search_call': {
+      lines.push(head('web_search_call'));
+      const action = isJsonObject(item.action) ? item.action : undefined;
+      if (action) lines.push(`${body}${formatWebSearchAction(action)}`);
+      break;
+    }
+    case 'file_search_call': {
+      lines.push(head('file_search_call'));
+      const queries = Array.isArray(item.queries) ? item.queries : [];
+      if (queries.length > 0) lines.push(`${body}queries: ${queries.map((query) => JSON.stringify(query)).join(', ')}`);
+      if (Array.isArray(item.results)) lines.push(`${body}${item.results.length} result(s)`);
+      break;
+    }
+    case 'code_interpreter_call': {
+      lines.push(head('code_interpreter_call'));
+      lines.push(`${body}code:`, ...indent(String(item.code ?? ''), body + '  '));
+      const outputs = Array.isArray(item.outputs) ? item.outputs.filter(isJsonObject) : [];
+      for (const output of outputs) {
+        if (output.type === 'logs') lines.push(`${body}logs:`, ...indent(truncate(String(output.logs ?? ''), 600), body + '  '));
+        else lines.push(`${body}${String(output.type)} output${typeof output.url === 'string' ? ` ${output.url}` : ''}`);
+      }
+      break;
+    }
+    case 'image_generation_call': {
+      lines.push(head('image_generation_call'));
+      if (typeof item.revised_prompt === 'string') lines.push(`${body}prompt: ${item.revised_prompt}`);
+      if (typeof item.result === 'string') lines.push(`${body}image: ${item.result.length} base64 chars${typeof item.output_format === 'string' ? ` (${item.output_format})` : ''}`);
+      break;
+    }
+    case 'shell_call': {
+      lines.push(head(`shell_call (call_id ${String(item.call_id ?? '?')})`));
+      const commands = isJsonObject(item.action) && Array.isArray(item.action.commands) ? item.action.commands : [];
+      for (const command of commands) lines.push(`${body}$ ${String(command)}`);
+      break;
+    }
+    case 'shell_call_output': {
+      lines.push(head(`shell_call_output (call_id ${String(item.call_id ?? '?')})`));
+      const outputs = Array.isArray(item.output) ? item.output.filter(isJsonObject) : [];
+      outputs.forEach((output, number) => {
+        lines.push(`${body}command ${number}:${formatOutcome(output.outcome)}`);
+        if (output.stdout) lines.push(...indent(truncate(String(output.stdout), 600), body + '  '));
+        if (output.stderr) lines.push(...indent(truncate(String(output.stderr), 600), body + '  stderr: '));
+      });
+      break;
+    }
+    case 'apply_patch_call': {
+      const operation = isJsonObject(item.operation) ? item.operation : {};
+      lines.push(head(`apply_patch_call ${String(operation.type ?? '')} ${String(operation.path ?? '')}`.trimEnd()));
+      if (typeof operation.diff === 'string') lines.push(...indent(operation.diff, body));
+      break;
+    }
+    default: {
+      const name = typeof item.name === 'string' ? ` ${item.name}` : '';
+      lines.push(head(`${item.type}${name}`));
+      if (typeof item.arguments === 'string') lines.push(`${body}arguments:`, ...indent(prettyJson(item.arguments), body + '  '));
+      else if (isJsonObject(item.arguments)) lines.push(`${body}arguments:`, ...indent(JSON.stringify(item.arguments, null, 2), body + '  '));
+      break;
+    }
+  }
+  return lines;
+}
+
+function formatAnnotation(annotation: JsonObject): string {
+  const range =
+    typeof annotation.start_index === 'number' && typeof annotation.end_index === 'number'
+      ? ` (chars ${annotation.start_index}–${annotation.end_index})`
+      : '';
+  switch (annotation.type) {
+    case 'url_citation':
+      return `${String(annotation.title ?? '')} <${String(annotation.url ?? '')}>${range}`.trim();
+    case 'file_citation':
+    case 'container_file_citation':
+      return `file ${String(annotation.filename ?? annotation.file_id ?? '?')}${range}`;
+    case 'file_path':
+      return `file path ${String(annotation.file_id ?? '?')}`;
+    default:
+      return `${String(annotation.type)} ${JSON.stringify(annotation)}`;
+  }
+}
+
+function formatWebSearchAction(action: JsonObject): string {
+  switch (action.type) {
+    case 'search': {
+      const sources = Array.isArray(action.sources) ? `, ${action.sources.length} source(s)` : '';
+      return `search ${JSON.stringify(action.query ?? '')}${sources}`;
+    }
+    case 'open_page':
+      return `open page ${String(action.url ?? '')}`;
+    case 'find':
+    case 'find_in_page':
+      return `find ${JSON.stringify(action.pattern ?? '')} in ${String(action.url ?? '')}`;
+    default:
+      return JSON.stringify(action);
+  }
+}
+
+function formatOutcome(outcome: unknown): string {
+  if (!isJsonObject(outcome)) return '';
+  if (outcome.type === 'exit') return ` exit ${String(outcome.exit_code ?? '?')}`;
+  return ` ${String(outcome.type)}`;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
+}

@@ -1,0 +1,602 @@
+import {
+  isJsonObject,
+  looksLikeResponseObject,
+  numberField,
+  stringField,
+  type ContentPart,
+  type JsonObject,
+  type JsonValue,
+  type OutputItem,
+  type ResponseObject,
+} from './response-types.ts';
+import { asObject, describeItem, disagreements, emptyPartLike, placeholderItem } from './streamed-values.ts';
+import { describeDifference, type StreamWarning, type WarningCode } from './warnings.ts';
+import { STATUS_EVENTS, TERMINAL_EVENT_TYPES, isKnownEventType } from './stream-events.ts';
+
+/** What the assembler knows of an output item beyond the API's own fields. */
+export interface ItemMeta {
+  /** The assembler's revision when this item last changed (for cheap re-render checks). */
+  revision: number;
+  /** The item was never announced (resumed stream, or a broken one): it may lack its beginning. */
+  partial: boolean;
+  /** The last progress event seen for a built-in tool ("searching", "interpreting", …). */
+  progress?: string;
+  /** The latest `image_generation_call.partial_image`, so a viewer can show it before the final image. */
+  partialImage?: { b64: string; index: number; outputFormat?: string };
+}
+
+type Location = { holder: JsonObject | JsonValue[]; key: string | number };
+
+interface AppendFamily {
+  itemType: string;
+  /** The field of the `.done` event that carries the whole value. */
+  doneField: string;
+  locate(this: void, assembler: ResponseAssembler, item: OutputItem, event: JsonObject, outputIndex: number): Location | undefined;
+}
+
+/**
+ * Applies Responses stream events, one at a time, to a Response in the API's
+ * own shape. The state is mutated in place, so reading it after every event
+ * costs nothing; `revision` and each item's `meta.revision` tell a viewer
+ * what changed. Nothing here throws on bad input: problems become warnings.
+ */
+export class ResponseAssembler {
+  response: ResponseObject = { output: [] };
+  itemMeta: ItemMeta[] = [];
+  warnings: StreamWarning[] = [];
+  revision = 0;
+  /** A terminal event (`response.completed`, `.incomplete`, `.failed`) has been applied. */
+  terminal = false;
+  sawCreated = false;
+  /** Events were applied before any `response.created`: a stream resumed by `starting_after`. */
+  resumed = false;
+  eventCount = 0;
+  audioTranscript = '';
+  audioDeltaCount = 0;
+  private lastSequence: number | undefined;
+  private currentSequence: number | undefined;
+  private currentEventIndex: number | undefined;
+  private readonly unknownTypesSeen = new Set<string>();
+
+  /** Applies one parsed event. `eventIndex` is its position in the caller's event log. */
+  apply(event: JsonObject, eventIndex?: number, type: string = typeof event.type === 'string' ? event.type : 'error'): void {
+    this.currentSequence = numberField(event, 'sequence_number');
+    this.currentEventIndex = eventIndex;
+    if (this.eventCount === 0 && type !== 'response.created') this.resumed = true;
+    this.eventCount++;
+    this.revision++;
+    this.checkSequence();
+    const handler = HANDLERS[type];
+    if (handler) {
+      handler(this, event);
+    } else if (!isKnownEventType(type) && !this.unknownTypesSeen.has(type)) {
+      this.unknownTypesSeen.add(type);
+      this.warn('unknown_event', `Unknown event type "${type}": kept in the log, not applied.`);
+    }
+  }
+
+  /** The stream has ended (cleanly or not). */
+  finish(): void {
+    if (!this.terminal && this.eventCount > 0) {
+      this.currentSequence = undefined;
+      this.currentEventIndex = undefined;
+      this.warn(
+        'no_terminal_event',
+        `The stream ended without a terminal event; status stays "${String(this.response.status ?? 'unknown')}".`,
+      );
+    }
+  }
+
+  /** Takes a whole Response object (a non-streaming body) as final. */
+  adoptFinalResponse(response: ResponseObject): void {
+    this.response = response;
+    this.itemMeta = response.output.map(() => ({ revision: this.revision, partial: false }));
+    this.terminal = true;
+    this.revision++;
+  }
+
+  /** Records a warning about the event being applied. */
+  warn(code: WarningCode, message: string): void {
+    const warning: StreamWarning = { code, message };
+    if (this.currentSequence !== undefined) warning.sequence_number = this.currentSequence;
+    if (this.currentEventIndex !== undefined) warning.eventIndex = this.currentEventIndex;
+    this.warnings.push(warning);
+  }
+
+  /** Records a warning about a frame that never became an event (not JSON, no type…). */
+  warnAboutFrame(code: WarningCode, message: string, eventIndex: number): void {
+    this.warnings.push({ code, message, eventIndex });
+  }
+
+  private checkSequence(): void {
+    const sequence = this.currentSequence;
+    if (sequence === undefined) return;
+    const last = this.lastSequence;
+    if (last !== undefined) {
+      if (sequence === last) this.warn('sequence_duplicate', `sequence_number ${sequence} repeated.`);
+      else if (sequence < last) this.warn('sequence_backwards', `sequence_number went back from ${last} to ${sequence}.`);
+      else if (sequence > last + 1) this.warn('sequence_gap', `sequence_number jumped from ${last} to ${sequence}: ${sequence - last - 1} event(s) missing.`);
+    }
+    this.lastSequence = last === undefined ? sequence : Math.max(last, sequence);
+  }
+
+  // ── lifecycle ──────────────────────────────────────────────────────────
+
+  applyLifecycle(event: JsonObject, type: string): void {
+    const snapshot = event.response;
+    const isTerminal = TERMINAL_EVENT_TYPES.has(type);
+    if (type === 'response.created') this.sawCreated = true;
+    if (!looksLikeResponseObject(snapshot)) {
+      this.warn('malformed_event', `${type} carries no response object.`);
+      if (isTerminal) {
+        this.terminal = true;
+        this.response.status = type.slice('response.'.length);
+      }
+      return;
+    }
+    if (!isTerminal) {
+      if (snapshot.output.length < this.response.output.length) snapshot.output = this.response.output;
+      else this.resetMeta(snapshot.output.length);
+      this.response = snapshot;
+      return;
+    }
+    if (this.terminal) this.warn('events_after_end', `${type} after the response had already ended.`);
+    if (type !== 'response.failed') this.compareWithFinal(snapshot);
+    if (snapshot.output.length === 0 && this.response.output.length > 0) {
+      this.warn('snapshot_mismatch', `${type} has no output; keeping the ${this.response.output.length} item(s) built from the stream.`);
+      snapshot.output = this.response.output;
+    } else {
+      this.resetMeta(snapshot.output.length);
+    }
+    this.response = snapshot;
+    this.terminal = true;
+  }
+
+  private resetMeta(length: number): void {
+    const previous = this.itemMeta;
+    this.itemMeta = [];
+    for (let index = 0; index < length; index++) {
+      const kept = previous[index];
+      this.itemMeta.push(kept ? { ...kept, partial: false, revision: this.revision } : { revision: this.revision, partial: false });
+    }
+  }
+
+  private compareWithFinal(final: ResponseObject): void {
+    const built = this.response.output;
+    built.forEach((item, index) => {
+      if (this.itemMeta[index]?.partial) return;
+      const finalItem = final.output[index];
+      if (!finalItem) {
+        if (final.output.length > 0) this.warn('snapshot_mismatch', `The final response lacks ${describeItem(item, index)}, which the stream built.`);
+        return;
+      }
+      if (finalItem.type !== item.type) {
+        this.warn('snapshot_mismatch', `${describeItem(item, index)} is a ${finalItem.type} in the final response.`);
+        return;
+      }
+      for (const difference of disagreements(item, finalItem)) {
+        this.warn(
+          'snapshot_mismatch',
+          `The final response disagrees with the deltas at ${describeItem(item, index)}.${difference.path}: ${describeDifference(difference.built, difference.final)}.`,
+        );
+      }
+    });
+    if (this.sawCreated && final.output.length > built.length && built.length > 0) {
+      this.warn('snapshot_mismatch', `The final response has ${final.output.length - built.length} output item(s) the stream never announced.`);
+    }
+  }
+
+  // ── items ──────────────────────────────────────────────────────────────
+
+  applyOutputItem(event: JsonObject, done: boolean): void {
+    const item = event.item;
+    const outputIndex = numberField(event, 'output_index');
+    if (!isJsonObject(item) || typeof item.type !== 'string' || outputIndex === undefined || outputIndex < 0) {
+      this.warn('malformed_event', `${String(event.type)} lacks an item or output_index.`);
+      return;
+    }
+    const newItem = item as OutputItem;
+    const output = this.response.output;
+    if (!done) {
+      if (outputIndex < output.length) {
+        this.warn('unknown_index', `output_item.added at output_index ${outputIndex}, which already holds ${describeItem(output[outputIndex] as OutputItem, outputIndex)}.`);
+      } else if (outputIndex > output.length) {
+        this.warn('unknown_index', `output_item.added at output_index ${outputIndex}, but the output has ${output.length} item(s).`);
+      }
+      this.placeItem(outputIndex, newItem, false);
+      return;
+    }
+    const existing = output[outputIndex];
+    const meta = this.itemMeta[outputIndex];
+    if (!existing) {
+      if (!this.resumed) this.warn('unknown_item', `output_item.done for output_index ${outputIndex}, which was never added.`);
+      this.placeItem(outputIndex, newItem, false);
+      return;
+    }
+    if (existing.type !== newItem.type || (existing.id !== undefined && newItem.id !== undefined && existing.id !== newItem.id)) {
+      this.warn('item_type_mismatch', `output_item.done replaces ${describeItem(existing, outputIndex)} with ${describeItem(newItem, outputIndex)}.`);
+    } else if (!meta?.partial) {
+      for (const difference of disagreements(existing, newItem)) {
+        this.warn('done_mismatch', `output_item.done disagrees with the deltas at ${describeItem(existing, outputIndex)}.${difference.path}: ${describeDifference(difference.built, difference.final)}.`);
+      }
+    }
+    output[outputIndex] = newItem;
+    if (meta) {
+      meta.partial = false;
+      meta.revision = this.revision;
+    }
+  }
+
+  private placeItem(outputIndex: number, item: OutputItem, partial: boolean): void {
+    const output = this.response.output;
+    while (output.length < outputIndex) {
+      output.push(placeholderItem('unknown', undefined));
+      this.itemMeta.push({ revision: this.revision, partial: true });
+    }
+    output[outputIndex] = item;
+    this.itemMeta[outputIndex] = { revision: this.revision, partial };
+  }
+
+  /**
+   * The item an item-scoped event is about. Events name it by `output_index`
+   * and `item_id`; an item missing from the state is created so that nothing
+   * streamed is lost (a resumed stream starts mid-item), with a warning
+   * unless the stream was resumed.
+   */
+  itemFor(event: JsonObject, itemType: string): { item: OutputItem; outputIndex: number } | undefined {
+    const output = this.response.output;
+    const itemId = stringField(event, 'item_id');
+    let outputIndex = numberField(event, 'output_index');
+    let item = outputIndex === undefined ? undefined : output[outputIndex];
+    if (itemId !== undefined && (item === undefined || (item.id !== undefined && item.id !== itemId))) {
+      const byId = output.findIndex((candidate) => candidate.id === itemId);
+      if (byId >= 0) {
+        if (item !== undefined) this.warn('unknown_item', `${String(event.type)} names item ${itemId} at output_index ${outputIndex}, where ${describeItem(item, outputIndex as number)} is; applied to output[${byId}].`);
+        outputIndex = byId;
+        item = output[byId];
+      } else if (item !== undefined) {
+        this.warn('unknown_item', `${String(event.type)} names item ${itemId}, which does not exist (output_index ${outputIndex} holds ${describeItem(item, outputIndex as number)}).`);
+        return undefined;
+      }
+    }
+    if (item === undefined) {
+      if (outputIndex === undefined || outputIndex < 0) outputIndex = output.length;
+      if (!this.resumed) {
+        this.warn('unknown_item', `${String(event.type)} for ${itemId ?? `output_index ${outputIndex}`}, which was never added.`);
+      }
+      item = placeholderItem(itemType, itemId);
+      this.placeItem(outputIndex, item, true);
+      return { item, outputIndex };
+    }
+    if (item.type !== itemType) {
+      this.warn('item_type_mismatch', `${String(event.type)} targets ${describeItem(item, outputIndex as number)}, expected a ${itemType}.`);
+      return undefined;
+    }
+    this.touch(outputIndex as number);
+    return { item, outputIndex: outputIndex as number };
+  }
+
+  touch(outputIndex: number): void {
+    const meta = this.itemMeta[outputIndex];
+    if (meta) meta.revision = this.revision;
+  }
+
+  isPartial(outputIndex: number): boolean {
+    return this.itemMeta[outputIndex]?.partial ?? true;
+  }
+
+  /** `item[listKey][index]`, created if missing (with a warning when the item is not partial). */
+  partAt(item: OutputItem, outputIndex: number, listKey: 'content' | 'summary', index: number | undefined, partType: string, eventType: string): ContentPart | undefined {
+    if (index === undefined || index < 0) {
+      this.warn('malformed_event', `${eventType} lacks its ${listKey === 'summary' ? 'summary_index' : 'content_index'}.`);
+      return undefined;
+    }
+    let list = item[listKey];
+    if (!Array.isArray(list)) {
+      list = [];
+      item[listKey] = list;
+    }
+    const parts = list as ContentPart[];
+    const existing = parts[index];
+    if (isJsonObject(existing)) return existing as ContentPart;
+    if (!this.isPartial(outputIndex)) {
+      this.warn('unknown_index', `${eventType} for ${listKey}[${index}] of ${describeItem(item, outputIndex)}, which has ${parts.length} part(s).`);
+    }
+    while (parts.length < index) parts.push(emptyPartLike(partType));
+    const part = emptyPartLike(partType);
+    parts[index] = part;
+    return part;
+  }
+
+  applyPartAdded(event: JsonObject, done: boolean, summary: boolean): void {
+    const part = event.part;
+    const eventType = String(event.type);
+    if (!isJsonObject(part) || typeof part.type !== 'string') {
+      this.warn('malformed_event', `${eventType} lacks its part.`);
+      return;
+    }
+    const isReasoning = summary || part.type === 'reasoning_text';
+    const target = this.itemFor(event, isReasoning ? 'reasoning' : 'message');
+    if (!target) return;
+    const listKey = summary ? 'summary' : 'content';
+    const index = numberField(event, summary ? 'summary_index' : 'content_index');
+    if (index === undefined || index < 0) {
+      this.warn('malformed_event', `${eventType} lacks its ${summary ? 'summary_index' : 'content_index'}.`);
+      return;
+    }
+    let list = target.item[listKey];
+    if (!Array.isArray(list)) {
+      list = [];
+      target.item[listKey] = list;
+    }
+    const parts = list as ContentPart[];
+    const newPart = part as ContentPart;
+    if (done) {
+      const existing = parts[index];
+      if (existing === undefined) {
+        if (!this.isPartial(target.outputIndex)) this.warn('unknown_index', `${eventType} for ${listKey}[${index}] of ${describeItem(target.item, target.outputIndex)}, which was never added.`);
+      } else if (!this.isPartial(target.outputIndex)) {
+        for (const field of ['text', 'refusal'] as const) {
+          const built = existing[field];
+          const final = newPart[field];
+          if (typeof built === 'string' && built !== '' && built !== final) {
+            this.warn('done_mismatch', `${eventType} disagrees with the deltas at ${describeItem(target.item, target.outputIndex)}.${listKey}[${index}].${field}: ${describeDifference(built, typeof final === 'string' ? final : '')}.`);
+          }
+        }
+      }
+    } else if (index !== parts.length) {
+      this.warn('unknown_index', `${eventType} at ${listKey}[${index}] of ${describeItem(target.item, target.outputIndex)}, which has ${parts.length} part(s).`);
+    }
+    while (parts.length < index) parts.push(emptyPartLike(newPart.type));
+    parts[index] = newPart;
+  }
+
+  applyAppend(event: JsonObject, family: AppendFamily): void {
+    const target = this.itemFor(event, family.itemType);
+    if (!target) return;
+    const location = family.locate(this, target.item, event, target.outputIndex);
+    if (!location) return;
+    const delta = event.delta;
+    if (typeof delta !== 'string') {
+      this.warn('malformed_event', `${String(event.type)} has no string delta.`);
+      return;
+    }
+    const holder = location.holder as Record<string | number, JsonValue | undefined>;
+    const current = holder[location.key];
+    holder[location.key] = typeof current === 'string' ? current + delta : delta;
+  }
+
+  applyDone(event: JsonObject, family: AppendFamily): void {
+    const target = this.itemFor(event, family.itemType);
+    if (!target) return;
+    const location = family.locate(this, target.item, event, target.outputIndex);
+    if (!location) return;
+    const final = event[family.doneField];
+    if (typeof final !== 'string') {
+      this.warn('malformed_event', `${String(event.type)} has no ${family.doneField}.`);
+      return;
+    }
+    const holder = location.holder as Record<string | number, JsonValue | undefined>;
+    const built = holder[location.key];
+    if (typeof built === 'string' && built !== '' && built !== final && !this.isPartial(target.outputIndex)) {
+      this.warn('done_mismatch', `${String(event.type)} disagrees with the deltas at ${describeItem(target.item, target.outputIndex)}: ${describeDifference(built, final)}.`);
+    }
+    holder[location.key] = final;
+    if (event.type === 'response.output_text.done' && Array.isArray(event.logprobs) && !Array.isArray(holder.logprobs)) {
+      holder.logprobs = event.logprobs;
+    }
+  }
+
+  applyAnnotation(event: JsonObject): void {
+    const target = this.itemFor(event, 'message');
+    if (!target) return;
+    const part = this.partAt(target.item, target.outputIndex, 'content', numberField(event, 'content_index'), 'output_text', String(event.type));
+    const annotation = event.annotation;
+    const index = numberField(event, 'annotation_index');
+    if (!part || !isJsonObject(annotation)) {
+      if (part) this.warn('malformed_event', `${String(event.type)} has no annotation.`);
+      return;
+    }
+    let annotations = part.annotations;
+    if (!Array.isArray(annotations)) {
+      annotations = [];
+      part.annotations = annotations;
+    }
+    const at = index ?? annotations.length;
+    if (at > annotations.length) {
+      this.warn('unknown_index', `annotation_index ${at} skips past the ${annotations.length} annotation(s) of ${describeItem(target.item, target.outputIndex)}.`);
+      annotations.push(annotation as never);
+    } else {
+      annotations[at] = annotation as never;
+    }
+  }
+
+  applyStatus(event: JsonObject, itemType: string, status: string): void {
+    const target = this.itemFor(event, itemType);
+    if (!target) return;
+    const meta = this.itemMeta[target.outputIndex];
+    if (meta) meta.progress = status;
+    // mcp_list_tools items carry no status field in the API.
+    if (itemType !== 'mcp_list_tools') target.item.status = status;
+  }
+
+  applyPartialImage(event: JsonObject): void {
+    const target = this.itemFor(event, 'image_generation_call');
+    if (!target) return;
+    const meta = this.itemMeta[target.outputIndex];
+    const b64 = stringField(event, 'partial_image_b64');
+    if (!meta || b64 === undefined) return;
+    const image: ItemMeta['partialImage'] = { b64, index: numberField(event, 'partial_image_index') ?? 0 };
+    const format = stringField(event, 'output_format');
+    if (format !== undefined) image.outputFormat = format;
+    meta.partialImage = image;
+    meta.progress = 'partial_image';
+  }
+
+  applyShellCommand(event: JsonObject, kind: 'added' | 'delta' | 'done'): void {
+    // Shell command events carry no item_id: the output_index alone names the item.
+    const target = this.itemFor(event, 'shell_call');
+    if (!target) return;
+    const commandIndex = numberField(event, 'command_index');
+    if (commandIndex === undefined || commandIndex < 0) {
+      this.warn('malformed_event', `${String(event.type)} lacks its command_index.`);
+      return;
+    }
+    let action = asObject(target.item.action);
+    if (!action) {
+      action = {};
+      target.item.action = action;
+    }
+    let commands = action.commands;
+    if (!Array.isArray(commands)) {
+      commands = [];
+      action.commands = commands;
+    }
+    const current = commands[commandIndex];
+    if (kind !== 'added' && typeof current !== 'string' && !this.isPartial(target.outputIndex)) {
+      this.warn('unknown_index', `${String(event.type)} for command ${commandIndex} of ${describeItem(target.item, target.outputIndex)}, which was never added.`);
+    }
+    while (commands.length < commandIndex) commands.push('');
+    if (kind === 'delta') {
+      const delta = stringField(event, 'delta') ?? '';
+      commands[commandIndex] = (typeof current === 'string' ? current : '') + delta;
+      return;
+    }
+    const command = stringField(event, 'command') ?? '';
+    if (kind === 'done' && typeof current === 'string' && current !== '' && current !== command && !this.isPartial(target.outputIndex)) {
+      this.warn('done_mismatch', `${String(event.type)} disagrees with the deltas at ${describeItem(target.item, target.outputIndex)}.action.commands[${commandIndex}]: ${describeDifference(current, command)}.`);
+    }
+    commands[commandIndex] = command;
+  }
+
+  applyShellOutput(event: JsonObject, done: boolean): void {
+    const target = this.itemFor(event, 'shell_call_output');
+    if (!target) return;
+    const commandIndex = numberField(event, 'command_index');
+    if (commandIndex === undefined || commandIndex < 0) {
+      this.warn('malformed_event', `${String(event.type)} lacks its command_index.`);
+      return;
+    }
+    let entries = target.item.output;
+    if (!Array.isArray(entries)) {
+      entries = [];
+      target.item.output = entries;
+    }
+    while (entries.length <= commandIndex) entries.push({ stdout: '', stderr: '' });
+    const entry = asObject(entries[commandIndex]) ?? {};
+    entries[commandIndex] = entry;
+    if (!done) {
+      const delta = asObject(event.delta);
+      if (!delta) return;
+      const stdout = stringField(delta, 'stdout');
+      const stderr = stringField(delta, 'stderr');
+      if (stdout) entry.stdout = (stringField(entry, 'stdout') ?? '') + stdout;
+      if (stderr) entry.stderr = (stringField(entry, 'stderr') ?? '') + stderr;
+      return;
+    }
+    const finalList = event.output;
+    const final = Array.isArray(finalList) ? asObject(finalList[0]) : undefined;
+    if (!final) {
+      this.warn('malformed_event', `${String(event.type)} has no output.`);
+      return;
+    }
+    if (!this.isPartial(target.outputIndex)) {
+      for (const stream of ['stdout', 'stderr'] as const) {
+        const built = stringField(entry, stream) ?? '';
+        const finalValue = stringField(final, stream) ?? '';
+        if (built !== '' && built !== finalValue) {
+          this.warn('done_mismatch', `${String(event.type)} disagrees with the deltas at ${describeItem(target.item, target.outputIndex)}.output[${commandIndex}].${stream}: ${describeDifference(built, finalValue)}.`);
+        }
+      }
+    }
+    entries[commandIndex] = final;
+  }
+
+  applyError(event: JsonObject): void {
+    const nested = asObject(event.error);
+    const source = nested ?? event;
+    const code = stringField(source, 'code');
+    const message = stringField(source, 'message') ?? 'no message';
+    this.warn('error_event', `Server error${code ? ` ${code}` : ''}: ${message}`);
+    if (!this.terminal) {
+      this.response.status = 'failed';
+      const error: JsonObject = { message };
+      if (code !== undefined) error.code = code;
+      const errorType = stringField(source, 'type');
+      if (errorType !== undefined && errorType !== 'error') error.type = errorType;
+      this.response.error = error;
+    }
+  }
+}
+
+function partLocator(listKey: 'content' | 'summary', indexField: string, partType: string, key: 'text' | 'refusal'): AppendFamily['locate'] {
+  return (assembler, item, event, outputIndex) => {
+    const part = assembler.partAt(item, outputIndex, listKey, numberField(event, indexField), partType, String(event.type));
+    return part ? { holder: part, key } : undefined;
+  };
+}
+
+const fieldLocator = (key: string): AppendFamily['locate'] => (_assembler, item) => ({ holder: item, key });
+
+const APPEND_FAMILIES: Record<string, AppendFamily> = {
+  'response.output_text': { itemType: 'message', doneField: 'text', locate: partLocator('content', 'content_index', 'output_text', 'text') },
+  'response.refusal': { itemType: 'message', doneField: 'refusal', locate: partLocator('content', 'content_index', 'refusal', 'refusal') },
+  'response.reasoning_summary_text': { itemType: 'reasoning', doneField: 'text', locate: partLocator('summary', 'summary_index', 'summary_text', 'text') },
+  'response.reasoning_text': { itemType: 'reasoning', doneField: 'text', locate: partLocator('content', 'content_index', 'reasoning_text', 'text') },
+  'response.function_call_arguments': { itemType: 'function_call', doneField: 'arguments', locate: fieldLocator('arguments') },
+  'response.custom_tool_call_input': { itemType: 'custom_tool_call', doneField: 'input', locate: fieldLocator('input') },
+  'response.mcp_call_arguments': { itemType: 'mcp_call', doneField: 'arguments', locate: fieldLocator('arguments') },
+  'response.code_interpreter_call_code': { itemType: 'code_interpreter_call', doneField: 'code', locate: fieldLocator('code') },
+  'response.apply_patch_call_operation_diff': {
+    itemType: 'apply_patch_call',
+    doneField: 'diff',
+    locate: (_assembler, item) => {
+      let operation = asObject(item.operation);
+      if (!operation) {
+        operation = {};
+        item.operation = operation;
+      }
+      return { holder: operation, key: 'diff' };
+    },
+  },
+};
+
+type Handler = (assembler: ResponseAssembler, event: JsonObject) => void;
+
+const HANDLERS: Record<string, Handler> = Object.create(null) as Record<string, Handler>;
+for (const type of ['response.created', 'response.queued', 'response.in_progress', ...TERMINAL_EVENT_TYPES]) {
+  HANDLERS[type] = (assembler, event) => assembler.applyLifecycle(event, type);
+}
+for (const [prefix, family] of Object.entries(APPEND_FAMILIES)) {
+  HANDLERS[`${prefix}.delta`] = (assembler, event) => assembler.applyAppend(event, family);
+  HANDLERS[`${prefix}.done`] = (assembler, event) => assembler.applyDone(event, family);
+}
+for (const [type, [itemType, status]] of Object.entries(STATUS_EVENTS)) {
+  HANDLERS[type] = (assembler, event) => assembler.applyStatus(event, itemType, status);
+}
+Object.assign(HANDLERS, {
+  'response.output_item.added': (assembler, event) => assembler.applyOutputItem(event, false),
+  'response.output_item.done': (assembler, event) => assembler.applyOutputItem(event, true),
+  'response.content_part.added': (assembler, event) => assembler.applyPartAdded(event, false, false),
+  'response.content_part.done': (assembler, event) => assembler.applyPartAdded(event, true, false),
+  'response.reasoning_summary_part.added': (assembler, event) => assembler.applyPartAdded(event, false, true),
+  'response.reasoning_summary_part.done': (assembler, event) => assembler.applyPartAdded(event, true, true),
+  'response.output_text.annotation.added': (assembler, event) => assembler.applyAnnotation(event),
+  'response.image_generation_call.partial_image': (assembler, event) => assembler.applyPartialImage(event),
+  'response.shell_call_command.added': (assembler, event) => assembler.applyShellCommand(event, 'added'),
+  'response.shell_call_command.delta': (assembler, event) => assembler.applyShellCommand(event, 'delta'),
+  'response.shell_call_command.done': (assembler, event) => assembler.applyShellCommand(event, 'done'),
+  'response.shell_call_output_content.delta': (assembler, event) => assembler.applyShellOutput(event, false),
+  'response.shell_call_output_content.done': (assembler, event) => assembler.applyShellOutput(event, true),
+  'response.audio.delta': (assembler) => {
+    assembler.audioDeltaCount++;
+  },
+  'response.audio.transcript.delta': (assembler, event) => {
+    assembler.audioTranscript += stringField(event, 'delta') ?? '';
+  },
+  'response.audio.transcript.done': (assembler, event) => {
+    const transcript = stringField(event, 'transcript');
+    if (transcript !== undefined) assembler.audioTranscript = transcript;
+  },
+  error: (assembler, event) => assembler.applyError(event),
+} satisfies Record<string, Handler>);

@@ -1,0 +1,191 @@
+import { ResponseAssembler } from './assembler.ts';
+import { isJsonObject, numberField, stringField, type JsonObject, type ResponseObject } from './response-types.ts';
+import { SseDecoder, type SseFrame } from './sse-decoder.ts';
+import { isOutputDelta } from './stream-events.ts';
+import { computeTiming, summarizeUsage, type ResponseTiming, type TimingMarks, type UsageSummary } from './usage-timing.ts';
+import type { StreamWarning } from './warnings.ts';
+
+/** One SSE data frame as it was received; the JSON stays text until someone looks at it. */
+export interface LoggedEvent {
+  /** The event's `type` (or the SSE `event:` name); "[DONE]" and "(not JSON)" mark frames that are not events. */
+  type: string;
+  data: string;
+  receivedAt?: number;
+  sequence_number?: number;
+}
+
+/** One response: its event log and the state assembled from it. */
+export class ResponseRecord {
+  readonly assembler = new ResponseAssembler();
+  readonly events: LoggedEvent[] = [];
+  readonly marks: TimingMarks = {};
+  /** A terminal event or `data: [DONE]` was seen: further events belong to another response. */
+  closed = false;
+  private finished = false;
+
+  get response(): ResponseObject {
+    return this.assembler.response;
+  }
+
+  get warnings(): readonly StreamWarning[] {
+    return this.assembler.warnings;
+  }
+
+  get usage(): UsageSummary | null {
+    return summarizeUsage(this.assembler.response);
+  }
+
+  get timing(): ResponseTiming {
+    return computeTiming(this.marks, this.assembler.response, this.usage);
+  }
+
+  log(event: LoggedEvent): number {
+    this.events.push(event);
+    if (event.receivedAt !== undefined) this.marks.lastEventAt = event.receivedAt;
+    return this.events.length - 1;
+  }
+
+  finish(endedAt?: number): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (endedAt !== undefined) this.marks.endedAt = endedAt;
+    this.assembler.finish();
+  }
+
+  /** The record of a non-streaming call: a whole Response object. */
+  static fromResponseObject(response: ResponseObject, marks: TimingMarks = {}): ResponseRecord {
+    const record = new ResponseRecord();
+    Object.assign(record.marks, marks);
+    record.assembler.adoptFinalResponse(response);
+    record.closed = true;
+    record.finished = true;
+    return record;
+  }
+}
+
+export interface StreamReaderOptions {
+  /** When the request was sent (epoch ms), for time to first byte. */
+  requestStartedAt?: number;
+}
+
+/**
+ * Turns the bytes of a Responses stream, chunk by chunk, into responses.
+ * Several responses in one input (recordings concatenated) come out as
+ * several records: a new one starts at `response.created`, or at any
+ * `response.*` event after the previous response ended.
+ */
+export class ResponsesStreamReader {
+  readonly responses: ResponseRecord[] = [];
+  readonly decoder = new SseDecoder();
+  private firstChunkAt: number | undefined;
+  private chunkCount = 0;
+
+  constructor(private readonly options: StreamReaderOptions = {}) {}
+
+  /** Frames seen so far, events or not. */
+  get frameCount(): number {
+    let count = 0;
+    for (const record of this.responses) count += record.events.length;
+    return count;
+  }
+
+  push(chunk: Uint8Array | string, receivedAt?: number): void {
+    if (this.chunkCount++ === 0) this.firstChunkAt = receivedAt;
+    for (const frame of this.decoder.push(chunk, receivedAt)) this.handleFrame(frame);
+  }
+
+  end(endedAt?: number): void {
+    for (const frame of this.decoder.end(endedAt)) this.handleFrame(frame);
+    for (const record of this.responses) record.finish();
+    const last = this.responses[this.responses.length - 1];
+    if (last && endedAt !== undefined) last.marks.endedAt = endedAt;
+  }
+
+  /** Applies one already-parsed event (from a JSON-lines file, a HAR's event list…). */
+  pushEvent(event: JsonObject, data: string, receivedAt?: number): void {
+    const type = eventType(event, undefined);
+    if (type === undefined) {
+      const record = this.recordFor(undefined, receivedAt);
+      const index = record.log({ type: '(no type)', data, ...(receivedAt === undefined ? {} : { receivedAt }) });
+      record.assembler.warnAboutFrame('not_an_event', `A line's JSON has no "type": ${excerpt(data)}`, index);
+      return;
+    }
+    this.applyEvent(event, type, data, receivedAt);
+  }
+
+  private handleFrame(frame: SseFrame): void {
+    const { data, receivedAt } = frame;
+    const at = receivedAt === undefined ? {} : { receivedAt };
+    if (data === '[DONE]') {
+      const record = this.responses[this.responses.length - 1];
+      if (record) {
+        record.log({ type: '[DONE]', data, ...at });
+        record.closed = true;
+      }
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data);
+    } catch {
+      const record = this.recordFor(undefined, receivedAt);
+      const index = record.log({ type: frame.event ?? '(not JSON)', data, ...at });
+      if (frame.unterminated) record.assembler.warnAboutFrame('truncated_event', `The stream ended in the middle of an event: ${excerpt(data)}`, index);
+      else record.assembler.warnAboutFrame('invalid_json', `A frame is not JSON: ${excerpt(data)}`, index);
+      return;
+    }
+    const type = isJsonObject(parsed) ? eventType(parsed, frame.event) : undefined;
+    if (!isJsonObject(parsed) || type === undefined) {
+      const record = this.recordFor(undefined, receivedAt);
+      const index = record.log({ type: frame.event ?? '(no type)', data, ...at });
+      record.assembler.warnAboutFrame('not_an_event', `A frame's JSON is not a Responses event (no "type"): ${excerpt(data)}`, index);
+      return;
+    }
+    this.applyEvent(parsed, type, data, receivedAt);
+  }
+
+  private applyEvent(event: JsonObject, type: string, data: string, receivedAt: number | undefined): void {
+    const record = this.recordFor(type, receivedAt);
+    const logged: LoggedEvent = { type, data };
+    if (receivedAt !== undefined) logged.receivedAt = receivedAt;
+    const sequence = numberField(event, 'sequence_number');
+    if (sequence !== undefined) logged.sequence_number = sequence;
+    const index = record.log(logged);
+    if (receivedAt !== undefined && record.marks.firstOutputAt === undefined && isOutputDelta(type)) record.marks.firstOutputAt = receivedAt;
+    record.assembler.apply(event, index, type);
+    if (record.assembler.terminal) record.closed = true;
+  }
+
+  private recordFor(type: string | undefined, receivedAt: number | undefined): ResponseRecord {
+    const current = this.responses[this.responses.length - 1];
+    if (current) {
+      const startsAnother =
+        type !== undefined &&
+        ((type === 'response.created' && current.assembler.eventCount > 0) || (current.closed && type.startsWith('response.')));
+      if (!startsAnother) return current;
+      current.finish();
+    }
+    const record = new ResponseRecord();
+    if (this.responses.length === 0) {
+      if (this.options.requestStartedAt !== undefined) record.marks.requestStartedAt = this.options.requestStartedAt;
+      const firstByteAt = this.firstChunkAt ?? receivedAt;
+      if (firstByteAt !== undefined) record.marks.firstByteAt = firstByteAt;
+    } else if (receivedAt !== undefined) {
+      record.marks.firstByteAt = receivedAt;
+    }
+    this.responses.push(record);
+    return record;
+  }
+}
+
+function eventType(event: JsonObject, sseEventName: string | undefined): string | undefined {
+  const type = stringField(event, 'type');
+  if (type !== undefined) return type;
+  // Some servers report a failure as a bare `{"error": {…}}` frame.
+  if (isJsonObject(event.error)) return 'error';
+  return sseEventName;
+}
+
+function excerpt(text: string): string {
+  return JSON.stringify(text.length > 80 ? text.slice(0, 80) + '…' : text);
+}
