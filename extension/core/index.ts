@@ -7,3 +7,4 @@ export * from './body-reader.ts';
 export * from './usage-timing.ts';
 export * from './summary.ts';
 export * from './warnings.ts';
+export * from './streamed-values.ts';

@@ -1,0 +1,191 @@
+/**
+ * How much the core costs per event, as ratios against peers measured in the
+ * same run on the same bytes:
+ *   bare     — the least any reader must do: UTF-8 decode, split frames, JSON.parse each event;
+ *   openai   — the same, plus openai-node's own accumulator (accumulateResponse);
+ *   core     — ResponsesStreamReader: incremental SSE decoding, assembly, checks, event log.
+ * Run: npm run bench
+ */
+import { accumulateResponse } from 'openai/lib/responses/ResponseAccumulator';
+import { ResponsesStreamReader } from '../../extension/core/index.ts';
+import { fixtureNames, readFixtureBytes } from '../helpers/streams.ts';
+
+type Runner = (chunks: Uint8Array[]) => unknown;
+
+function bare(chunks: Uint8Array[]): number {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let parsed = 0;
+  for (const chunk of chunks) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end = buffer.indexOf('\n\n');
+    while (end !== -1) {
+      const frame = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const data = frame.indexOf('data: ');
+      if (data !== -1) {
+        JSON.parse(frame.slice(data + 6));
+        parsed++;
+      }
+      end = buffer.indexOf('\n\n');
+    }
+  }
+  return parsed;
+}
+
+function openaiAccumulator(chunks: Uint8Array[]): unknown {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let snapshot: Parameters<typeof accumulateResponse>[1];
+  for (const chunk of chunks) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end = buffer.indexOf('\n\n');
+    while (end !== -1) {
+      const frame = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const data = frame.indexOf('data: ');
+      if (data !== -1) snapshot = accumulateResponse(JSON.parse(frame.slice(data + 6)), snapshot);
+      end = buffer.indexOf('\n\n');
+    }
+  }
+  return snapshot;
+}
+
+function core(chunks: Uint8Array[]): unknown {
+  const reader = new ResponsesStreamReader();
+  for (const chunk of chunks) reader.push(chunk, 0);
+  reader.end(0);
+  return reader.responses;
+}
+
+function chunked(bytes: Uint8Array, size: number): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  for (let offset = 0; offset < bytes.length; offset += size) chunks.push(bytes.subarray(offset, offset + size));
+  return chunks;
+}
+
+/** A message of `deltas` text deltas, framed like OpenAI's streams. */
+function longMessage(deltas: number): Uint8Array {
+  const parts: string[] = [];
+  let sequence = 0;
+  const frame = (event: Record<string, unknown>) => {
+    const payload = JSON.stringify({ ...event, sequence_number: sequence++ });
+    parts.push(`event: ${String(event.type)}\ndata: ${payload}\n\n`);
+  };
+  const response = { id: 'resp_bench', object: 'response', created_at: 0, status: 'in_progress', model: 'bench', output: [], usage: null };
+  frame({ type: 'response.created', response });
+  frame({ type: 'response.output_item.added', output_index: 0, item: { id: 'msg_bench', type: 'message', status: 'in_progress', role: 'assistant', content: [] } });
+  frame({ type: 'response.content_part.added', item_id: 'msg_bench', output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } });
+  let text = '';
+  for (let index = 0; index < deltas; index++) {
+    const delta = ` word${index % 97}`;
+    text += delta;
+    frame({ type: 'response.output_text.delta', item_id: 'msg_bench', output_index: 0, content_index: 0, delta, logprobs: [], obfuscation: 'abcdef' });
+  }
+  frame({ type: 'response.output_text.done', item_id: 'msg_bench', output_index: 0, content_index: 0, text, logprobs: [] });
+  const item = { id: 'msg_bench', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [], logprobs: [] }] };
+  frame({ type: 'response.output_item.done', output_index: 0, item });
+  frame({ type: 'response.completed', response: { ...response, status: 'completed', output: [item], usage: { input_tokens: 1, output_tokens: deltas, total_tokens: deltas + 1 } } });
+  return new TextEncoder().encode(parts.join(''));
+}
+
+function timeMedian(run: Runner, chunks: Uint8Array[], minimumMs = 400): number {
+  for (let warmup = 0; warmup < 3; warmup++) run(chunks);
+  const samples: number[] = [];
+  const started = performance.now();
+  while (samples.length < 5 || performance.now() - started < minimumMs) {
+    const start = process.hrtime.bigint();
+    run(chunks);
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    if (samples.length >= 200) break;
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)] as number;
+}
+
+function eventCount(chunks: Uint8Array[]): number {
+  return bare(chunks);
+}
+
+interface Case {
+  name: string;
+  chunks: Uint8Array[];
+  withOpenai: boolean;
+}
+
+// openai-node's accumulator throws on events beyond its union (apply_patch), on streams that
+// do not start with response.created, and on data-only frames it cannot route; it runs on the rest.
+function openaiAccepts(chunks: Uint8Array[]): boolean {
+  try {
+    openaiAccumulator(chunks);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const recordings = fixtureNames().map((name) => readFixtureBytes(name));
+const accepted = recordings.filter((bytes) => openaiAccepts([bytes]));
+const concatenate = (list: Uint8Array[]) => {
+  const total = new Uint8Array(list.reduce((sum, bytes) => sum + bytes.length, 0));
+  let offset = 0;
+  for (const bytes of list) {
+    total.set(bytes, offset);
+    offset += bytes.length;
+  }
+  return total;
+};
+
+const cases: Case[] = [];
+for (const [index, bytes] of accepted.entries()) {
+  // openai-node keeps one snapshot, so each recording is measured on its own; summed below.
+  cases.push({ name: `recording ${index}`, chunks: chunked(bytes, 1024), withOpenai: true });
+}
+const small = longMessage(10_000);
+const large = longMessage(100_000);
+
+console.log(`Node ${process.version}; ${accepted.length} of ${recordings.length} recordings that openai-node's accumulator accepts, in 1 KiB chunks; medians.\n`);
+
+const totals = { bare: 0, openai: 0, core: 0, events: 0 };
+for (const benchCase of cases) {
+  totals.bare += timeMedian(bare, benchCase.chunks, 150);
+  totals.openai += timeMedian(openaiAccumulator, benchCase.chunks, 150);
+  totals.core += timeMedian(core, benchCase.chunks, 150);
+  totals.events += eventCount(benchCase.chunks);
+}
+const row = (label: string, events: number, t: { bare: number; openai: number; core: number }) => {
+  const perEvent = (ms: number) => `${((ms * 1e6) / events).toFixed(0).padStart(6)} ns`;
+  console.log(
+    `${label.padEnd(34)} ${String(events).padStart(7)} events | bare ${perEvent(t.bare)} | openai ${perEvent(t.openai)} | core ${perEvent(t.core)}` +
+      ` | core/bare ${(t.core / t.bare).toFixed(2)}x | openai/bare ${(t.openai / t.bare).toFixed(2)}x | core/openai ${(t.core / t.openai).toFixed(2)}x`,
+  );
+};
+row('all accepted recordings', totals.events, totals);
+
+const measured: Array<{ deltas: number; core: number }> = [];
+for (const [label, bytes, deltas] of [
+  ['message of 10,000 deltas', small, 10_000],
+  ['message of 100,000 deltas', large, 100_000],
+] as const) {
+  const chunks = chunked(bytes, 16 * 1024);
+  const t = { bare: timeMedian(bare, chunks), openai: timeMedian(openaiAccumulator, chunks), core: timeMedian(core, chunks) };
+  row(label, eventCount(chunks), t);
+  measured.push({ deltas, core: t.core });
+}
+const [ten, hundred] = measured;
+if (ten && hundred) {
+  const growth = (hundred.core / hundred.deltas) / (ten.core / ten.deltas);
+  console.log(`\nlinearity: core's cost per delta at 100,000 deltas / at 10,000 = ${growth.toFixed(2)} (1.00 is linear; quadratic would be about 10)`);
+}
+
+// A live page delivers about one event per network read: the worst case for per-chunk overhead.
+const perEventChunks = new TextDecoder()
+  .decode(large)
+  .split('\n\n')
+  .filter((frame) => frame !== '')
+  .map((frame) => new TextEncoder().encode(frame + '\n\n'));
+row('100,000 deltas, one chunk per event', perEventChunks.length, {
+  bare: timeMedian(bare, perEventChunks),
+  openai: timeMedian(openaiAccumulator, perEventChunks),
+  core: timeMedian(core, perEventChunks),
+});

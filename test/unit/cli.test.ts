@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { alterOneDelta, deltasOnly, FIXTURE_DIR, fixtureNames, readFixture, readFixtureBytes, terminalSnapshot, withLineEndings } from '../helpers/streams.ts';
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli', 'responses-devtools.js');
+const scratch = mkdtempSync(join(tmpdir(), 'responses-devtools-cli-'));
+
+function run(args: string[], input?: string | Uint8Array) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+interface InspectJson {
+  responses: Array<{
+    response: { id?: string; status?: string; model?: string; output: unknown[]; usage?: unknown };
+    events: number;
+    timing: Record<string, unknown>;
+    warnings: Array<{ code: string; message: string; sequence_number?: number }>;
+  }>;
+}
+
+function inspectJson(path: string): InspectJson {
+  const result = run(['inspect', '--json', path]);
+  assert.equal(result.status, 0, result.stderr);
+  return JSON.parse(result.stdout) as InspectJson;
+}
+
+function writeScratch(name: string, content: string | Uint8Array): string {
+  const path = join(scratch, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+describe('responses-devtools inspect', () => {
+  it('prints a readable transcript: text with citations, usage, warnings', () => {
+    const result = run(['inspect', join(FIXTURE_DIR, 'vercel-ai__azure-web-search-preview-gpt-4.1-mini.sse')]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^Response 1 of 1: resp_/);
+    assert.match(result.stdout, /status {2}completed/);
+    assert.match(result.stdout, /\[0\] web_search_call \[searching\]/);
+    assert.match(result.stdout, /citations:\n\s+\[1\] .*<https?:\/\//);
+    assert.match(result.stdout, /input\s+5093\n\s+cached\s+0\n\s*output\s+369/);
+    assert.doesNotMatch(result.stdout, /Warnings/);
+  });
+
+  it('pretty-prints tool call arguments and shows reasoning summaries', () => {
+    const calls = run(['inspect', join(FIXTURE_DIR, 'fantasy__parallel-function-calls-gpt-4o.sse')]);
+    assert.match(calls.stdout, /function_call add \(call_id call_\w+\) \[completed\]\n\s+arguments:\n\s+\{\n\s+"a": /);
+    const reasoning = run(['inspect', join(FIXTURE_DIR, 'pydantic-ai__reasoning-summary-multipart-o3-mini.sse')]);
+    assert.match(reasoning.stdout, /\[0\] reasoning.*\n\s+summary:\n/);
+    assert.match(reasoning.stdout, /reasoning\s+1408/);
+  });
+
+  it('reads stdin with "-"', () => {
+    const result = run(['inspect', '--json', '-'], readFixture('seed__hello-gpt-4.1-nano.sse'));
+    assert.equal(result.status, 0, result.stderr);
+    const output = JSON.parse(result.stdout) as InspectJson;
+    assert.deepEqual(output.responses[0]?.response, terminalSnapshot(readFixture('seed__hello-gpt-4.1-nano.sse')));
+  });
+
+  it('exits 0 with warnings on a broken stream, and shows them', () => {
+    const path = writeScratch('broken.sse', 'data: {"type":"response.created","response":{"id":"r1","output":[]}}\n\ndata: garbage\n\ndata: {"type":"response.output_text.delta","output_index":3,"item_id":"m","content_index":0,"delta":"hi"}\n\ndata: {"type":"resp');
+    const text = run(['inspect', path]);
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /Warnings \(4\)\n {2}! invalid_json: /);
+    assert.match(text.stdout, /! truncated_event: /);
+    const json = inspectJson(path);
+    assert.deepEqual(json.responses[0]?.warnings.map((warning) => warning.code), ['invalid_json', 'unknown_item', 'truncated_event', 'no_terminal_event']);
+  });
+
+  it('fails with one clear line for input it cannot read at all', () => {
+    const cases: Array<[string, RegExp]> = [
+      [join(scratch, 'missing.sse'), /cannot read .*missing\.sse: no such file/],
+      [writeScratch('plain.txt', 'just some words\n'), /not a Server-Sent Events stream/],
+      [writeScratch('other.json', '{"hello": "world"}'), /neither a Response object nor Responses stream events/],
+      [writeScratch('cut.json', '{"id": "resp_1", "output": ['), /not valid JSON/],
+      [writeScratch('empty.sse', ''), /empty/],
+    ];
+    for (const [path, message] of cases) {
+      const result = run(['inspect', path]);
+      assert.equal(result.status, 1, path);
+      assert.equal(result.stdout, '');
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+      assert.match(result.stderr, message);
+    }
+  });
+
+  it('explains its usage', () => {
+    const result = run(['frobnicate']);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /unknown command "frobnicate"/);
+    assert.match(run(['--help']).stdout, /responses-devtools inspect \[--json\] FILE/);
+  });
+
+  describe('the --json contract on every recording, in five modes', () => {
+    for (const name of fixtureNames()) {
+      it(name, () => {
+        const text = readFixture(name);
+        // Through JSON, as the command prints it (-0 prints as 0).
+        const snapshot = JSON.parse(JSON.stringify(terminalSnapshot(text))) as ReturnType<typeof terminalSnapshot>;
+        assert.ok(snapshot);
+        const allowed = name.includes('error-then-response-failed') ? ['error_event'] : [];
+
+        for (const [mode, content] of [
+          ['whole', text],
+          ['crlf', withLineEndings(text, '\r\n')],
+        ] as const) {
+          const [entry, ...rest] = inspectJson(writeScratch(`${mode}-${name}`, content)).responses;
+          assert.equal(rest.length, 0);
+          assert.ok(entry);
+          assert.equal(entry.response.id, snapshot.id, mode);
+          assert.equal(entry.response.status, snapshot.status, mode);
+          assert.equal(entry.response.model, snapshot.model, mode);
+          assert.deepEqual(entry.response.output, snapshot.output, mode);
+          assert.deepEqual(entry.response.usage, snapshot.usage, mode);
+          assert.deepEqual(entry.warnings.map((warning) => warning.code), allowed, mode);
+          assert.ok(Object.hasOwn(entry.timing, 'durationMs'));
+        }
+
+        const deltas = inspectJson(writeScratch(`deltas-${name}`, deltasOnly(text))).responses[0];
+        assert.ok(deltas);
+        assert.notEqual(deltas.response.status, 'completed');
+        assert.ok(deltas.warnings.some((warning) => warning.code === 'no_terminal_event'));
+
+        const bytes = readFixtureBytes(name);
+        const cut = run(['inspect', '--json', writeScratch(`cut-${name}`, bytes.subarray(0, Math.floor(bytes.length * 0.6)))]);
+        assert.equal(cut.status, 0, cut.stderr);
+        const cutEntry = (JSON.parse(cut.stdout) as InspectJson).responses[0];
+        assert.ok(cutEntry);
+        assert.notEqual(cutEntry.response.status, 'completed');
+        assert.ok(cutEntry.warnings.length > 0);
+
+        const altered = alterOneDelta(text);
+        if (altered) {
+          const entry = inspectJson(writeScratch(`altered-${name}`, altered.text)).responses[0];
+          assert.ok(entry);
+          assert.deepEqual(entry.response.output, snapshot.output);
+          assert.ok(entry.warnings.some((warning) => /mismatch/.test(warning.code) && warning.message.includes(altered.itemId)));
+        }
+      });
+    }
+  });
+});
