@@ -25,6 +25,9 @@ export interface ItemMeta {
   partialImage?: { b64: string; index: number; outputFormat?: string };
 }
 
+/** The type of the items that fill the slots before an item placed past the end of the output. */
+const PADDING_TYPE = 'unknown';
+
 type Location = { holder: JsonObject | JsonValue[]; key: string | number };
 
 interface AppendFamily {
@@ -198,7 +201,9 @@ export class ResponseAssembler {
     const newItem = item as OutputItem;
     const output = this.response.output;
     if (!done) {
-      if (outputIndex < output.length) {
+      if (this.resumed) {
+        // A resumed stream starts after earlier items: their slots are simply unknown.
+      } else if (outputIndex < output.length) {
         this.warn('unknown_index', `output_item.added at output_index ${outputIndex}, which already holds ${describeItem(output[outputIndex] as OutputItem, outputIndex)}.`);
       } else if (outputIndex > output.length) {
         this.warn('unknown_index', `output_item.added at output_index ${outputIndex}, but the output has ${output.length} item(s).`);
@@ -213,9 +218,11 @@ export class ResponseAssembler {
       this.placeItem(outputIndex, newItem, false);
       return;
     }
-    if (existing.type !== newItem.type || (existing.id !== undefined && newItem.id !== undefined && existing.id !== newItem.id)) {
+    if (meta?.partial) {
+      // An item whose beginning this stream never showed: the server's item is all there is to know.
+    } else if (existing.type !== newItem.type || (existing.id !== undefined && newItem.id !== undefined && existing.id !== newItem.id)) {
       this.warn('item_type_mismatch', `output_item.done replaces ${describeItem(existing, outputIndex)} with ${describeItem(newItem, outputIndex)}.`);
-    } else if (!meta?.partial) {
+    } else {
       for (const difference of disagreements(existing, newItem)) {
         this.warn('done_mismatch', `output_item.done disagrees with the deltas at ${describeItem(existing, outputIndex)}.${difference.path}: ${describeDifference(difference.built, difference.final)}.`);
       }
@@ -230,7 +237,7 @@ export class ResponseAssembler {
   private placeItem(outputIndex: number, item: OutputItem, partial: boolean): void {
     const output = this.response.output;
     while (output.length < outputIndex) {
-      output.push(placeholderItem('unknown', undefined));
+      output.push(placeholderItem(PADDING_TYPE, undefined));
       this.itemMeta.push({ revision: this.revision, partial: true });
     }
     output[outputIndex] = item;
@@ -248,6 +255,8 @@ export class ResponseAssembler {
     const itemId = stringField(event, 'item_id');
     let outputIndex = numberField(event, 'output_index');
     let item = outputIndex === undefined ? undefined : output[outputIndex];
+    // A slot padded for a resumed stream holds no real item yet.
+    if (item !== undefined && item.type === PADDING_TYPE && this.isPartial(outputIndex as number)) item = undefined;
     if (itemId !== undefined && (item === undefined || (item.id !== undefined && item.id !== itemId))) {
       const byId = output.findIndex((candidate) => candidate.id === itemId);
       if (byId >= 0) {
@@ -344,7 +353,7 @@ export class ResponseAssembler {
           }
         }
       }
-    } else if (index !== parts.length) {
+    } else if (index !== parts.length && !this.isPartial(target.outputIndex)) {
       this.warn('unknown_index', `${eventType} at ${listKey}[${index}] of ${describeItem(target.item, target.outputIndex)}, which has ${parts.length} part(s).`);
     }
     while (parts.length < index) parts.push(emptyPartLike(newPart.type));
@@ -404,7 +413,7 @@ export class ResponseAssembler {
     }
     const at = index ?? annotations.length;
     if (at > annotations.length) {
-      this.warn('unknown_index', `annotation_index ${at} skips past the ${annotations.length} annotation(s) of ${describeItem(target.item, target.outputIndex)}.`);
+      if (!this.isPartial(target.outputIndex)) this.warn('unknown_index', `annotation_index ${at} skips past the ${annotations.length} annotation(s) of ${describeItem(target.item, target.outputIndex)}.`);
       annotations.push(annotation as never);
     } else {
       annotations[at] = annotation as never;

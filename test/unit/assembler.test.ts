@@ -9,7 +9,7 @@ import {
   type JsonObject,
   type ResponseSummary,
 } from '../../extension/core/index.ts';
-import { readFixture, splitFrames, frameEvent, joinFrames, terminalSnapshot } from '../helpers/streams.ts';
+import { fixtureNames, readFixture, splitFrames, frameEvent, joinFrames, terminalSnapshot } from '../helpers/streams.ts';
 
 /** Serialises events as an OpenAI-style SSE stream, numbering them from `firstSequence`. */
 function sse(events: JsonObject[], firstSequence = 0): string {
@@ -276,13 +276,19 @@ describe('consistency warnings', () => {
     assert.deepEqual(summary.response, terminalSnapshot(seed));
   });
 
-  it('accepts a stream resumed after a sequence_number, with no warning', () => {
-    const whole = readFixture('vercel-ai__reasoning-encrypted-function-call-gpt-5.1-codex-max.sse');
-    const all = splitFrames(whole);
-    for (const skip of [2, 5, 20, all.length - 3]) {
-      const summary = one(joinFrames(all.slice(skip)));
-      assert.deepEqual(summary.warnings, [], `resumed after ${skip} events`);
-      assert.deepEqual(summary.response, terminalSnapshot(whole));
+  it('accepts a stream resumed after any sequence_number, with no warning', () => {
+    for (const name of fixtureNames()) {
+      const whole = readFixture(name);
+      const all = splitFrames(whole).filter((frame) => !frame.startsWith(':'));
+      const expected = name.includes('error-then-response-failed') ? ['error_event'] : [];
+      for (const fraction of [0.01, 0.1, 0.3, 0.5, 0.7, 0.9]) {
+        const skip = Math.max(1, Math.min(all.length - 2, Math.floor(all.length * fraction)));
+        const resumed = all.slice(skip);
+        const summary = one(joinFrames(resumed));
+        const reported = resumed.some((frame) => frameEvent(frame)?.type === 'error') ? expected : [];
+        assert.deepEqual(codes(summary), reported, `${name} resumed after ${skip} events`);
+        assert.deepEqual(summary.response, terminalSnapshot(whole), `${name} resumed after ${skip} events`);
+      }
     }
   });
 
