@@ -18,6 +18,8 @@ const EXTENSION_ENTRIES: Record<string, string> = {
   'background/background': 'background/background.ts',
   'panel/devtools': 'panel/devtools.ts',
   'panel/panel': 'panel/panel.tsx',
+  'content/page-hook': 'extension/content/page-hook.ts',
+  'content/relay': 'extension/content/relay.ts',
 };
 
 /** Files copied as they are: destination → source. */

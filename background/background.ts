@@ -1,4 +1,185 @@
-import { browser } from '../extension/browser-api.ts';
+/**
+ * The background: receives captures (from page relays in Chrome, from the
+ * stream filter in Firefox, from DevTools' network log), keeps them in the
+ * per-tab store, and forwards them to the panels inspecting that tab.
+ */
+import { browser, type Runtime } from '../extension/browser-api.ts';
+import {
+  PROTOCOL_VERSION,
+  type BackgroundToPanel,
+  type BackgroundToRelay,
+  type CaptureMessage,
+  type CaptureSettings,
+  type PanelToBackground,
+  type RelayToBackground,
+} from '../extension/core/protocol.ts';
+import { readSettings, writeSettings } from '../extension/settings.ts';
+import { CaptureStore, type DirtyCapture } from './capture-store.ts';
+import { SessionPersistence } from './persistence.ts';
 
-// Capture and routing arrive with the Chrome and Firefox capture layers.
-browser.runtime.onInstalled.addListener(() => undefined);
+const store = new CaptureStore();
+const panelPorts = new Map<number, Set<Runtime.Port>>();
+/** Which relay port delivered each capture, to confirm persistence back to it. */
+const relayPortOf = new Map<string, Runtime.Port>();
+let settings: CaptureSettings | undefined;
+
+const persistence = new SessionPersistence(store, confirmPersisted);
+
+/** Everything waits for the store to be read back from storage.session. */
+const ready: Promise<void> = (async () => {
+  try {
+    await persistence.load();
+  } catch {
+    // An unreadable session store starts empty.
+  }
+  settings = await readSettings().catch(() => undefined);
+  await forgetClosedTabs();
+})();
+
+function broadcast(tabId: number, messages: BackgroundToPanel[]): void {
+  if (messages.length === 0) return;
+  persistence.schedule();
+  const ports = panelPorts.get(tabId);
+  if (!ports) return;
+  for (const port of ports) {
+    for (const message of messages) {
+      try {
+        port.postMessage(message);
+      } catch {
+        ports.delete(port);
+      }
+    }
+  }
+}
+
+function confirmPersisted(captures: DirtyCapture[]): void {
+  for (const capture of captures) {
+    const port = relayPortOf.get(capture.captureId);
+    if (!port) continue;
+    const message: BackgroundToRelay = { kind: 'relay.persisted', captureId: capture.captureId, upTo: capture.upTo, complete: capture.complete };
+    try {
+      port.postMessage(message);
+    } catch {
+      relayPortOf.delete(capture.captureId);
+    }
+    if (capture.complete) relayPortOf.delete(capture.captureId);
+  }
+}
+
+function captureIdOf(message: CaptureMessage): string {
+  switch (message.kind) {
+    case 'capture.start':
+      return message.start.captureId;
+    case 'capture.response':
+      return message.response.captureId;
+    case 'capture.chunk':
+      return message.chunk.captureId;
+    case 'capture.end':
+      return message.end.captureId;
+  }
+}
+
+/** Applies a capture message from any source. */
+function applyCapture(tabId: number, frameId: number | undefined, message: CaptureMessage): void {
+  if (message.kind === 'capture.start' && settings?.paused) return;
+  broadcast(tabId, store.apply(tabId, frameId, message));
+}
+
+function onRelayConnect(port: Runtime.Port): void {
+  const tabId = port.sender?.tab?.id;
+  const frameId = port.sender?.frameId;
+  if (tabId === undefined) return;
+  let queue = ready;
+  port.onMessage.addListener((raw: unknown) => {
+    const message = raw as RelayToBackground;
+    // Keep each port's messages in order behind the store's restore.
+    queue = queue.then(() => {
+      if (message.kind === 'relay.hello') {
+        if (message.reconnect) broadcast(tabId, store.relayReconnected(tabId, frameId, message.heldCaptureIds));
+        else if (frameId === 0) onNavigation(tabId);
+        return;
+      }
+      relayPortOf.set(captureIdOf(message), port);
+      applyCapture(tabId, frameId, message);
+    });
+  });
+  port.onDisconnect.addListener(() => {
+    for (const [captureId, owner] of relayPortOf) if (owner === port) relayPortOf.delete(captureId);
+  });
+}
+
+function onNavigation(tabId: number): void {
+  if (settings?.preserveLog) return;
+  if (store.snapshots(tabId).length === 0) return;
+  store.clear(tabId);
+  broadcast(tabId, [{ kind: 'store.cleared', tabId, reason: 'navigation' }]);
+}
+
+function onPanelConnect(port: Runtime.Port): void {
+  let subscribedTab: number | undefined;
+  port.onMessage.addListener((raw: unknown) => {
+    const message = raw as PanelToBackground;
+    void ready.then(async () => {
+      switch (message.kind) {
+        case 'panel.subscribe': {
+          if (message.protocolVersion !== PROTOCOL_VERSION) {
+            port.postMessage({ kind: 'store.version-mismatch', expected: PROTOCOL_VERSION } satisfies BackgroundToPanel);
+            return;
+          }
+          subscribedTab = message.tabId;
+          let ports = panelPorts.get(message.tabId);
+          if (!ports) {
+            ports = new Set();
+            panelPorts.set(message.tabId, ports);
+          }
+          ports.add(port);
+          const current = settings ?? (await readSettings());
+          port.postMessage({
+            kind: 'store.snapshot',
+            protocolVersion: PROTOCOL_VERSION,
+            tabId: message.tabId,
+            captures: store.snapshots(message.tabId),
+            settings: current,
+            evicted: store.evictedCount(message.tabId),
+          } satisfies BackgroundToPanel);
+          return;
+        }
+        case 'panel.clear':
+          store.clear(message.tabId);
+          broadcast(message.tabId, [{ kind: 'store.cleared', tabId: message.tabId, reason: 'user' }]);
+          return;
+        case 'panel.settings':
+          settings = message.settings;
+          await writeSettings(message.settings);
+          for (const tabId of panelPorts.keys()) broadcast(tabId, [{ kind: 'store.settings', settings: message.settings }]);
+          return;
+        case 'panel.network':
+          broadcast(message.tabId, store.mergeNetwork(message.tabId, message.snapshot));
+          return;
+      }
+    });
+  });
+  port.onDisconnect.addListener(() => {
+    if (subscribedTab !== undefined) panelPorts.get(subscribedTab)?.delete(port);
+  });
+}
+
+async function forgetClosedTabs(): Promise<void> {
+  const open = new Set((await browser.tabs.query({})).map((tab) => tab.id));
+  for (const tabId of store.tabIds()) {
+    if (!open.has(tabId)) store.removeTab(tabId);
+  }
+  persistence.schedule();
+}
+
+browser.runtime.onConnect.addListener((port) => {
+  if (port.name === 'capture') onRelayConnect(port);
+  else if (port.name === 'panel') onPanelConnect(port);
+});
+
+browser.tabs.onRemoved.addListener((tabId) => {
+  void ready.then(() => {
+    store.removeTab(tabId);
+    persistence.schedule();
+  });
+});

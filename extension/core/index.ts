@@ -8,3 +8,7 @@ export * from './usage-timing.ts';
 export * from './summary.ts';
 export * from './warnings.ts';
 export * from './streamed-values.ts';
+export * from './protocol.ts';
+export * from './request-match.ts';
+export * from './redact.ts';
+export * from './har-entry.ts';

@@ -1,0 +1,413 @@
+/**
+ * Runs in the page's own JavaScript world (MAIN), at document_start, in every
+ * frame. It wraps `fetch` and `XMLHttpRequest` so that Responses API bodies are
+ * copied, chunk by chunk, to the extension while the page reads them.
+ *
+ * The page must not notice: it gets the very bytes, as soon as they arrive;
+ * cancelling its reader cancels the request; the Response keeps its url,
+ * status, headers, redirected and type. Any failure in here falls back to the
+ * page's own, unwrapped objects. No extension API exists in this world.
+ */
+import { isEventStream, isResponsesEventData, compileUrlPatterns, shouldCapture } from '../core/request-match.ts';
+import { redactHeaders, redactText, redactUrl } from '../core/redact.ts';
+import { SseDecoder } from '../core/sse-decoder.ts';
+import {
+  DEFAULT_SETTINGS,
+  PAGE_MESSAGE_TAG,
+  type CaptureMessage,
+  type CaptureSettings,
+  type HeaderList,
+  type PageToRelay,
+  type RelayToPage,
+} from '../core/protocol.ts';
+
+declare global {
+  interface Window {
+    [PAGE_MESSAGE_TAG]?: boolean;
+  }
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+let settings: CaptureSettings = DEFAULT_SETTINGS;
+let userPatterns: RegExp[] = [];
+let captureCounter = 0;
+const frameId = Math.random().toString(36).slice(2, 10);
+
+function post(message: CaptureMessage): void {
+  try {
+    const envelope: PageToRelay = { tag: PAGE_MESSAGE_TAG, from: 'page', message };
+    // Sandboxed and file: documents have an opaque origin, which postMessage cannot target by name.
+    window.postMessage(envelope, location.origin === 'null' ? '*' : location.origin);
+  } catch {
+    // The extension is an observer: a failure to report must never reach the page.
+  }
+}
+
+function listenForSettings(): void {
+  window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    if (event.source !== window) return;
+    const data = event.data as Partial<RelayToPage> | null;
+    if (!data || data.tag !== PAGE_MESSAGE_TAG || data.from !== 'relay' || !data.settings) return;
+    settings = data.settings;
+    userPatterns = compileUrlPatterns(settings.urlPatterns);
+  });
+}
+
+function newCaptureId(): string {
+  return `${frameId}-${++captureCounter}`;
+}
+
+function headerList(headers: Headers | Record<string, string> | Array<[string, string]> | undefined): HeaderList {
+  const list: HeaderList = [];
+  if (!headers) return list;
+  new Headers(headers).forEach((value, name) => list.push({ name, value }));
+  return list;
+}
+
+function bodyText(body: unknown): string | undefined {
+  if (typeof body === 'string') return body;
+  if (body instanceof URLSearchParams) return body.toString();
+  if (body instanceof ArrayBuffer) return new TextDecoder().decode(body);
+  if (ArrayBuffer.isView(body)) return new TextDecoder().decode(body);
+  return undefined;
+}
+
+/**
+ * Reports one body's chunks. A stream on a URL that is not a known Responses
+ * endpoint is reported only once its first event proves to be a Responses event.
+ */
+class BodyReporter {
+  private readonly decoder = new TextDecoder();
+  private index = 0;
+  private pending: Array<{ text: string; receivedAt: number }> | undefined;
+  private probe: SseDecoder | undefined;
+  private decided: boolean;
+  private reporting: boolean;
+
+  constructor(
+    private readonly captureId: string,
+    private readonly start: CaptureMessage & { kind: 'capture.start' },
+    private readonly response: CaptureMessage & { kind: 'capture.response' },
+    knownEndpoint: boolean,
+  ) {
+    this.decided = knownEndpoint;
+    this.reporting = knownEndpoint;
+    if (knownEndpoint) {
+      post(start);
+      post(response);
+    } else {
+      this.pending = [];
+      this.probe = new SseDecoder();
+    }
+  }
+
+  chunk(bytes: Uint8Array | string, receivedAt: number): void {
+    const text = typeof bytes === 'string' ? bytes : this.decoder.decode(bytes, { stream: true });
+    if (text === '') return;
+    if (!this.decided) {
+      this.pending?.push({ text, receivedAt });
+      const frames = this.probe?.push(text) ?? [];
+      const first = frames[0];
+      if (!first) return;
+      this.decided = true;
+      this.reporting = isResponsesEventData(first.data);
+      if (this.reporting) {
+        post(this.start);
+        post(this.response);
+        for (const held of this.pending ?? []) this.send(held.text, held.receivedAt);
+      }
+      this.pending = undefined;
+      this.probe = undefined;
+      return;
+    }
+    if (this.reporting) this.send(text, receivedAt);
+  }
+
+  end(state: 'complete' | 'cancelled' | 'error', error?: unknown): void {
+    if (!this.reporting) return;
+    const rest = this.decoder.decode();
+    if (rest !== '') this.send(rest, now());
+    const end: CaptureMessage = { kind: 'capture.end', end: { captureId: this.captureId, state, endedAt: now() } };
+    if (error !== undefined) end.end.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    post(end);
+  }
+
+  private send(text: string, receivedAt: number): void {
+    post({ kind: 'capture.chunk', chunk: { captureId: this.captureId, index: this.index++, text, receivedAt } });
+  }
+}
+
+// ── fetch ────────────────────────────────────────────────────────────────
+
+function hookFetch(): void {
+  const originalFetch = window.fetch;
+  const wrapped = function fetch(this: unknown, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    let request: FetchDescription | undefined;
+    try {
+      if (!settings.paused) request = describeFetch(input, init);
+    } catch {
+      request = undefined;
+    }
+    const startedAt = now();
+    const pending = originalFetch.call(this, input, init);
+    if (!request) return pending;
+    const described = request;
+    return pending.then((response) => {
+      try {
+        return observeResponse(response, described, startedAt);
+      } catch {
+        return response;
+      }
+    });
+  };
+  // Keep the native function's look for code that inspects it.
+  Object.defineProperty(wrapped, 'name', { value: 'fetch' });
+  Object.defineProperty(wrapped, 'length', { value: originalFetch.length });
+  window.fetch = wrapped as typeof window.fetch;
+}
+
+interface FetchDescription {
+  method: string;
+  url: string;
+  headers: HeaderList;
+  body?: string;
+  known: boolean;
+  signal?: AbortSignal;
+}
+
+function describeFetch(input: RequestInfo | URL, init: RequestInit | undefined): FetchDescription {
+  const isRequest = typeof Request !== 'undefined' && input instanceof Request;
+  const url = new URL(isRequest ? input.url : String(input), location.href).href;
+  const method = (init?.method ?? (isRequest ? input.method : 'GET')).toUpperCase();
+  const known = shouldCapture(method, url, userPatterns);
+  const headers = headerList(init?.headers ?? (isRequest ? input.headers : undefined));
+  const body = bodyText(init?.body);
+  const description: FetchDescription = { method, url, headers, known };
+  if (body !== undefined) description.body = body;
+  const signal = init?.signal ?? (isRequest ? input.signal : undefined);
+  if (signal) description.signal = signal;
+  return description;
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}
+
+function observeResponse(response: Response, request: FetchDescription, startedAt: number): Response {
+  const contentType = response.headers.get('content-type');
+  const eventStream = isEventStream(contentType);
+  if (!request.known && !eventStream) return response;
+  // An opaque or body-less response cannot be rebuilt, and has nothing to show.
+  if (!response.body || response.type === 'opaque' || response.type === 'opaqueredirect') return response;
+
+  const captureId = newCaptureId();
+  const startMessage: CaptureMessage & { kind: 'capture.start' } = {
+    kind: 'capture.start',
+    start: {
+      captureId,
+      url: redactUrl(request.url),
+      method: request.method,
+      requestHeaders: redactHeaders(request.headers),
+      initiator: 'fetch',
+      startedAt,
+      frameUrl: location.href,
+    },
+  };
+  if (request.body !== undefined) startMessage.start.requestBody = redactText(request.body);
+  const responseMessage: CaptureMessage & { kind: 'capture.response' } = {
+    kind: 'capture.response',
+    response: { captureId, status: response.status, statusText: response.statusText, responseHeaders: redactHeaders(headerList(response.headers)), receivedAt: now() },
+  };
+  const reporter = new BodyReporter(captureId, startMessage, responseMessage, request.known);
+  const upstream = response.body.getReader();
+  let finished = false;
+  const finish = (state: 'complete' | 'cancelled' | 'error', error?: unknown) => {
+    if (finished) return;
+    finished = true;
+    try {
+      reporter.end(state, error);
+    } catch {
+      // observer only
+    }
+  };
+
+  // Pull-based: a chunk is read from the network only when the page asks for
+  // one, and handed over at once. Nothing is buffered, nothing read ahead.
+  const pageBody = new ReadableStream<Uint8Array>({
+    start(controller) {
+      // The page aborting its request errors a native body at once, read or not: so does this one.
+      request.signal?.addEventListener('abort', () => {
+        finish('cancelled', request.signal?.reason);
+        try {
+          controller.error(request.signal?.reason);
+        } catch {
+          // already closed
+        }
+      });
+    },
+    async pull(controller) {
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await upstream.read();
+      } catch (error) {
+        finish(isAbort(error) ? 'cancelled' : 'error', error);
+        controller.error(error);
+        return;
+      }
+      if (result.done) {
+        finish('complete');
+        controller.close();
+        return;
+      }
+      try {
+        reporter.chunk(result.value, now());
+      } catch {
+        // observer only
+      }
+      controller.enqueue(result.value);
+    },
+    cancel(reason) {
+      finish('cancelled', reason);
+      return upstream.cancel(reason);
+    },
+  });
+
+  const rebuilt = new Response(pageBody, { status: response.status, statusText: response.statusText, headers: response.headers });
+  for (const property of ['url', 'redirected', 'type'] as const) {
+    Object.defineProperty(rebuilt, property, { value: response[property], enumerable: true, configurable: true });
+  }
+  return rebuilt;
+}
+
+// ── XMLHttpRequest ───────────────────────────────────────────────────────
+
+interface XhrState {
+  method: string;
+  url: string;
+  headers: HeaderList;
+}
+
+const xhrStates = new WeakMap<XMLHttpRequest, XhrState>();
+
+function hookXhr(): void {
+  const proto = XMLHttpRequest.prototype;
+  const originalOpen = proto.open;
+  const originalSetRequestHeader = proto.setRequestHeader;
+  const originalSend = proto.send;
+
+  proto.open = function open(this: XMLHttpRequest, method: string, url: string | URL, ...rest: unknown[]) {
+    try {
+      xhrStates.set(this, { method: method.toUpperCase(), url: new URL(String(url), location.href).href, headers: [] });
+    } catch {
+      xhrStates.delete(this);
+    }
+    return (originalOpen as (...args: unknown[]) => void).call(this, method, url, ...rest);
+  } as typeof proto.open;
+
+  proto.setRequestHeader = function setRequestHeader(this: XMLHttpRequest, name: string, value: string) {
+    xhrStates.get(this)?.headers.push({ name: name.toLowerCase(), value });
+    return originalSetRequestHeader.call(this, name, value);
+  };
+
+  proto.send = function send(this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
+    try {
+      const state = xhrStates.get(this);
+      if (state && !settings.paused) observeXhr(this, state, bodyText(body));
+    } catch {
+      // observer only
+    }
+    return originalSend.call(this, body);
+  };
+}
+
+function observeXhr(xhr: XMLHttpRequest, state: XhrState, body: string | undefined): void {
+  const known = shouldCapture(state.method, state.url, userPatterns);
+  const startedAt = now();
+  let reporter: BodyReporter | undefined;
+  let seen = 0;
+  let decided = false;
+  let finished = false;
+
+  const readNewText = () => {
+    if (!reporter) return;
+    if (xhr.responseType !== '' && xhr.responseType !== 'text') return;
+    const text = xhr.responseText;
+    if (text.length > seen) {
+      reporter.chunk(text.slice(seen), now());
+      seen = text.length;
+    }
+  };
+  const onHeaders = () => {
+    if (decided || xhr.readyState < XMLHttpRequest.HEADERS_RECEIVED) return;
+    decided = true;
+    if (!known && !isEventStream(xhr.getResponseHeader('content-type'))) return;
+    const captureId = newCaptureId();
+    const headers: HeaderList = xhr
+      .getAllResponseHeaders()
+      .trim()
+      .split(/\r?\n/)
+      .filter((line) => line.includes(':'))
+      .map((line) => {
+        const colon = line.indexOf(':');
+        return { name: line.slice(0, colon).trim().toLowerCase(), value: line.slice(colon + 1).trim() };
+      });
+    const start: CaptureMessage & { kind: 'capture.start' } = {
+      kind: 'capture.start',
+      start: { captureId, url: redactUrl(state.url), method: state.method, requestHeaders: redactHeaders(state.headers), initiator: 'xhr', startedAt, frameUrl: location.href },
+    };
+    if (body !== undefined) start.start.requestBody = redactText(body);
+    const response: CaptureMessage & { kind: 'capture.response' } = {
+      kind: 'capture.response',
+      response: { captureId, status: xhr.status, statusText: xhr.statusText, responseHeaders: redactHeaders(headers), receivedAt: now() },
+    };
+    reporter = new BodyReporter(captureId, start, response, known);
+  };
+  const finish = (state: 'complete' | 'cancelled' | 'error') => {
+    if (finished) return;
+    finished = true;
+    try {
+      onHeaders();
+      readNewText();
+      if (reporter && state === 'complete' && xhr.responseType !== '' && xhr.responseType !== 'text') {
+        const whole = xhr.responseType === 'json' ? JSON.stringify(xhr.response) : undefined;
+        if (whole !== undefined) reporter.chunk(whole, now());
+      }
+      reporter?.end(state, state === 'error' ? 'network error' : undefined);
+    } catch {
+      // observer only
+    }
+  };
+  const guard = (callback: () => void) => () => {
+    try {
+      callback();
+    } catch {
+      // observer only
+    }
+  };
+  xhr.addEventListener('readystatechange', guard(() => {
+    onHeaders();
+    readNewText();
+  }));
+  xhr.addEventListener('progress', guard(readNewText));
+  xhr.addEventListener('load', () => finish('complete'));
+  xhr.addEventListener('abort', () => finish('cancelled'));
+  xhr.addEventListener('error', () => finish('error'));
+  xhr.addEventListener('timeout', () => finish('error'));
+}
+
+// Installed once per world, even if the script is injected twice.
+if (!window[PAGE_MESSAGE_TAG]) {
+  Object.defineProperty(window, PAGE_MESSAGE_TAG, { value: true });
+  listenForSettings();
+  try {
+    hookFetch();
+  } catch {
+    // Leave fetch as it was.
+  }
+  try {
+    hookXhr();
+  } catch {
+    // Leave XMLHttpRequest as it was.
+  }
+}

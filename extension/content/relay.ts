@@ -1,0 +1,166 @@
+/**
+ * The content script in the extension's ISOLATED world, beside the page hook
+ * in every frame. It carries the hook's capture messages to the background
+ * over a port, and keeps each message until the background says it is
+ * persisted, so that a background service worker stopped mid-stream loses
+ * nothing: on reconnect, the relay sends again what was not confirmed.
+ */
+import { browser, type Runtime } from '../browser-api.ts';
+import {
+  DEFAULT_SETTINGS,
+  PAGE_MESSAGE_TAG,
+  PROTOCOL_VERSION,
+  type BackgroundToRelay,
+  type CaptureMessage,
+  type CaptureSettings,
+  type PageToRelay,
+  type RelayToBackground,
+  type RelayToPage,
+} from '../core/protocol.ts';
+import { SETTINGS_KEY, readSettings } from '../settings.ts';
+
+interface HeldCapture {
+  start?: CaptureMessage;
+  response?: CaptureMessage;
+  chunks: Map<number, CaptureMessage>;
+  end?: CaptureMessage;
+  bytes: number;
+}
+
+/** What the relay holds for the background at most; past it, the oldest finished captures go first. */
+const MAX_HELD_BYTES = 32 * 1024 * 1024;
+
+const held = new Map<string, HeldCapture>();
+let heldBytes = 0;
+let port: Runtime.Port | undefined;
+let connections = 0;
+let extensionGone = false;
+
+function send(message: RelayToBackground): void {
+  if (extensionGone) return;
+  try {
+    if (!port) connect();
+    port?.postMessage(message);
+  } catch {
+    // The extension was reloaded or removed: this relay is orphaned.
+    extensionGone = true;
+  }
+}
+
+function connect(): Runtime.Port {
+  const opened = browser.runtime.connect({ name: 'capture' });
+  port = opened;
+  connections++;
+  opened.onMessage.addListener((message: unknown) => onBackgroundMessage(message as BackgroundToRelay));
+  opened.onDisconnect.addListener(() => {
+    port = undefined;
+    // The background went away (a stopped service worker): come back and send what it did not confirm.
+    if (!extensionGone && held.size > 0) setTimeout(replay, 0);
+  });
+  opened.postMessage({ kind: 'relay.hello', protocolVersion: PROTOCOL_VERSION, frameUrl: location.href, reconnect: connections > 1, heldCaptureIds: [...held.keys()] } satisfies RelayToBackground);
+  return opened;
+}
+
+function replay(): void {
+  if (port || extensionGone) return;
+  try {
+    const opened = connect();
+    for (const capture of held.values()) {
+      for (const message of [capture.start, capture.response, ...capture.chunks.values(), capture.end]) {
+        if (message) opened.postMessage(message);
+      }
+    }
+  } catch {
+    extensionGone = true;
+  }
+}
+
+function idOf(message: CaptureMessage): string {
+  switch (message.kind) {
+    case 'capture.start':
+      return message.start.captureId;
+    case 'capture.response':
+      return message.response.captureId;
+    case 'capture.chunk':
+      return message.chunk.captureId;
+    case 'capture.end':
+      return message.end.captureId;
+  }
+}
+
+function hold(message: CaptureMessage): void {
+  const id = idOf(message);
+  let capture = held.get(id);
+  if (!capture) {
+    capture = { chunks: new Map(), bytes: 0 };
+    held.set(id, capture);
+  }
+  switch (message.kind) {
+    case 'capture.start':
+      capture.start = message;
+      break;
+    case 'capture.response':
+      capture.response = message;
+      break;
+    case 'capture.chunk':
+      capture.chunks.set(message.chunk.index, message);
+      capture.bytes += message.chunk.text.length * 2;
+      heldBytes += message.chunk.text.length * 2;
+      break;
+    case 'capture.end':
+      capture.end = message;
+      break;
+  }
+  if (heldBytes > MAX_HELD_BYTES) dropOldestFinished();
+}
+
+function dropOldestFinished(): void {
+  for (const [id, capture] of held) {
+    if (heldBytes <= MAX_HELD_BYTES) return;
+    if (!capture.end) continue;
+    heldBytes -= capture.bytes;
+    held.delete(id);
+  }
+}
+
+function onBackgroundMessage(message: BackgroundToRelay): void {
+  if (message.kind !== 'relay.persisted') return;
+  const capture = held.get(message.captureId);
+  if (!capture) return;
+  for (const [index, chunk] of capture.chunks) {
+    if (index > message.upTo) continue;
+    const size = chunk.kind === 'capture.chunk' ? chunk.chunk.text.length * 2 : 0;
+    capture.bytes -= size;
+    heldBytes -= size;
+    capture.chunks.delete(index);
+  }
+  if (message.complete) {
+    heldBytes -= capture.bytes;
+    held.delete(message.captureId);
+  }
+}
+
+function postSettingsToPage(settings: CaptureSettings): void {
+  const message: RelayToPage = { tag: PAGE_MESSAGE_TAG, from: 'relay', settings };
+  window.postMessage(message, location.origin === 'null' ? '*' : location.origin);
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  if (event.source !== window) return;
+  const data = event.data as Partial<PageToRelay> | null;
+  if (!data || data.tag !== PAGE_MESSAGE_TAG || data.from !== 'page' || !data.message) return;
+  hold(data.message);
+  send(data.message);
+});
+
+browser.storage.onChanged.addListener((changes, area) => {
+  const change = changes[SETTINGS_KEY];
+  if (area === 'local' && change) postSettingsToPage({ ...DEFAULT_SETTINGS, ...(change.newValue as Partial<CaptureSettings>) });
+});
+
+try {
+  connect();
+} catch {
+  extensionGone = true;
+}
+void readSettings().then(postSettingsToPage, () => undefined);

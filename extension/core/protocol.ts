@@ -1,0 +1,138 @@
+/**
+ * The one message protocol between the page (capture hooks), the background
+ * (per-tab store) and the DevTools panel. Every message crosses a structured
+ * clone or JSON boundary, so it holds plain data only: body chunks travel as
+ * text (SSE is UTF-8 by definition), times as epoch milliseconds.
+ */
+
+export const PROTOCOL_VERSION = 1;
+
+export type HeaderList = Array<{ name: string; value: string }>;
+
+export type CaptureInitiator = 'fetch' | 'xhr' | 'network' | 'background' | 'import';
+
+export type CaptureState = 'pending' | 'streaming' | 'complete' | 'cancelled' | 'error';
+
+/** What is known of a captured request before its body arrives. */
+export interface CaptureStart {
+  captureId: string;
+  url: string;
+  method: string;
+  /** Secrets already masked. */
+  requestHeaders: HeaderList;
+  /** The request body as text (JSON for Responses calls), secrets already masked. */
+  requestBody?: string;
+  initiator: CaptureInitiator;
+  startedAt: number;
+  frameUrl?: string;
+}
+
+export interface CaptureResponse {
+  captureId: string;
+  status: number;
+  statusText: string;
+  /** Secrets already masked. */
+  responseHeaders: HeaderList;
+  receivedAt: number;
+}
+
+export interface CaptureChunk {
+  captureId: string;
+  /** Position of this chunk in the body: lets a receiver notice loss and drop repeats. */
+  index: number;
+  text: string;
+  receivedAt: number;
+}
+
+export interface CaptureEnd {
+  captureId: string;
+  state: Extract<CaptureState, 'complete' | 'cancelled' | 'error'>;
+  endedAt: number;
+  error?: string;
+}
+
+/** Network-level detail that DevTools' Network panel knows and a page hook does not. */
+export interface NetworkTimings {
+  blocked?: number;
+  dns?: number;
+  connect?: number;
+  ssl?: number;
+  send?: number;
+  wait?: number;
+  receive?: number;
+}
+
+/** Messages a capture source (page hook, background filter, DevTools network) emits. */
+export type CaptureMessage =
+  | { kind: 'capture.start'; start: CaptureStart }
+  | { kind: 'capture.response'; response: CaptureResponse }
+  | { kind: 'capture.chunk'; chunk: CaptureChunk }
+  | { kind: 'capture.end'; end: CaptureEnd };
+
+/** The whole of one capture, as the store holds it and sends it to a panel that (re)connects. */
+export interface CaptureSnapshot {
+  start: CaptureStart;
+  response?: CaptureResponse;
+  chunks: Array<{ index: number; text: string; receivedAt: number }>;
+  end?: CaptureEnd;
+  /** Chunks known to be missing (a gap the store could not fill). */
+  lostChunks?: number;
+  /** Why part of this capture may be missing, in words for the panel. */
+  lossNote?: string;
+  networkTimings?: NetworkTimings;
+  tabId: number;
+  frameId?: number;
+}
+
+export interface CaptureSettings {
+  /** URL patterns (`*` matches anything) captured on top of the built-in Responses endpoints. */
+  urlPatterns: string[];
+  /** Recording paused: new requests are not captured. */
+  paused: boolean;
+  /** Keep captures across navigations of the inspected page. */
+  preserveLog: boolean;
+}
+
+export const DEFAULT_SETTINGS: CaptureSettings = { urlPatterns: [], paused: false, preserveLog: false };
+
+/** Page hook ⇄ ISOLATED relay, over window.postMessage (tagged, since the page can see these). */
+export const PAGE_MESSAGE_TAG = '__responsesDevtools';
+export type PageToRelay = { tag: typeof PAGE_MESSAGE_TAG; from: 'page'; message: CaptureMessage };
+export type RelayToPage = { tag: typeof PAGE_MESSAGE_TAG; from: 'relay'; settings: CaptureSettings };
+
+/** Relay (content script) → background, over a port named "capture". */
+export type RelayToBackground =
+  | CaptureMessage
+  | {
+      kind: 'relay.hello';
+      protocolVersion: number;
+      frameUrl: string;
+      /** This relay connected before: the background restarted, the document did not change. */
+      reconnect: boolean;
+      /** Captures the relay still holds (not all confirmed persisted). */
+      heldCaptureIds: string[];
+    };
+
+/** Background → relay. `persisted` confirms chunks up to `upTo` are safe, so the relay may forget them. */
+export type BackgroundToRelay =
+  | { kind: 'relay.settings'; settings: CaptureSettings }
+  | { kind: 'relay.persisted'; captureId: string; upTo: number; complete: boolean };
+
+/** Panel → background, over a port named "panel". */
+export type PanelToBackground =
+  | { kind: 'panel.subscribe'; tabId: number; protocolVersion: number }
+  | { kind: 'panel.clear'; tabId: number }
+  | { kind: 'panel.settings'; settings: CaptureSettings }
+  /** DevTools' network log finished a Responses request: merge it into the page hook's capture, or add it. */
+  | { kind: 'panel.network'; tabId: number; snapshot: CaptureSnapshot };
+
+/** Background → panel. */
+export type BackgroundToPanel =
+  | { kind: 'store.snapshot'; protocolVersion: number; tabId: number; captures: CaptureSnapshot[]; settings: CaptureSettings; evicted: number }
+  | { kind: 'store.capture'; message: CaptureMessage }
+  | { kind: 'store.capture-added'; snapshot: CaptureSnapshot }
+  | { kind: 'store.update'; captureId: string; lostChunks?: number; lossNote?: string; networkTimings?: NetworkTimings; requestHeaders?: HeaderList; responseHeaders?: HeaderList }
+  | { kind: 'store.cleared'; tabId: number; reason: 'user' | 'navigation' }
+  | { kind: 'store.evicted'; captureIds: string[]; evicted: number }
+  | { kind: 'store.settings'; settings: CaptureSettings }
+  | { kind: 'store.version-mismatch'; expected: number };

@@ -1,0 +1,54 @@
+/**
+ * Which requests are Responses API calls. Runs in the page (before a request
+ * leaves), in the background (Firefox) and in Node, so it is plain code.
+ */
+
+/** POST to any path ending in /responses: OpenAI, Azure, OpenRouter, Ollama, LM Studio, vLLM… */
+const CREATE_PATH = /\/responses\/?$/;
+/** GET …/responses/{id}?stream=true resumes a stream. */
+const RETRIEVE_PATH = /\/responses\/[^/]+\/?$/;
+
+export function isResponsesEndpoint(method: string, url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  const verb = method.toUpperCase();
+  if (verb === 'POST') return CREATE_PATH.test(parsed.pathname);
+  if (verb === 'GET') return RETRIEVE_PATH.test(parsed.pathname) && parsed.searchParams.get('stream') === 'true';
+  return false;
+}
+
+/** A user pattern: `*` matches any run of characters; without a scheme it matches anywhere in the URL. */
+export function compileUrlPattern(pattern: string): RegExp | undefined {
+  const trimmed = pattern.trim();
+  if (trimmed === '') return undefined;
+  const body = trimmed
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(/^[a-z][a-z0-9+.-]*:/i.test(trimmed) ? `^${body}$` : body, 'i');
+}
+
+export function compileUrlPatterns(patterns: readonly string[]): RegExp[] {
+  return patterns.map(compileUrlPattern).filter((pattern): pattern is RegExp => pattern !== undefined);
+}
+
+export function matchesUserPattern(url: string, patterns: readonly RegExp[]): boolean {
+  return patterns.some((pattern) => pattern.test(url));
+}
+
+export function shouldCapture(method: string, url: string, patterns: readonly RegExp[]): boolean {
+  return isResponsesEndpoint(method, url) || matchesUserPattern(url, patterns);
+}
+
+export function isEventStream(contentType: string | null | undefined): boolean {
+  return typeof contentType === 'string' && /^\s*text\/event-stream\b/i.test(contentType);
+}
+
+/** True when an SSE event's data says it is a Responses API event (for streams on unknown URLs). */
+export function isResponsesEventData(data: string): boolean {
+  return /^\s*\{[^]*"type"\s*:\s*"response\./.test(data.slice(0, 4096));
+}

@@ -1,0 +1,138 @@
+import {
+  ResponsesStreamReader,
+  readResponsesBody,
+  isEventStream,
+  type CaptureChunk,
+  type CaptureEnd,
+  type CaptureResponse,
+  type CaptureSnapshot,
+  type CaptureStart,
+  type NetworkTimings,
+  type ResponseRecord,
+} from '../../extension/core/index.ts';
+
+export type DisplayStatus = 'pending' | 'streaming' | 'completed' | 'incomplete' | 'failed' | 'cancelled' | 'error' | 'http-error';
+
+/** One captured request as the panel holds it: the capture's data and the core's reading of its body. */
+export class PanelCapture {
+  readonly id: string;
+  start: CaptureStart;
+  response: CaptureResponse | undefined;
+  end: CaptureEnd | undefined;
+  lossNote: string | undefined;
+  lostChunks = 0;
+  networkTimings: NetworkTimings | undefined;
+  /** The body as received, chunk by chunk (the Raw view, HAR export). */
+  readonly chunks: Array<{ text: string; receivedAt: number }> = [];
+  bodyLength = 0;
+  /** Bumped on every change: views compare it to skip work. */
+  revision = 0;
+  private reader: ResponsesStreamReader;
+  private jsonRecords: ResponseRecord[] | undefined;
+  private jsonError: string | undefined;
+
+  constructor(snapshot: CaptureSnapshot) {
+    this.id = snapshot.start.captureId;
+    this.start = snapshot.start;
+    this.reader = new ResponsesStreamReader({ requestStartedAt: snapshot.start.startedAt });
+    this.response = snapshot.response;
+    this.networkTimings = snapshot.networkTimings;
+    this.lossNote = snapshot.lossNote;
+    this.lostChunks = snapshot.lostChunks ?? 0;
+    for (const chunk of snapshot.chunks) this.addChunk(chunk);
+    if (snapshot.end) this.finish(snapshot.end);
+  }
+
+  /** The body is a JSON document (a non-streaming call), read whole at the end. */
+  get isJsonBody(): boolean {
+    const type = this.header('content-type');
+    return type !== undefined && /json/i.test(type) && !isEventStream(type);
+  }
+
+  header(name: string): string | undefined {
+    return this.response?.responseHeaders.find((header) => header.name.toLowerCase() === name)?.value;
+  }
+
+  addChunk(chunk: Pick<CaptureChunk, 'text' | 'receivedAt'>): void {
+    this.chunks.push({ text: chunk.text, receivedAt: chunk.receivedAt });
+    this.bodyLength += chunk.text.length;
+    if (!this.isJsonBody) this.reader.push(chunk.text, chunk.receivedAt);
+    this.revision++;
+  }
+
+  setResponse(response: CaptureResponse): void {
+    this.response = response;
+    this.revision++;
+  }
+
+  finish(end: CaptureEnd): void {
+    this.end = end;
+    if (this.isJsonBody) {
+      try {
+        const body = readResponsesBody(this.bodyText());
+        this.jsonRecords = body.responses;
+        for (const record of body.responses) {
+          record.marks.requestStartedAt = this.start.startedAt;
+          record.marks.firstByteAt = this.response?.receivedAt ?? end.endedAt;
+          record.marks.endedAt = end.endedAt;
+        }
+      } catch (error) {
+        this.jsonError = error instanceof Error ? error.message : String(error);
+      }
+    } else {
+      this.reader.end(end.endedAt);
+    }
+    this.revision++;
+  }
+
+  bodyText(): string {
+    return this.chunks.map((chunk) => chunk.text).join('');
+  }
+
+  get records(): readonly ResponseRecord[] {
+    return this.jsonRecords ?? this.reader.responses;
+  }
+
+  /** The response this capture is mostly about: the last in its body. */
+  get record(): ResponseRecord | undefined {
+    const records = this.records;
+    return records[records.length - 1];
+  }
+
+  /** Why the body could not be read as Responses traffic, if it could not. */
+  get bodyError(): string | undefined {
+    if (this.jsonError) return this.jsonError;
+    if (this.end && !this.isJsonBody && this.records.length === 0 && this.bodyLength > 0) return 'The body holds no Responses API event.';
+    return undefined;
+  }
+
+  get live(): boolean {
+    return this.end === undefined;
+  }
+
+  get status(): DisplayStatus {
+    if (this.end?.state === 'cancelled') return 'cancelled';
+    if (this.response && this.response.status >= 400 && !this.record?.assembler.terminal) return 'http-error';
+    const responseStatus = this.record?.response.status;
+    if (responseStatus === 'completed' || responseStatus === 'incomplete' || responseStatus === 'failed') return responseStatus;
+    if (this.end?.state === 'error') return 'error';
+    if (this.end) return this.record?.assembler.terminal ? 'completed' : 'error';
+    return this.response ? 'streaming' : 'pending';
+  }
+
+  get model(): string | undefined {
+    const model = this.record?.response.model;
+    if (typeof model === 'string') return model;
+    try {
+      const body = JSON.parse(this.start.requestBody ?? '') as { model?: unknown };
+      return typeof body.model === 'string' ? body.model : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  get durationMs(): number | undefined {
+    const end = this.end?.endedAt ?? this.chunks[this.chunks.length - 1]?.receivedAt;
+    return end === undefined ? undefined : Math.max(0, end - this.start.startedAt);
+  }
+}

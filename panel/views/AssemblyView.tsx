@@ -1,0 +1,296 @@
+import type { ComponentChildren } from 'preact';
+import { isJsonObject, type ContentPart, type ItemMeta, type JsonObject, type OutputItem, type ResponseRecord } from '../../extension/core/index.ts';
+import type { PanelCapture } from '../model/panel-capture.ts';
+import { prettyJson } from '../format.ts';
+
+function parts(value: unknown): ContentPart[] {
+  return Array.isArray(value) ? (value.filter(isJsonObject) as ContentPart[]) : [];
+}
+
+function objects(value: unknown): JsonObject[] {
+  return Array.isArray(value) ? value.filter(isJsonObject) : [];
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value);
+}
+
+/** Only web links become links: a model-supplied `javascript:` URL stays text. */
+function SafeLink({ url, children }: { url: string; children: ComponentChildren }) {
+  let safe = false;
+  try {
+    safe = ['http:', 'https:'].includes(new URL(url).protocol);
+  } catch {
+    safe = false;
+  }
+  return safe ? (
+    <a href={url} target="_blank" rel="noopener noreferrer">
+      {children}
+    </a>
+  ) : (
+    <span>{children}</span>
+  );
+}
+
+function ItemCard({ item, index, meta, title, children }: { item: OutputItem; index: number; meta: ItemMeta | undefined; title: ComponentChildren; children?: ComponentChildren }) {
+  const progress = meta?.progress && meta.progress !== item.status ? meta.progress : undefined;
+  return (
+    <article class={`item item-${item.type}`} data-testid="output-item" data-item-type={item.type} aria-label={`output ${index}: ${item.type}`}>
+      <header class="item-header">
+        <span class="item-index">#{index}</span>
+        <span class="item-type">{item.type}</span>
+        <span class="item-title">{title}</span>
+        {item.status ? <span class={`item-status item-status-${item.status}`}>{item.status}</span> : null}
+        {progress ? <span class="item-status">{progress}</span> : null}
+        {meta?.partial ? <span class="item-status" title="The stream never showed this item's beginning">partial</span> : null}
+      </header>
+      {children}
+    </article>
+  );
+}
+
+function Annotation({ annotation, number }: { annotation: JsonObject; number: number }) {
+  const range = typeof annotation.start_index === 'number' ? ` [${String(annotation.start_index)}–${String(annotation.end_index)}]` : '';
+  if (annotation.type === 'url_citation') {
+    const url = text(annotation.url);
+    return (
+      <li>
+        {number}. <SafeLink url={url}>{text(annotation.title) || url}</SafeLink> <span class="sub">{url}{range}</span>
+      </li>
+    );
+  }
+  return (
+    <li>
+      {number}. {text(annotation.type)} {text(annotation.filename ?? annotation.file_id)}
+      <span class="sub">{range}</span>
+    </li>
+  );
+}
+
+function MessageBody({ item }: { item: OutputItem }) {
+  return (
+    <div class="message-body">
+      {parts(item.content).map((part) =>
+        part.type === 'refusal' ? (
+          <div class="refusal" data-testid="refusal">
+            <span class="label">Refusal</span>
+            <div class="text">{part.refusal ?? ''}</div>
+          </div>
+        ) : (
+          <div class="message-part">
+            <div class="text" data-testid="message-text">
+              {part.text ?? ''}
+            </div>
+            {parts(part.annotations).length > 0 ? (
+              <ol class="annotations" data-testid="annotations" aria-label="Citations">
+                {objects(part.annotations).map((annotation, number) => (
+                  <Annotation annotation={annotation} number={number + 1} />
+                ))}
+              </ol>
+            ) : null}
+          </div>
+        ),
+      )}
+    </div>
+  );
+}
+
+function Code({ value, testId }: { value: string; testId?: string }) {
+  return (
+    <pre class="code" data-testid={testId}>
+      {value}
+    </pre>
+  );
+}
+
+function Arguments({ value, done }: { value: string; done: boolean }) {
+  // While arguments stream they are partial JSON: show them as they come, pretty once complete.
+  const pretty = done ? prettyJson(value) : { text: value, valid: false };
+  return <Code value={pretty.text} testId="arguments" />;
+}
+
+function Image({ b64, format, label }: { b64: string; format: string | undefined; label: string }) {
+  return <img class="generated-image" alt={label} src={`data:image/${format ?? 'png'};base64,${b64}`} data-testid="generated-image" />;
+}
+
+function ItemView({ item, index, meta }: { item: OutputItem; index: number; meta: ItemMeta | undefined }) {
+  const done = item.status !== 'in_progress' && item.status !== undefined;
+  switch (item.type) {
+    case 'message':
+      return (
+        <ItemCard item={item} index={index} meta={meta} title={`${text(item.role) || 'assistant'}${typeof item.phase === 'string' ? ` · ${item.phase}` : ''}`}>
+          <MessageBody item={item} />
+        </ItemCard>
+      );
+    case 'reasoning': {
+      const summary = parts(item.summary);
+      const reasoningText = parts(item.content);
+      return (
+        <ItemCard item={item} index={index} meta={meta} title="reasoning">
+          <details class="reasoning" open={!done}>
+            <summary>
+              Summary{summary.length > 1 ? ` (${summary.length} parts)` : ''}
+              {typeof item.encrypted_content === 'string' ? <span class="sub"> · encrypted content {item.encrypted_content.length} chars</span> : null}
+            </summary>
+            {summary.length === 0 ? <p class="sub">No summary.</p> : null}
+            {summary.map((part) => (
+              <div class="text reasoning-text" data-testid="reasoning-summary">
+                {part.text ?? ''}
+              </div>
+            ))}
+            {reasoningText.map((part) => (
+              <div class="text reasoning-text raw-reasoning" data-testid="reasoning-text">
+                {part.text ?? ''}
+              </div>
+            ))}
+          </details>
+        </ItemCard>
+      );
+    }
+    case 'function_call':
+      return (
+        <ItemCard item={item} index={index} meta={meta} title={<><b>{text(item.name)}</b> <span class="sub">{text(item.call_id)}</span></>}>
+          <Arguments value={text(item.arguments)} done={done} />
+        </ItemCard>
+      );
+    case 'custom_tool_call':
+      return (
+        <ItemCard item={item} index={index} meta={meta} title={<><b>{text(item.name)}</b> <span class="sub">{text(item.call_id)}</span></>}>
+          <Code value={text(item.input)} testId="custom-input" />
+        </ItemCard>
+      );
+    case 'mcp_call':
+      return (
+        <ItemCard item={item} index={index} meta={meta} title={<><b>{text(item.server_label)}.{text(item.name)}</b></>}>
+          <Arguments value={text(item.arguments)} done={done} />
+          {item.output !== undefined && item.output !== null ? <Code value={text(item.output)} testId="mcp-output" /> : null}
+          {item.error ? <div class="problem">{text(item.error)}</div> : null}
+        </ItemCard>
+      );
+    case 'mcp_list_tools':
+      return (
+        <ItemCard item={item} index={index} meta={meta} title={text(item.server_label)}>
+          <p>{objects(item.tools).map((tool) => text(tool.name)).join(', ') || 'No tools listed yet.'}</p>
+        </ItemCard>
+      );
+    case 'code_interpreter_call':
+      return (
+        <ItemCard item={item} index={index} meta={meta} title="code interpreter">
+          <Code value={text(item.code)} testId="interpreter-code" />
+          {objects(item.outputs).map((output) =>
+            output.type === 'logs' ? <Code value={text(output.logs)} testId="interpreter-logs" /> : <p class="sub">{text(output.type)} {text(output.url)}</p>,
+          )}
+        </ItemCard>
+      );
+    case 'web_search_call': {
+      const action = isJsonObject(item.action) ? item.action : undefined;
+      const sources = action ? objects(action.sources) : [];
+      return (
+        <ItemCard item={item} index={index} meta={meta} title="web search">
+          {action ? (
+            <p>
+              {text(action.type)}: {text(action.query ?? action.url ?? action.pattern)}
+            </p>
+          ) : null}
+          {sources.length > 0 ? (
+            <ul class="sources">
+              {sources.map((source) => (
+                <li>
+                  <SafeLink url={text(source.url)}>{text(source.url)}</SafeLink>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </ItemCard>
+      );
+    }
+    case 'file_search_call':
+      return (
+        <ItemCard item={item} index={index} meta={meta} title="file search">
+          <p>{(Array.isArray(item.queries) ? item.queries : []).map(text).join(' · ')}</p>
+          {Array.isArray(item.results) ? <p class="sub">{item.results.length} result(s)</p> : null}
+        </ItemCard>
+      );
+    case 'image_generation_call':
+      return (
+        <ItemCard item={item} index={index} meta={meta} title="image generation">
+          {typeof item.result === 'string' && item.result !== '' ? (
+            <Image b64={item.result} format={text(item.output_format) || undefined} label="generated image" />
+          ) : meta?.partialImage ? (
+            <Image b64={meta.partialImage.b64} format={meta.partialImage.outputFormat} label={`partial image ${meta.partialImage.index}`} />
+          ) : null}
+          {typeof item.revised_prompt === 'string' ? <p class="sub">{item.revised_prompt}</p> : null}
+        </ItemCard>
+      );
+    case 'shell_call': {
+      const action = isJsonObject(item.action) ? item.action : {};
+      return (
+        <ItemCard item={item} index={index} meta={meta} title="shell">
+          <Code value={(Array.isArray(action.commands) ? action.commands : []).map((command) => `$ ${text(command)}`).join('\n')} testId="shell-commands" />
+        </ItemCard>
+      );
+    }
+    case 'shell_call_output':
+      return (
+        <ItemCard item={item} index={index} meta={meta} title="shell output">
+          {objects(item.output).map((output) => (
+            <>
+              <Code value={text(output.stdout)} testId="shell-stdout" />
+              {output.stderr ? <Code value={text(output.stderr)} testId="shell-stderr" /> : null}
+            </>
+          ))}
+        </ItemCard>
+      );
+    case 'apply_patch_call': {
+      const operation = isJsonObject(item.operation) ? item.operation : {};
+      return (
+        <ItemCard item={item} index={index} meta={meta} title={`${text(operation.type)} ${text(operation.path)}`}>
+          <Code value={text(operation.diff)} testId="patch-diff" />
+        </ItemCard>
+      );
+    }
+    default:
+      return (
+        <ItemCard item={item} index={index} meta={meta} title={text(item.name)}>
+          <Code value={JSON.stringify(item, null, 2)} />
+        </ItemCard>
+      );
+  }
+}
+
+function RecordView({ record }: { record: ResponseRecord }) {
+  const { response, itemMeta, audioTranscript } = record.assembler;
+  const error = isJsonObject(response.error) ? response.error : undefined;
+  return (
+    <div class="record">
+      {error ? (
+        <div class="problem error-box" data-testid="response-error">
+          {text(error.code)} {text(error.message)}
+        </div>
+      ) : null}
+      {isJsonObject(response.incomplete_details) ? <div class="problem">Incomplete: {text(response.incomplete_details.reason)}</div> : null}
+      {response.output.length === 0 && !error ? <p class="sub">No output yet.</p> : null}
+      {response.output.map((item, index) => (
+        <ItemView item={item} index={index} meta={itemMeta[index]} />
+      ))}
+      {audioTranscript ? <div class="text">{audioTranscript}</div> : null}
+    </div>
+  );
+}
+
+export function AssemblyView({ capture }: { capture: PanelCapture }) {
+  const records = capture.records;
+  if (records.length === 0) {
+    return <p class="sub empty-view">{capture.live ? 'Waiting for the first event…' : 'Nothing to assemble.'}</p>;
+  }
+  return (
+    <div class="assembly" data-testid="assembly">
+      {records.map((record, index) => (
+        <>
+          {records.length > 1 ? <h3 class="record-title">Response {index + 1} of {records.length}: {record.response.id ?? ''}</h3> : null}
+          <RecordView record={record} />
+        </>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+import type { PanelCapture } from '../model/panel-capture.ts';
+import type { PanelStore, ViewName } from '../model/panel-store.ts';
+import { formatCount, formatMs } from '../format.ts';
+import { StatusBadge } from './CaptureList.tsx';
+import { AssemblyView } from './AssemblyView.tsx';
+import { UsageView } from './UsageView.tsx';
+import { EventsView } from './EventsView.tsx';
+import { RequestView } from './RequestView.tsx';
+import { RawView } from './RawView.tsx';
+
+const VIEWS: Array<[ViewName, string]> = [
+  ['assembly', 'Assembly'],
+  ['usage', 'Usage & timing'],
+  ['events', 'Events'],
+  ['request', 'Request'],
+  ['raw', 'Raw'],
+];
+
+export function SummaryStrip({ capture }: { capture: PanelCapture }) {
+  const record = capture.record;
+  const usage = record?.usage ?? null;
+  const timing = record?.timing;
+  return (
+    <div class="summary" data-testid="summary">
+      <span class="summary-item">
+        <StatusBadge capture={capture} />
+      </span>
+      <span class="summary-item" title="model">
+        <span class="label">model</span> <span data-testid="summary-model">{capture.model ?? '–'}</span>
+      </span>
+      <span class="summary-item">
+        <span class="label">input</span> <span data-testid="summary-input">{formatCount(usage?.input)}</span>
+        {usage ? <span class="sub"> (cached {formatCount(usage.cached)})</span> : null}
+      </span>
+      <span class="summary-item">
+        <span class="label">output</span> <span data-testid="summary-output">{formatCount(usage?.output)}</span>
+        {usage ? <span class="sub"> (reasoning {formatCount(usage.reasoning)})</span> : null}
+      </span>
+      <span class="summary-item">
+        <span class="label">TTFT</span> {formatMs(timing?.firstTokenMs)}
+      </span>
+      <span class="summary-item">
+        <span class="label">duration</span> {formatMs(capture.durationMs)}
+      </span>
+    </div>
+  );
+}
+
+function Problems({ capture }: { capture: PanelCapture }) {
+  const warnings = capture.records.flatMap((record) => record.warnings);
+  const notes: string[] = [];
+  if (capture.lossNote) notes.push(capture.lossNote);
+  if (capture.bodyError) notes.push(capture.bodyError);
+  if (capture.end?.state === 'cancelled') notes.push('The page cancelled this request before the stream ended.');
+  else if (capture.end?.state === 'error' && !capture.lossNote) notes.push(`The request failed: ${capture.end.error ?? 'network error'}.`);
+  if (warnings.length === 0 && notes.length === 0) return null;
+  return (
+    <div class="problems" data-testid="problems" role="status">
+      {notes.map((note) => (
+        <div class="problem note-problem">{note}</div>
+      ))}
+      {warnings.slice(0, 20).map((warning) => (
+        <div class="problem" data-testid="warning" data-code={warning.code}>
+          <span class="warning-code">{warning.code}</span>
+          {warning.sequence_number !== undefined ? <span class="sub"> seq {warning.sequence_number}</span> : null} {warning.message}
+        </div>
+      ))}
+      {warnings.length > 20 ? <div class="problem">… and {warnings.length - 20} more (see Events)</div> : null}
+    </div>
+  );
+}
+
+export function Detail({ store }: { store: PanelStore }) {
+  const capture = store.selected;
+  if (!capture) return null;
+  return (
+    <section class="detail" data-testid="detail" aria-label="Selected response">
+      <SummaryStrip capture={capture} />
+      <Problems capture={capture} />
+      <div class="tabs" role="tablist">
+        {VIEWS.map(([view, label]) => (
+          <button
+            type="button"
+            role="tab"
+            data-testid={`tab-${view}`}
+            aria-selected={store.view === view}
+            class={store.view === view ? 'tab selected' : 'tab'}
+            onClick={() => store.setView(view)}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      <div class="view" role="tabpanel">
+        {store.view === 'assembly' ? <AssemblyView capture={capture} /> : null}
+        {store.view === 'usage' ? <UsageView capture={capture} store={store} /> : null}
+        {store.view === 'events' ? <EventsView capture={capture} /> : null}
+        {store.view === 'request' ? <RequestView capture={capture} store={store} /> : null}
+        {store.view === 'raw' ? <RawView capture={capture} /> : null}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,139 @@
+import { isJsonObject, type HeaderList, type JsonObject, type JsonValue } from '../../extension/core/index.ts';
+import type { PanelCapture } from '../model/panel-capture.ts';
+import type { PanelStore } from '../model/panel-store.ts';
+
+function Headers({ headers, testId }: { headers: HeaderList; testId: string }) {
+  if (headers.length === 0) return <p class="sub">None recorded.</p>;
+  return (
+    <table class="kv headers" data-testid={testId}>
+      <tbody>
+        {headers.map((header) => (
+          <tr>
+            <th>{header.name}</th>
+            <td class="mono">{header.value}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function contentText(content: JsonValue | undefined): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    return content
+      .map((part) => (isJsonObject(part) ? (typeof part.text === 'string' ? part.text : `[${String(part.type)}]`) : String(part)))
+      .join('\n');
+  }
+  return content === undefined ? '' : JSON.stringify(content, null, 2);
+}
+
+function InputItem({ item }: { item: JsonValue }) {
+  if (!isJsonObject(item)) return <pre class="code">{JSON.stringify(item, null, 2)}</pre>;
+  if (item.type === undefined || item.type === 'message') {
+    return (
+      <div class="input-message" data-testid="input-message">
+        <span class="role">{String(item.role ?? 'user')}</span>
+        <div class="text">{contentText(item.content)}</div>
+      </div>
+    );
+  }
+  return (
+    <div class="input-message">
+      <span class="role">{String(item.type)}</span>
+      <pre class="code">{JSON.stringify(item, null, 2)}</pre>
+    </div>
+  );
+}
+
+export function RequestView({ capture, store }: { capture: PanelCapture; store: PanelStore }) {
+  const { start } = capture;
+  let body: JsonObject | undefined;
+  try {
+    const parsed: unknown = JSON.parse(start.requestBody ?? '');
+    body = isJsonObject(parsed) ? parsed : undefined;
+  } catch {
+    body = undefined;
+  }
+  const previousId = body && typeof body.previous_response_id === 'string' ? body.previous_response_id : undefined;
+  const previous = previousId ? [...store.captures.values()].find((candidate) => candidate.records.some((record) => record.response.id === previousId)) : undefined;
+  const input = body?.input;
+  const tools = body && Array.isArray(body.tools) ? body.tools : [];
+  const parameters = body ? Object.entries(body).filter(([key]) => !['model', 'instructions', 'input', 'tools'].includes(key)) : [];
+  return (
+    <div class="request-view" data-testid="request-view">
+      <p class="mono">
+        {start.method} {start.url}
+      </p>
+      {body ? (
+        <>
+          <table class="kv">
+            <tbody>
+              <tr><th>model</th><td>{String(body.model ?? '')}</td></tr>
+              {previousId ? (
+                <tr>
+                  <th>previous_response_id</th>
+                  <td>
+                    {previousId}{' '}
+                    {previous ? (
+                      <button type="button" class="link" data-testid="previous-response" onClick={() => store.select(previous.id)}>
+                        show that response
+                      </button>
+                    ) : (
+                      <span class="sub">(not captured here)</span>
+                    )}
+                  </td>
+                </tr>
+              ) : null}
+            </tbody>
+          </table>
+          {typeof body.instructions === 'string' ? (
+            <section>
+              <h3>Instructions</h3>
+              <div class="text">{body.instructions}</div>
+            </section>
+          ) : null}
+          <section>
+            <h3>Input</h3>
+            {typeof input === 'string' ? <div class="text" data-testid="input-text">{input}</div> : Array.isArray(input) ? input.map((item) => <InputItem item={item} />) : <p class="sub">None.</p>}
+          </section>
+          {tools.length > 0 ? (
+            <section>
+              <h3>Tools ({tools.length})</h3>
+              {tools.map((tool) => (
+                <details class="tool">
+                  <summary>{isJsonObject(tool) ? `${String(tool.type ?? '')} ${String(tool.name ?? '')}` : String(tool)}</summary>
+                  <pre class="code">{JSON.stringify(tool, null, 2)}</pre>
+                </details>
+              ))}
+            </section>
+          ) : null}
+          {parameters.length > 0 ? (
+            <section>
+              <h3>Parameters</h3>
+              <table class="kv" data-testid="parameters">
+                <tbody>
+                  {parameters.map(([key, value]) => (
+                    <tr><th>{key}</th><td class="mono">{JSON.stringify(value)}</td></tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          ) : null}
+        </>
+      ) : start.requestBody ? (
+        <pre class="code">{start.requestBody}</pre>
+      ) : (
+        <p class="sub">No request body recorded.</p>
+      )}
+      <section>
+        <h3>Request headers</h3>
+        <Headers headers={start.requestHeaders} testId="request-headers" />
+      </section>
+      <section>
+        <h3>Response headers{capture.response ? ` (HTTP ${capture.response.status})` : ''}</h3>
+        <Headers headers={capture.response?.responseHeaders ?? []} testId="response-headers" />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,81 @@
+import { addUsage, type UsageSummary } from '../../extension/core/index.ts';
+import type { PanelCapture } from '../model/panel-capture.ts';
+import type { PanelStore } from '../model/panel-store.ts';
+import { formatCount, formatMs } from '../format.ts';
+
+function UsageTable({ usage, testId }: { usage: UsageSummary | null; testId: string }) {
+  if (!usage) return <p class="sub">The server has not reported usage (yet).</p>;
+  const rows: Array<[string, number | undefined, boolean]> = [
+    ['Input tokens', usage.input, false],
+    ['cached', usage.cached, true],
+    ['cache write', usage.cacheWrite, true],
+    ['Output tokens', usage.output, false],
+    ['reasoning', usage.reasoning, true],
+    ['Total tokens', usage.total, false],
+  ];
+  return (
+    <table class="kv" data-testid={testId}>
+      <tbody>
+        {rows
+          .filter(([, value]) => value !== undefined)
+          .map(([label, value, nested]) => (
+            <tr class={nested ? 'nested' : ''}>
+              <th>{label}</th>
+              <td class="num">{formatCount(value)}</td>
+            </tr>
+          ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function UsageView({ capture, store }: { capture: PanelCapture; store: PanelStore }) {
+  const record = capture.record;
+  const timing = record?.timing;
+  let total: UsageSummary | null = null;
+  let counted = 0;
+  for (const id of store.order) {
+    const usage = store.captures.get(id)?.record?.usage;
+    if (!usage) continue;
+    total = total ? addUsage(total, usage) : usage;
+    counted++;
+  }
+  const network = capture.networkTimings;
+  return (
+    <div class="usage-view" data-testid="usage-view">
+      <section>
+        <h3>This response</h3>
+        <UsageTable usage={record?.usage ?? null} testId="usage-table" />
+      </section>
+      <section>
+        <h3>Timing</h3>
+        <table class="kv" data-testid="timing-table">
+          <tbody>
+            <tr><th>Time to first byte</th><td class="num">{formatMs(timing?.firstByteMs)}</td></tr>
+            <tr><th>Time to first token</th><td class="num">{formatMs(timing?.firstTokenMs)}</td></tr>
+            <tr><th>Last event</th><td class="num">{formatMs(timing?.lastEventMs)}</td></tr>
+            <tr><th>Duration</th><td class="num">{formatMs(capture.durationMs)}</td></tr>
+            <tr><th>Output tokens/s</th><td class="num">{timing?.outputTokensPerSecond ?? '–'}</td></tr>
+            {timing?.serverDurationMs !== null && timing?.serverDurationMs !== undefined ? (
+              <tr><th>Server time (created → completed)</th><td class="num">{formatMs(timing.serverDurationMs)}</td></tr>
+            ) : null}
+          </tbody>
+        </table>
+        {network ? (
+          <table class="kv" data-testid="network-timings">
+            <caption>Network (from DevTools)</caption>
+            <tbody>
+              {Object.entries(network).map(([phase, ms]) => (
+                <tr><th>{phase}</th><td class="num">{formatMs(ms)}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </section>
+      <section>
+        <h3>All {counted} response(s) with usage in this tab</h3>
+        <UsageTable usage={total} testId="usage-totals" />
+      </section>
+    </div>
+  );
+}
