@@ -23,6 +23,8 @@ function useStoreRevision(): number {
         setRevision(store.revision);
       }, 16);
     });
+    // The store may have changed between the first render and this subscription (the snapshot arrives fast).
+    if (store.revision !== revision) setRevision(store.revision);
     return () => {
       unsubscribe();
       if (timer !== undefined) clearTimeout(timer);

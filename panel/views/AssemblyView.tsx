@@ -262,7 +262,7 @@ function RecordView({ record }: { record: ResponseRecord }) {
   const { response, itemMeta, audioTranscript } = record.assembler;
   const error = isJsonObject(response.error) ? response.error : undefined;
   return (
-    <div class="record">
+    <div class="response-record">
       {error ? (
         <div class="problem error-box" data-testid="response-error">
           {text(error.code)} {text(error.message)}

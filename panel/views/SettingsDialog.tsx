@@ -1,11 +1,11 @@
-import { useState } from 'preact/hooks';
+import { useRef } from 'preact/hooks';
 import type { PanelStore } from '../model/panel-store.ts';
 import type { BackgroundConnection } from '../connection.ts';
 
 export function SettingsDialog({ store, connection, onClose }: { store: PanelStore; connection: BackgroundConnection; onClose: () => void }) {
-  const [patterns, setPatterns] = useState(store.settings.urlPatterns.join('\n'));
+  const textarea = useRef<HTMLTextAreaElement>(null);
   const save = () => {
-    const urlPatterns = patterns
+    const urlPatterns = (textarea.current?.value ?? '')
       .split('\n')
       .map((line) => line.trim())
       .filter((line) => line !== '');
@@ -21,8 +21,8 @@ export function SettingsDialog({ store, connection, onClose }: { store: PanelSto
         data-testid="url-patterns"
         rows={5}
         placeholder="https://my-proxy.example.com/ai/*"
-        value={patterns}
-        onInput={(event) => setPatterns(event.currentTarget.value)}
+        ref={textarea}
+        defaultValue={store.settings.urlPatterns.join('\n')}
       />
       <p class="sub">
         Built in: POST to any path ending in <code>/responses</code>, <code>GET …/responses/&#123;id&#125;?stream=true</code>, and any event stream whose first

@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { ChromiumWithDevtools, type DevtoolsPanel } from './chromium-devtools.ts';
+import { startTestSite } from '../server/test-site.ts';
+import type { ReplayServer } from '../server/replay-server.ts';
+import { finalMessageText, finalUsage } from './recordings.ts';
+import type { StreamOptions, StreamResult } from '../server/page/page.ts';
+
+let browser: ChromiumWithDevtools;
+let server: ReplayServer;
+let panel: DevtoolsPanel;
+
+const rowCount = 'document.querySelectorAll("[data-testid=capture-row]").length';
+
+function stream(options: StreamOptions): Promise<StreamResult> {
+  return browser.firstPage().evaluate((streamOptions) => window.e2e.streamWithOpenAI(streamOptions), options);
+}
+
+async function expectFinal(name: string): Promise<void> {
+  await panel.waitForText(finalMessageText(name));
+  const usage = finalUsage(name);
+  await panel.waitFor(`document.querySelector("[data-testid=summary-input]")?.textContent === "${usage.input}"`);
+  await panel.waitFor(`document.querySelector("[data-testid=summary-output]")?.textContent === "${usage.output}"`);
+}
+
+function sameBytes(result: StreamResult, sent: Buffer[]): void {
+  assert.deepEqual(Buffer.from(result.bodyBase64, 'base64'), Buffer.concat(sent));
+}
+
+before(async () => {
+  server = await startTestSite();
+  browser = await ChromiumWithDevtools.launch();
+  await browser.firstPage().goto(`${server.url}/`);
+  panel = await browser.openPanel();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+beforeEach(async () => {
+  // A new document clears the panel (Preserve log is off): each test starts from an empty list.
+  await browser.firstPage().goto(`${server.url}/`);
+  await panel.waitFor(`${rowCount} === 0`);
+});
+
+describe('Chrome: capture and the panel in real DevTools', () => {
+  it('shows the message while it streams, then the final text and usage; the page got the exact bytes', async () => {
+    const name = 'seed__hello-gpt-4.1-nano';
+    const run = stream({ route: `${name}/hold/8` });
+    const request = await server.waitForRequest((candidate) => candidate.recording === name && candidate.url.includes('/hold/8/'));
+    await request.held;
+    // Frames 0..7: created, in_progress, item added, part added, then the deltas "Hello", "!", " How", " can".
+    await panel.waitForText('Hello! How can');
+    assert.doesNotMatch(await panel.text(), /Hello! How can I assist you today\?/);
+    await panel.waitFor('document.querySelector("[data-testid=status] .live-dot") !== null');
+    request.release();
+    const result = await run;
+    assert.equal(result.error, undefined);
+    await expectFinal(name);
+    await panel.waitFor('document.querySelector("[data-testid=status] .live-dot") === null');
+    assert.match(await panel.evaluate<string>('document.querySelector("[data-testid=summary] [data-testid=status]").textContent'), /completed/);
+    sameBytes(result, request.sent);
+    // The request as sent, with its key masked.
+    await panel.click('[data-testid=tab-request]');
+    await panel.waitForText('Bearer [redacted]');
+    assert.doesNotMatch(await panel.text(), /sk-test-secret/);
+    await panel.click('[data-testid=tab-assembly]');
+    mkdirSync('test-results', { recursive: true });
+    writeFileSync('test-results/devtools-chrome.png', await panel.screenshot());
+  });
+
+  it('marks a response the page cancelled mid-stream, and the server sees the connection close', async () => {
+    const name = 'fantasy__azure-reasoning-summary-gpt-5-mini';
+    const run = stream({ route: `${name}/hold/40`, cancelAfterEvents: 30 });
+    const request = await server.waitForRequest((candidate) => candidate.recording === name);
+    const result = await run;
+    assert.equal(result.cancelled, true);
+    await request.done;
+    assert.equal(request.closedEarly, true);
+    assert.ok(request.framesSent < 100);
+    await panel.waitFor('document.querySelector("[data-testid=summary] [data-testid=status]")?.textContent.includes("cancelled")');
+    await panel.waitForText('cancelled this request');
+  });
+
+  it('captures a streaming XMLHttpRequest', async () => {
+    const name = 'pydantic-ai__text-with-logprobs-gpt-4o-mini';
+    const result = await browser.firstPage().evaluate((route) => window.e2e.streamWithXhr(route), name);
+    const request = await server.waitForRequest((candidate) => candidate.recording === name);
+    assert.equal(result.text, Buffer.concat(request.sent).toString('utf8'));
+    await expectFinal(name);
+    await panel.waitFor('document.querySelector("[data-testid=capture-row] .tag")?.textContent === "xhr"');
+  });
+
+  it('captures a non-streaming JSON response', async () => {
+    const name = 'vercel-ai__file-search-gpt-5-mini';
+    const result = await stream({ route: name, stream: false });
+    assert.equal(result.error, undefined);
+    await expectFinal(name);
+    await panel.waitFor('document.querySelector("[data-item-type=file_search_call]") !== null');
+  });
+
+  it('captures a request made from an iframe', async () => {
+    const page = browser.firstPage();
+    await page.evaluate((url) => {
+      const frame = document.getElementById('child') as HTMLIFrameElement;
+      frame.src = url;
+    }, `${server.url}/iframe.html`);
+    await page.waitForFunction(() => typeof (document.getElementById('child') as HTMLIFrameElement).contentWindow?.e2e === 'object');
+    const frame = page.frames().find((candidate) => candidate.url().endsWith('/iframe.html'));
+    assert.ok(frame);
+    const name = 'vercel-ai__azure-text-gpt-5.1';
+    const result = await frame.evaluate((route) => window.e2e.streamWithOpenAI({ route }), name);
+    assert.equal(result.error, undefined);
+    await expectFinal(name);
+  });
+
+  it('captures an Azure-style URL', async () => {
+    const name = 'fantasy__text-gpt-4o';
+    const result = await stream({ route: name, apiPrefix: 'openai', defaultQuery: { 'api-version': '2025-04-01-preview' } });
+    assert.equal(result.error, undefined);
+    const request = await server.waitForRequest((candidate) => candidate.recording === name);
+    assert.match(request.url, /\/openai\/responses\?api-version=2025-04-01-preview$/);
+    await expectFinal(name);
+    await panel.waitForText('/openai/responses?api-version=2025-04-01-preview');
+  });
+
+  it('captures a URL the user added as a pattern', async () => {
+    const name = 'pydantic-ai__background-queued-gpt-4o';
+    // Served as text/plain on a path not ending in /responses: only the user's pattern can catch it.
+    const path = `/r/${name}/type/text%2Fplain/my-proxy/generate`;
+    await panel.click('[data-testid=settings]');
+    await panel.evaluate(`(() => {
+      const area = document.querySelector('[data-testid=url-patterns]');
+      area.value = '*/my-proxy/generate';
+      area.dispatchEvent(new Event('input', { bubbles: true }));
+      document.querySelector('[data-testid=settings-save]').click();
+    })()`);
+    await panel.waitFor('document.querySelector("[data-testid=settings-dialog]") === null');
+    const page = browser.firstPage();
+    // The page learns the new pattern from the extension; a reload makes sure it has it.
+    await page.reload();
+    await panel.waitFor(`${rowCount} === 0`);
+    const text = await page.evaluate(([url]) => window.e2e.fetchText(url as string, { model: 'gpt-4o', stream: true }), [path]);
+    assert.match(text, /response\.completed/);
+    await expectFinal(name);
+    await panel.click('[data-testid=settings]');
+    await panel.evaluate(`(() => {
+      const area = document.querySelector('[data-testid=url-patterns]');
+      area.value = '';
+      area.dispatchEvent(new Event('input', { bubbles: true }));
+      document.querySelector('[data-testid=settings-save]').click();
+    })()`);
+  });
+
+  for (const [name, itemType, detail] of [
+    ['fantasy__parallel-function-calls-gpt-4o', 'function_call', '"a":'],
+    ['pydantic-ai__reasoning-summary-multipart-o3-mini', 'reasoning', 'Summary (4 parts)'],
+    ['vercel-ai__web-search-gpt-5-mini', 'web_search_call', 'tech news today December 5 2025'],
+  ] as const) {
+    it(`shows the ${itemType} items of ${name}`, async () => {
+      const result = await stream({ route: name });
+      assert.equal(result.error, undefined);
+      await panel.waitFor(`document.querySelector("[data-item-type=${itemType}]") !== null`);
+      await panel.waitForText(detail);
+      const usage = finalUsage(name);
+      await panel.waitFor(`document.querySelector("[data-testid=summary-output]")?.textContent === "${usage.output}"`);
+      const message = finalMessageText(name);
+      if (message) await panel.waitForText(message.slice(0, 200));
+    });
+  }
+
+  it('shows everything when the panel is opened only after the stream ended', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}/`);
+    const name = 'pydantic-ai__custom-tool-call-gpt-5';
+    const result = await page.evaluate((route) => window.e2e.streamWithOpenAI({ route }), name);
+    assert.equal(result.error, undefined);
+    const lateDevtools = await browser.openPanel([panel.devtoolsTargetId]);
+    await lateDevtools.waitFor('document.querySelector("[data-item-type=custom_tool_call]") !== null');
+    const usage = finalUsage(name);
+    await lateDevtools.waitFor(`document.querySelector("[data-testid=summary-output]")?.textContent === "${usage.output}"`);
+    await lateDevtools.waitFor(`${rowCount} === 1`);
+    await page.close();
+  });
+});

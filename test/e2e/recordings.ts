@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RECORDINGS_DIR } from '../server/test-site.ts';
+import { finalResponse } from '../server/replay-server.ts';
+
+interface FinalResponse {
+  output: Array<{ type: string; content?: Array<{ type: string; text?: string }> }>;
+  usage?: { input_tokens: number; output_tokens: number };
+}
+
+export function finalOf(name: string): FinalResponse {
+  return finalResponse(readFileSync(join(RECORDINGS_DIR, `${name}.sse`), 'utf8')) as FinalResponse;
+}
+
+/** The final message text of a recording, as the panel must show it. */
+export function finalMessageText(name: string): string {
+  return finalOf(name)
+    .output.filter((item) => item.type === 'message')
+    .flatMap((item) => item.content ?? [])
+    .map((part) => part.text ?? '')
+    .join('');
+}
+
+export function finalUsage(name: string): { input: number; output: number } {
+  const usage = finalOf(name).usage;
+  return { input: usage?.input_tokens ?? 0, output: usage?.output_tokens ?? 0 };
+}

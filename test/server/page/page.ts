@@ -1,0 +1,139 @@
+/**
+ * The page the end-to-end tests and the demo load. It calls the replay server
+ * through the official `openai` client (and, for some tests, a bare XHR), and
+ * records every byte it reads, so a test can check the page got exactly what
+ * the server sent.
+ */
+import OpenAI from 'openai';
+
+export interface StreamResult {
+  /** The body as the page read it, base64. */
+  bodyBase64: string;
+  eventTypes: string[];
+  outputText: string;
+  cancelled: boolean;
+  error?: string;
+  responseId?: string;
+}
+
+export interface StreamOptions {
+  /** The recording to replay and the route options, e.g. "seed__hello-gpt-4.1-nano/hold/6". */
+  route: string;
+  /** API path under the route: "v1" (OpenAI), "openai" (Azure style) … */
+  apiPrefix?: string;
+  defaultQuery?: Record<string, string>;
+  stream?: boolean;
+  /** Abort after this many events. */
+  cancelAfterEvents?: number;
+  previousResponseId?: string;
+}
+
+function toBase64(chunks: Uint8Array[]): string {
+  let binary = '';
+  for (const chunk of chunks) for (let index = 0; index < chunk.length; index++) binary += String.fromCharCode(chunk[index] as number);
+  return btoa(binary);
+}
+
+/** A fetch that goes through the page's (hooked) fetch and keeps a copy of the body as the page reads it. */
+function recordingFetch(received: Uint8Array[]): typeof fetch {
+  return async (input, init) => {
+    const response = await window.fetch(input, init);
+    if (!response.body) return response;
+    const body = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          received.push(chunk.slice());
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+}
+
+export async function streamWithOpenAI(options: StreamOptions): Promise<StreamResult> {
+  const received: Uint8Array[] = [];
+  const client = new OpenAI({
+    apiKey: 'sk-test-secret-key-1234567890',
+    baseURL: `${location.origin}/r/${options.route}/${options.apiPrefix ?? 'v1'}`,
+    dangerouslyAllowBrowser: true,
+    fetch: recordingFetch(received),
+    defaultQuery: options.defaultQuery,
+    maxRetries: 0,
+  });
+  const result: StreamResult = { bodyBase64: '', eventTypes: [], outputText: '', cancelled: false };
+  const params = { model: 'gpt-4.1-nano', input: 'Say hello', previous_response_id: options.previousResponseId };
+  try {
+    if (options.stream === false) {
+      const response = await client.responses.create({ ...params, stream: false });
+      result.outputText = response.output_text;
+      result.responseId = response.id;
+    } else {
+      const stream = await client.responses.create({ ...params, stream: true });
+      for await (const event of stream) {
+        result.eventTypes.push(event.type);
+        if (event.type === 'response.output_text.delta') result.outputText += event.delta;
+        if (event.type === 'response.created') result.responseId = event.response.id;
+        if (options.cancelAfterEvents !== undefined && result.eventTypes.length >= options.cancelAfterEvents) {
+          stream.controller.abort();
+          result.cancelled = true;
+          break;
+        }
+      }
+    }
+  } catch (error) {
+    result.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  }
+  result.bodyBase64 = toBase64(received);
+  return result;
+}
+
+/** A streaming XMLHttpRequest client, as older code and some libraries use. */
+export function streamWithXhr(route: string): Promise<{ text: string; progressEvents: number; status: number }> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    let progressEvents = 0;
+    xhr.open('POST', `${location.origin}/r/${route}/v1/responses`);
+    xhr.setRequestHeader('content-type', 'application/json');
+    xhr.setRequestHeader('authorization', 'Bearer sk-test-secret-key-1234567890');
+    xhr.onprogress = () => progressEvents++;
+    xhr.onload = () => resolve({ text: xhr.responseText, progressEvents, status: xhr.status });
+    xhr.onerror = () => reject(new Error('xhr failed'));
+    xhr.send(JSON.stringify({ model: 'gpt-4.1-nano', input: 'Say hello', stream: true }));
+  });
+}
+
+/** A plain fetch of an event stream on any path (for user URL patterns). */
+export async function fetchText(path: string, body: unknown): Promise<string> {
+  const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return response.text();
+}
+
+// ── the demo: one button per recording ───────────────────────────────────
+
+async function setUpDemo(): Promise<void> {
+  const list = document.getElementById('recordings');
+  const output = document.getElementById('output');
+  if (!list || !output) return;
+  const recordings = (await (await fetch('/recordings.json')).json()) as Array<{ name: string; label: string }>;
+  for (const recording of recordings) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = recording.label;
+    button.title = recording.name;
+    button.addEventListener('click', async () => {
+      output.textContent = `Streaming ${recording.name}…`;
+      const result = await streamWithOpenAI({ route: `${recording.name}/pace/25` });
+      output.textContent = result.error ? `${result.error}\n\n${result.outputText}` : result.outputText || '(no text output: see the panel)';
+    });
+    list.append(button);
+  }
+}
+
+declare global {
+  interface Window {
+    e2e: { streamWithOpenAI: typeof streamWithOpenAI; streamWithXhr: typeof streamWithXhr; fetchText: typeof fetchText };
+  }
+}
+window.e2e = { streamWithOpenAI, streamWithXhr, fetchText };
+void setUpDemo();

@@ -1,0 +1,203 @@
+/**
+ * A local server on 127.0.0.1 that replays recorded Responses streams, for the
+ * end-to-end tests and the demo. Routes:
+ *
+ *   POST /r/<recording>[/pace/<ms>][/hold/<frames>][/type/<content-type>]/<any path>
+ *        streams the recording's frames (or, for "stream": false, its final Response as JSON);
+ *        `hold` stops after that many frames until the test calls `release()`.
+ *   GET  /… static files of the test page (see `staticRoutes`).
+ *
+ * Every request is recorded: what was asked, every byte sent, whether the
+ * client closed the connection before the end.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+
+export interface ReplayRequest {
+  id: number;
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+  recording: string;
+  streamed: boolean;
+  /** Bytes written to the socket, in order. */
+  sent: Buffer[];
+  framesSent: number;
+  /** The client closed the connection before the server finished. */
+  closedEarly: boolean;
+  /** Resolves when the response ended or the connection closed. */
+  done: Promise<void>;
+  /** Lets a held response go on. */
+  release(): void;
+  /** Resolves once the response is held (sent its `hold` frames). */
+  held: Promise<void>;
+}
+
+export interface StaticFile {
+  contentType: string;
+  body: () => Buffer | string;
+}
+
+export class ReplayServer {
+  private server: Server | undefined;
+  readonly requests: ReplayRequest[] = [];
+  private waiters: Array<{ predicate: (request: ReplayRequest) => boolean; resolve: (request: ReplayRequest) => void }> = [];
+  private nextId = 1;
+  url = '';
+
+  constructor(
+    private readonly recordingsDir: string,
+    private readonly staticRoutes: Record<string, StaticFile> = {},
+    private readonly defaultPaceMs = 0,
+  ) {}
+
+  recordings(): string[] {
+    return readdirSync(this.recordingsDir)
+      .filter((name) => name.endsWith('.sse'))
+      .map((name) => name.slice(0, -4));
+  }
+
+  recordingText(name: string): string {
+    return readFileSync(join(this.recordingsDir, `${name}.sse`), 'utf8');
+  }
+
+  async start(port = 0): Promise<string> {
+    this.server = createServer((request, response) => void this.handle(request, response));
+    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
+    const address = this.server.address() as AddressInfo;
+    this.url = `http://127.0.0.1:${address.port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    for (const request of this.requests) request.release();
+    await new Promise<void>((resolve) => {
+      this.server?.closeAllConnections();
+      this.server?.close(() => resolve());
+    });
+  }
+
+  /** The first request (already made or still to come) that matches. */
+  waitForRequest(predicate: (request: ReplayRequest) => boolean = () => true): Promise<ReplayRequest> {
+    const found = this.requests.find(predicate);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve) => this.waiters.push({ predicate, resolve }));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (request.method === 'GET' && this.staticRoutes[url.pathname]) {
+      const file = this.staticRoutes[url.pathname] as StaticFile;
+      response.writeHead(200, { 'content-type': file.contentType, 'cache-control': 'no-store' });
+      response.end(file.body());
+      return;
+    }
+    const route = /^\/r\/([\w.-]+)((?:\/(?:pace|hold|type)\/[^/]+)*)\//.exec(url.pathname);
+    if (!route || !existsSync(join(this.recordingsDir, `${route[1]}.sse`))) {
+      response.writeHead(404, { 'content-type': 'text/plain' });
+      response.end('not found');
+      return;
+    }
+    const recording = route[1] as string;
+    const options = new Map<string, string>();
+    for (const [, key, value] of (route[2] ?? '').matchAll(/\/(pace|hold|type)\/([^/]+)/g)) options.set(key as string, decodeURIComponent(value as string));
+    const body = await readBody(request);
+    let parsed: { stream?: boolean } = {};
+    try {
+      parsed = JSON.parse(body) as { stream?: boolean };
+    } catch {
+      parsed = {};
+    }
+    const streamed = parsed.stream === true || request.method === 'GET';
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let markHeld: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (markHeld = resolve));
+    let finish: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    const record: ReplayRequest = {
+      id: this.nextId++,
+      method: request.method ?? 'GET',
+      url: url.pathname + url.search,
+      headers: request.headers,
+      body,
+      recording,
+      streamed,
+      sent: [],
+      framesSent: 0,
+      closedEarly: false,
+      done,
+      release,
+      held,
+    };
+    this.requests.push(record);
+    this.waiters = this.waiters.filter((waiter) => {
+      if (!waiter.predicate(record)) return true;
+      waiter.resolve(record);
+      return false;
+    });
+    response.on('close', () => {
+      if (!response.writableFinished) record.closedEarly = true;
+      finish();
+    });
+    const write = (chunk: string) => {
+      const bytes = Buffer.from(chunk, 'utf8');
+      record.sent.push(bytes);
+      response.write(bytes);
+    };
+
+    const text = this.recordingText(recording);
+    if (!streamed) {
+      const final = finalResponse(text);
+      response.writeHead(final ? 200 : 500, { 'content-type': 'application/json' });
+      write(JSON.stringify(final ?? { error: { message: 'recording has no final response' } }));
+      response.end();
+      return;
+    }
+    response.writeHead(200, {
+      'content-type': options.get('type') ?? 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-request-id': `req_replay_${record.id}`,
+    });
+    response.flushHeaders();
+    const frames = text.split(/(?<=\n\n)/);
+    const pace = Number(options.get('pace') ?? this.defaultPaceMs);
+    const holdAt = options.has('hold') ? Number(options.get('hold')) : undefined;
+    for (const [index, frame] of frames.entries()) {
+      if (record.closedEarly) return;
+      if (index === holdAt) {
+        markHeld();
+        await released;
+        if (record.closedEarly) return;
+      }
+      write(frame);
+      record.framesSent++;
+      if (pace > 0) await new Promise((resolve) => setTimeout(resolve, pace));
+    }
+    markHeld();
+    response.end();
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+/** The terminal snapshot of a recording: the body a non-streaming call would have returned. */
+export function finalResponse(text: string): unknown {
+  let final: unknown;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('data: {')) continue;
+    const event = JSON.parse(line.slice(6)) as { type?: string; response?: unknown };
+    if (event.type === 'response.completed' || event.type === 'response.incomplete' || event.type === 'response.failed') final = event.response;
+  }
+  return final;
+}
