@@ -9,6 +9,7 @@
 import { accumulateResponse } from 'openai/lib/responses/ResponseAccumulator';
 import { ResponsesStreamReader } from '../../extension/core/index.ts';
 import { fixtureNames, readFixtureBytes } from '../helpers/streams.ts';
+import { longMessageStream } from '../helpers/synthetic.ts';
 
 type Runner = (chunks: Uint8Array[]) => unknown;
 
@@ -64,29 +65,8 @@ function chunked(bytes: Uint8Array, size: number): Uint8Array[] {
   return chunks;
 }
 
-/** A message of `deltas` text deltas, framed like OpenAI's streams. */
 function longMessage(deltas: number): Uint8Array {
-  const parts: string[] = [];
-  let sequence = 0;
-  const frame = (event: Record<string, unknown>) => {
-    const payload = JSON.stringify({ ...event, sequence_number: sequence++ });
-    parts.push(`event: ${String(event.type)}\ndata: ${payload}\n\n`);
-  };
-  const response = { id: 'resp_bench', object: 'response', created_at: 0, status: 'in_progress', model: 'bench', output: [], usage: null };
-  frame({ type: 'response.created', response });
-  frame({ type: 'response.output_item.added', output_index: 0, item: { id: 'msg_bench', type: 'message', status: 'in_progress', role: 'assistant', content: [] } });
-  frame({ type: 'response.content_part.added', item_id: 'msg_bench', output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } });
-  let text = '';
-  for (let index = 0; index < deltas; index++) {
-    const delta = ` word${index % 97}`;
-    text += delta;
-    frame({ type: 'response.output_text.delta', item_id: 'msg_bench', output_index: 0, content_index: 0, delta, logprobs: [], obfuscation: 'abcdef' });
-  }
-  frame({ type: 'response.output_text.done', item_id: 'msg_bench', output_index: 0, content_index: 0, text, logprobs: [] });
-  const item = { id: 'msg_bench', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [], logprobs: [] }] };
-  frame({ type: 'response.output_item.done', output_index: 0, item });
-  frame({ type: 'response.completed', response: { ...response, status: 'completed', output: [item], usage: { input_tokens: 1, output_tokens: deltas, total_tokens: deltas + 1 } } });
-  return new TextEncoder().encode(parts.join(''));
+  return new TextEncoder().encode(longMessageStream(deltas));
 }
 
 function timeMedian(run: Runner, chunks: Uint8Array[], minimumMs = 400): number {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { ChromiumWithDevtools, type DevtoolsPanel } from './chromium-devtools.ts';
+import { ChromiumWithDevtools, evaluate, type DevtoolsPanel } from './chromium-devtools.ts';
 import { startTestSite } from '../server/test-site.ts';
 import type { ReplayServer } from '../server/replay-server.ts';
 import { finalMessageText, finalUsage } from './recordings.ts';
+import { longMessageStream } from '../helpers/synthetic.ts';
 import type { StreamOptions, StreamResult } from '../server/page/page.ts';
 
 let browser: ChromiumWithDevtools;
@@ -169,8 +170,57 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       await panel.waitFor(`document.querySelector("[data-testid=summary-output]")?.textContent === "${usage.output}"`);
       const message = finalMessageText(name);
       if (message) await panel.waitForText(message.slice(0, 200));
+      mkdirSync('test-results', { recursive: true });
+      writeFileSync(`test-results/devtools-chrome-${itemType}.png`, await panel.screenshot());
     });
   }
+
+  it('survives the background service worker being stopped mid-stream', async () => {
+    const name = 'vercel-ai__mcp-list-tools-and-calls-gpt-5-mini';
+    const run = stream({ route: `${name}/hold/200` });
+    const request = await server.waitForRequest((candidate) => candidate.recording === name);
+    await request.held;
+    await panel.waitFor('document.querySelector("[data-item-type=mcp_call]") !== null');
+    const worker = async () => {
+      const target = (await browser.targets()).find((candidate) => candidate.type === 'service_worker');
+      assert.ok(target, 'the background service worker');
+      return browser.attach(target.targetId);
+    };
+    await evaluate(browser.cdp, await worker(), 'globalThis.beforeRestart = true');
+    const pageTarget = (await browser.targets()).find((candidate) => candidate.type === 'page' && candidate.url.startsWith(server.url));
+    assert.ok(pageTarget);
+    const pageSession = await browser.attach(pageTarget.targetId);
+    await browser.cdp.send('ServiceWorker.enable', {}, pageSession);
+    await browser.cdp.send('ServiceWorker.stopAllWorkers', {}, pageSession);
+    request.release();
+    const result = await run;
+    assert.equal(result.error, undefined);
+    await expectFinal(name);
+    // It was a new worker that finished the job, with everything the old one had.
+    assert.equal(await evaluate(browser.cdp, await worker(), 'typeof globalThis.beforeRestart'), 'undefined');
+    await panel.waitFor(`${rowCount} === 1`);
+    assert.equal(await panel.evaluate('document.querySelector("[data-testid=problems]")'), null);
+    await panel.click('[data-testid=tab-raw]');
+    await panel.waitForText(`${Buffer.concat(request.sent).toString("utf8").length} characters`);
+    await panel.click('[data-testid=tab-assembly]');
+  });
+
+  it('stays responsive through a 100,000-event response', async () => {
+    server.addRecording('long-100k', longMessageStream(100_000));
+    const result = await stream({ route: "long-100k" });
+    assert.equal(result.error, undefined);
+    await panel.waitFor('document.querySelector("[data-testid=summary-output]")?.textContent === "100000"', 60000);
+    await panel.waitForText("word96 word0 word1");
+    await panel.click('[data-testid=tab-events]');
+    await panel.waitFor('document.querySelector("[data-testid=event-type-filter] option")?.textContent === "All types (100006)"');
+    // Virtualised: a screenful of rows in the DOM, not 100,006.
+    const rendered = await panel.evaluate<number>('document.querySelectorAll("[data-testid=event-row]").length');
+    assert.ok(rendered > 0 && rendered < 200, `${rendered} rows rendered`);
+    await panel.click('[data-testid=tab-raw]');
+    await panel.waitFor('document.querySelectorAll("[data-testid=raw-lines] .raw-line").length > 0');
+    assert.ok((await panel.evaluate<number>('document.querySelectorAll("[data-testid=raw-lines] .raw-line").length')) < 300);
+    await panel.click('[data-testid=tab-assembly]');
+  });
 
   it('shows everything when the panel is opened only after the stream ended', async () => {
     const page = await browser.context.newPage();

@@ -98,13 +98,13 @@ export class ChromiumWithDevtools {
     private readonly profileDir: string,
   ) {}
 
-  static async launch(): Promise<ChromiumWithDevtools> {
+  static async launch(options: { headless?: boolean; executablePath?: string } = {}): Promise<ChromiumWithDevtools> {
     if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error(`build the extension first: ${EXTENSION_DIR} is missing`);
     const profileDir = mkdtempSync(join(tmpdir(), 'responses-devtools-chromium-'));
     const context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
+      executablePath: options.executablePath ?? CHROMIUM_PATH,
+      headless: options.headless ?? true,
+      viewport: options.headless === false ? null : { width: 1280, height: 900 },
       args: [
         '--no-sandbox',
         '--disable-gpu',

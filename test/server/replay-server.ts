@@ -46,6 +46,8 @@ export class ReplayServer {
   readonly requests: ReplayRequest[] = [];
   private waiters: Array<{ predicate: (request: ReplayRequest) => boolean; resolve: (request: ReplayRequest) => void }> = [];
   private nextId = 1;
+  /** Recordings made up by a test, served like the files. */
+  private readonly generated = new Map<string, string>();
   url = '';
 
   constructor(
@@ -60,7 +62,13 @@ export class ReplayServer {
       .map((name) => name.slice(0, -4));
   }
 
+  addRecording(name: string, text: string): void {
+    this.generated.set(name, text);
+  }
+
   recordingText(name: string): string {
+    const generated = this.generated.get(name);
+    if (generated !== undefined) return generated;
     return readFileSync(join(this.recordingsDir, `${name}.sse`), 'utf8');
   }
 
@@ -96,7 +104,7 @@ export class ReplayServer {
       return;
     }
     const route = /^\/r\/([\w.-]+)((?:\/(?:pace|hold|type)\/[^/]+)*)\//.exec(url.pathname);
-    if (!route || !existsSync(join(this.recordingsDir, `${route[1]}.sse`))) {
+    if (!route || (!this.generated.has(route[1] as string) && !existsSync(join(this.recordingsDir, `${route[1]}.sse`)))) {
       response.writeHead(404, { 'content-type': 'text/plain' });
       response.end('not found');
       return;

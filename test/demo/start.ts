@@ -1,0 +1,75 @@
+/**
+ * `npm start`: the demo. Serves the bundled real recordings on 127.0.0.1,
+ * opens Chromium with the extension loaded, DevTools open on the demo page and
+ * the Responses panel shown. No API key: the page's `openai` client talks to
+ * the local replay server.
+ */
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chromium } from 'playwright';
+import { ChromiumWithDevtools, EXTENSION_DIR } from '../e2e/chromium-devtools.ts';
+import { startTestSite } from '../server/test-site.ts';
+
+function findChromium(): string | undefined {
+  const candidates = [
+    process.env.CHROMIUM_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/snap/bin/chromium',
+    '/Applications/Chromium.app/Contents/MacOS/Chromium',
+    '/Applications/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing',
+  ];
+  for (const candidate of candidates) if (candidate && existsSync(candidate)) return candidate;
+  try {
+    // Playwright's own Chromium, if the user installed it (`npx playwright install chromium`).
+    const bundled = chromium.executablePath();
+    if (existsSync(bundled)) return bundled;
+  } catch {
+    // none
+  }
+  return undefined;
+}
+
+function hasDisplay(): boolean {
+  if (process.platform !== 'linux') return true;
+  return Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(`${EXTENSION_DIR}/manifest.json`)) spawnSync('npx', ['tsx', 'build.ts'], { stdio: 'inherit' });
+  const port = Number(process.env.PORT ?? 8787);
+  const server = await startTestSite({ port });
+  const url = `${server.url}/`;
+  console.log(`Demo server: ${url} (replaying ${server.recordings().length} recordings from test/fixtures/responses-streams)`);
+
+  const executablePath = findChromium();
+  const manual = `To use your own Chrome instead: open chrome://extensions, turn on Developer mode, "Load unpacked" → ${EXTENSION_DIR}, then open ${url} and DevTools → Responses.`;
+  if (!hasDisplay()) {
+    console.log(`No display found ($DISPLAY is not set), so no browser window can open here.`);
+    console.log(`Run it on a desktop session, or under a virtual display: xvfb-run -a npm start`);
+    console.log(manual);
+    await server.stop();
+    process.exitCode = 1;
+    return;
+  }
+  if (!executablePath) {
+    console.log('No Chromium found (branded Google Chrome no longer accepts --load-extension).');
+    console.log('Install Chromium (Debian/Ubuntu: apt install chromium) or set CHROMIUM_PATH, then run npm start again.');
+    console.log(manual);
+    console.log('The demo server keeps running until you press Ctrl+C.');
+    return;
+  }
+  const browser = await ChromiumWithDevtools.launch({ headless: false, executablePath });
+  await browser.firstPage().goto(url);
+  await browser.openPanel();
+  console.log('Chromium is open with DevTools on the demo page and the Responses panel shown. Press a button on the page.');
+  console.log('Close the browser window (or press Ctrl+C) to stop.');
+  const stop = async () => {
+    await server.stop();
+    process.exit(0);
+  };
+  browser.context.on('close', () => void stop());
+  process.on('SIGINT', () => void browser.close().then(stop));
+}
+
+void main();

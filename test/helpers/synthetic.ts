@@ -1,0 +1,23 @@
+/** A message of `deltas` text deltas, framed like OpenAI's streams. */
+export function longMessageStream(deltas: number): string {
+  const parts: string[] = [];
+  let sequence = 0;
+  const frame = (event: Record<string, unknown>) => {
+    parts.push(`event: ${String(event.type)}\ndata: ${JSON.stringify({ ...event, sequence_number: sequence++ })}\n\n`);
+  };
+  const response = { id: 'resp_long', object: 'response', created_at: 0, status: 'in_progress', model: 'long-model', output: [], usage: null };
+  frame({ type: 'response.created', response });
+  frame({ type: 'response.output_item.added', output_index: 0, item: { id: 'msg_long', type: 'message', status: 'in_progress', role: 'assistant', content: [] } });
+  frame({ type: 'response.content_part.added', item_id: 'msg_long', output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } });
+  let text = '';
+  for (let index = 0; index < deltas; index++) {
+    const delta = ` word${index % 97}`;
+    text += delta;
+    frame({ type: 'response.output_text.delta', item_id: 'msg_long', output_index: 0, content_index: 0, delta, logprobs: [], obfuscation: 'abcdef' });
+  }
+  frame({ type: 'response.output_text.done', item_id: 'msg_long', output_index: 0, content_index: 0, text, logprobs: [] });
+  const item = { id: 'msg_long', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [], logprobs: [] }] };
+  frame({ type: 'response.output_item.done', output_index: 0, item });
+  frame({ type: 'response.completed', response: { ...response, status: 'completed', output: [item], usage: { input_tokens: 1, output_tokens: deltas, total_tokens: deltas + 1 } } });
+  return parts.join('');
+}

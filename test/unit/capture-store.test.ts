@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CaptureStore } from '../../background/capture-store.ts';
+import type { CaptureMessage, CaptureSnapshot } from '../../extension/core/index.ts';
+
+const TAB = 7;
+
+function start(captureId: string, startedAt = 1000): CaptureMessage {
+  return { kind: 'capture.start', start: { captureId, url: 'https://api.openai.com/v1/responses', method: 'POST', requestHeaders: [], initiator: 'fetch', startedAt } };
+}
+function chunk(captureId: string, index: number, text = `chunk ${index}\n`): CaptureMessage {
+  return { kind: 'capture.chunk', chunk: { captureId, index, text, receivedAt: 1000 + index } };
+}
+function end(captureId: string): CaptureMessage {
+  return { kind: 'capture.end', end: { captureId, state: 'complete', endedAt: 2000 } };
+}
+
+describe('CaptureStore', () => {
+  it('keeps captures per tab, in order, and tells panels what changed', () => {
+    const store = new CaptureStore();
+    assert.deepEqual(store.apply(TAB, 0, start('a')).map((message) => message.kind), ['store.capture']);
+    store.apply(TAB, 0, chunk('a', 0));
+    store.apply(TAB, 0, chunk('a', 1));
+    store.apply(TAB, 0, end('a'));
+    store.apply(TAB + 1, 0, start('b'));
+    const [capture] = store.snapshots(TAB);
+    assert.equal(store.snapshots(TAB).length, 1);
+    assert.deepEqual(capture?.chunks.map((stored) => stored.index), [0, 1]);
+    assert.equal(capture?.end?.state, 'complete');
+    assert.equal(store.snapshots(TAB + 1).length, 1);
+  });
+
+  it('drops chunks it already has (a relay sending again after a restart) and fills gaps in order', () => {
+    const store = new CaptureStore();
+    store.apply(TAB, 0, start('a'));
+    store.apply(TAB, 0, chunk('a', 0));
+    store.apply(TAB, 0, chunk('a', 2));
+    assert.deepEqual(store.apply(TAB, 0, chunk('a', 0)), []);
+    store.apply(TAB, 0, chunk('a', 1));
+    store.apply(TAB, 0, end('a'));
+    const [capture] = store.snapshots(TAB);
+    assert.deepEqual(capture?.chunks.map((stored) => stored.index), [0, 1, 2]);
+    assert.equal(capture?.lostChunks, undefined);
+  });
+
+  it('shows a loss it cannot repair', () => {
+    const store = new CaptureStore();
+    store.apply(TAB, 0, start('a'));
+    store.apply(TAB, 0, chunk('a', 0));
+    store.apply(TAB, 0, chunk('a', 3));
+    const messages = store.apply(TAB, 0, end('a'));
+    assert.equal(store.snapshots(TAB)[0]?.lostChunks, 2);
+    assert.ok(messages.some((message) => message.kind === 'store.update' && message.lostChunks === 2));
+  });
+
+  it('ends the captures a reconnecting relay no longer holds, and says why', () => {
+    const store = new CaptureStore();
+    store.apply(TAB, 0, start('held'));
+    store.apply(TAB, 0, start('gone'));
+    store.apply(TAB, 3, start('other-frame'));
+    const messages = store.relayReconnected(TAB, 0, ['held']);
+    const [held, gone, other] = store.snapshots(TAB);
+    assert.equal(held?.end, undefined);
+    assert.equal(gone?.end?.state, 'error');
+    assert.match(gone?.lossNote ?? '', /background restarted/);
+    assert.equal(other?.end, undefined);
+    assert.ok(messages.some((message) => message.kind === 'store.update'));
+  });
+
+  it('stays within its bounds, dropping the oldest finished captures first', () => {
+    const store = new CaptureStore({ maxCapturesPerTab: 3, maxCharsPerTab: 1_000_000 });
+    store.apply(TAB, 0, start('live'));
+    for (const id of ['a', 'b', 'c']) {
+      store.apply(TAB, 0, start(id));
+      store.apply(TAB, 0, end(id));
+    }
+    assert.deepEqual(store.snapshots(TAB).map((snapshot) => snapshot.start.captureId), ['live', 'b', 'c']);
+    assert.equal(store.evictedCount(TAB), 1);
+
+    const small = new CaptureStore({ maxCapturesPerTab: 100, maxCharsPerTab: 50 });
+    small.apply(TAB, 0, start('x'));
+    small.apply(TAB, 0, chunk('x', 0, 'a'.repeat(40)));
+    small.apply(TAB, 0, end('x'));
+    small.apply(TAB, 0, start('y'));
+    const messages = small.apply(TAB, 0, chunk('y', 0, 'b'.repeat(40)));
+    assert.deepEqual(small.snapshots(TAB).map((snapshot) => snapshot.start.captureId), ['y']);
+    assert.ok(messages.some((message) => message.kind === 'store.evicted'));
+  });
+
+  it('merges what DevTools\' network log knows into the page hook\'s capture, or adds what the hook missed', () => {
+    const store = new CaptureStore();
+    store.apply(TAB, 0, start('hooked', 5000));
+    const network = (captureId: string, startedAt: number): CaptureSnapshot => ({
+      tabId: TAB,
+      start: { captureId, url: 'https://api.openai.com/v1/responses', method: 'POST', requestHeaders: [{ name: 'authorization', value: 'Bearer [redacted]' }], initiator: 'network', startedAt },
+      chunks: [{ index: 0, text: 'data: {}\n\n', receivedAt: startedAt + 10 }],
+      networkTimings: { wait: 120, receive: 30 },
+    });
+    const merged = store.mergeNetwork(TAB, network('net-1', 5040));
+    assert.deepEqual(merged.map((message) => message.kind), ['store.update']);
+    assert.deepEqual(store.snapshots(TAB)[0]?.networkTimings, { wait: 120, receive: 30 });
+    const added = store.mergeNetwork(TAB, network('net-2', 90000));
+    assert.deepEqual(added.map((message) => message.kind), ['store.capture-added']);
+    assert.equal(store.snapshots(TAB).length, 2);
+  });
+
+  it('hands persistence each new chunk once, in numbered batches', () => {
+    const store = new CaptureStore();
+    store.apply(TAB, 0, start('a'));
+    store.apply(TAB, 0, chunk('a', 0));
+    const first = store.takeDirty();
+    assert.deepEqual(first.captures.map((capture) => [capture.batch, capture.newChunks.length, capture.upTo, capture.complete]), [[0, 1, 0, false]]);
+    store.apply(TAB, 0, chunk('a', 1));
+    store.apply(TAB, 0, end('a'));
+    const second = store.takeDirty();
+    assert.deepEqual(second.captures.map((capture) => [capture.batch, capture.newChunks.length, capture.upTo, capture.complete]), [[1, 1, 1, true]]);
+    assert.deepEqual(store.takeDirty().captures, []);
+    store.clear(TAB);
+    assert.deepEqual(store.takeDirty().removed, ['a']);
+  });
+});
