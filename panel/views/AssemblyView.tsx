@@ -125,6 +125,15 @@ function ItemView({ item, index, meta }: { item: OutputItem; index: number; meta
     case 'reasoning': {
       const summary = parts(item.summary);
       const reasoningText = parts(item.content);
+      if (summary.length === 0 && reasoningText.length === 0) {
+        return (
+          <ItemCard item={item} index={index} meta={meta} title="reasoning">
+            <p class="sub">
+              No summary{typeof item.encrypted_content === 'string' ? ` · encrypted content ${item.encrypted_content.length} chars` : ''}.
+            </p>
+          </ItemCard>
+        );
+      }
       return (
         <ItemCard item={item} index={index} meta={meta} title="reasoning">
           <details class="reasoning" open={!done}>
@@ -132,7 +141,6 @@ function ItemView({ item, index, meta }: { item: OutputItem; index: number; meta
               Summary{summary.length > 1 ? ` (${summary.length} parts)` : ''}
               {typeof item.encrypted_content === 'string' ? <span class="sub"> · encrypted content {item.encrypted_content.length} chars</span> : null}
             </summary>
-            {summary.length === 0 ? <p class="sub">No summary.</p> : null}
             {summary.map((part) => (
               <div class="text reasoning-text" data-testid="reasoning-summary">
                 {part.text ?? ''}

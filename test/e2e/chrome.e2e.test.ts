@@ -207,10 +207,10 @@ describe('Chrome: capture and the panel in real DevTools', () => {
 
   it('stays responsive through a 100,000-event response', async () => {
     server.addRecording('long-100k', longMessageStream(100_000));
-    const result = await stream({ route: "long-100k" });
+    const result = await stream({ route: 'long-100k' });
     assert.equal(result.error, undefined);
     await panel.waitFor('document.querySelector("[data-testid=summary-output]")?.textContent === "100000"', 60000);
-    await panel.waitForText("word96 word0 word1");
+    await panel.waitForText('word96 word0 word1');
     await panel.click('[data-testid=tab-events]');
     await panel.waitFor('document.querySelector("[data-testid=event-type-filter] option")?.textContent === "All types (100006)"');
     // Virtualised: a screenful of rows in the DOM, not 100,006.
