@@ -16,6 +16,7 @@ import {
 import { readSettings, writeSettings } from '../extension/settings.ts';
 import { CaptureStore, type DirtyCapture } from './capture-store.ts';
 import { SessionPersistence } from './persistence.ts';
+import { startFilterCapture } from './firefox-capture.ts';
 
 const store = new CaptureStore();
 const panelPorts = new Map<number, Set<Runtime.Port>>();
@@ -183,3 +184,10 @@ browser.tabs.onRemoved.addListener((tabId) => {
     persistence.schedule();
   });
 });
+
+// Firefox reads bodies here; Chrome has no filterResponseData and relies on the page relays.
+startFilterCapture(
+  (tabId, frameId, message) => void ready.then(() => applyCapture(tabId, frameId, message)),
+  () => settings,
+  (tabId) => void ready.then(() => onNavigation(tabId)),
+);

@@ -8,6 +8,9 @@ export const TARGET_BROWSERS: readonly TargetBrowser[] = ['chrome', 'firefox'];
 
 type Manifest = Record<string, unknown>;
 
+/** What Firefox's stream filter needs; Chrome MV3 has no blocking webRequest for us and must not ask for it. */
+export const FIREFOX_ONLY_PERMISSIONS = ['webRequest', 'webRequestBlocking', 'webRequestFilterResponse'];
+
 export function manifestFor(browser: TargetBrowser, source: Manifest, version?: string): Manifest {
   const manifest = structuredClone(source);
   if (version !== undefined) manifest.version = version;
@@ -19,6 +22,9 @@ export function manifestFor(browser: TargetBrowser, source: Manifest, version?: 
   } else {
     // Firefox MV3 runs background scripts as an event page; it has no extension service workers.
     if (background) delete background.service_worker;
+    manifest.permissions = [...((manifest.permissions as string[] | undefined) ?? []), ...FIREFOX_ONLY_PERMISSIONS];
+    // The background reads bodies itself: no page script is needed.
+    delete manifest.content_scripts;
   }
   return manifest;
 }

@@ -1,0 +1,273 @@
+/**
+ * Firefox: the background reads Responses bodies itself, as they stream, with
+ * `webRequest.filterResponseData`. No page script is needed, and requests from
+ * workers are seen like any other.
+ *
+ * Each chunk is written on to the page first, unchanged, and only then
+ * reported: whatever our code does, the page's bytes are not held back.
+ */
+import { browser, type WebRequest } from '../extension/browser-api.ts';
+import {
+  compileUrlPatterns,
+  isEventStream,
+  isResponsesEventData,
+  redactHeaders,
+  redactText,
+  redactUrl,
+  shouldCapture,
+  SseDecoder,
+  type CaptureMessage,
+  type CaptureSettings,
+  type HeaderList,
+} from '../extension/core/index.ts';
+
+type Report = (tabId: number, frameId: number | undefined, message: CaptureMessage) => void;
+
+interface StreamFilter {
+  ondata: ((event: { data: ArrayBuffer }) => void) | null;
+  onstop: (() => void) | null;
+  onerror: (() => void) | null;
+  write(data: ArrayBuffer): void;
+  close(): void;
+  disconnect(): void;
+  error: string;
+}
+
+interface Pending {
+  requestId: string;
+  captureId: string;
+  tabId: number;
+  frameId: number;
+  method: string;
+  url: string;
+  startedAt: number;
+  body?: string;
+  requestHeaders: HeaderList;
+  /** Known endpoint or user pattern: report from the start. Otherwise only once the first event proves to be a Responses event. */
+  known: boolean;
+  reporting: boolean;
+  filtered: boolean;
+  ended: boolean;
+  chunkIndex: number;
+  decoder: TextDecoder;
+  probe?: SseDecoder;
+  held: Array<{ text: string; receivedAt: number }>;
+  response?: CaptureMessage & { kind: 'capture.response' };
+}
+
+/** True where `filterResponseData` exists: Firefox. Feature detection, not browser sniffing. */
+export function canFilterResponses(): boolean {
+  const webRequest = (browser as unknown as { webRequest?: { filterResponseData?: unknown } }).webRequest;
+  return typeof webRequest?.filterResponseData === 'function';
+}
+
+export function startFilterCapture(report: Report, settings: () => CaptureSettings | undefined, onTopNavigation: (tabId: number) => void): void {
+  if (!canFilterResponses()) return;
+  const pending = new Map<string, Pending>();
+  let patternSource: string[] = [];
+  let patterns: RegExp[] = [];
+  const userPatterns = () => {
+    const current = settings()?.urlPatterns ?? [];
+    if (current !== patternSource) {
+      patternSource = current;
+      patterns = compileUrlPatterns(current);
+    }
+    return patterns;
+  };
+  const filterResponseData = (requestId: string) =>
+    (browser.webRequest as unknown as { filterResponseData(id: string): StreamFilter }).filterResponseData(requestId);
+
+  const emit = (entry: Pending, message: CaptureMessage) => {
+    try {
+      report(entry.tabId, entry.frameId, message);
+    } catch {
+      // observer only
+    }
+  };
+
+  const startReporting = (entry: Pending) => {
+    entry.reporting = true;
+    const start: CaptureMessage = {
+      kind: 'capture.start',
+      start: { captureId: entry.captureId, url: redactUrl(entry.url), method: entry.method, requestHeaders: redactHeaders(entry.requestHeaders), initiator: 'background', startedAt: entry.startedAt },
+    };
+    if (entry.body !== undefined) start.start.requestBody = redactText(entry.body);
+    emit(entry, start);
+    if (entry.response) emit(entry, entry.response);
+    for (const held of entry.held) sendChunk(entry, held.text, held.receivedAt);
+    entry.held = [];
+  };
+
+  const sendChunk = (entry: Pending, text: string, receivedAt: number) => {
+    emit(entry, { kind: 'capture.chunk', chunk: { captureId: entry.captureId, index: entry.chunkIndex++, text, receivedAt } });
+  };
+
+  const onChunk = (entry: Pending, data: ArrayBuffer) => {
+    const receivedAt = Date.now();
+    const text = entry.decoder.decode(data, { stream: true });
+    if (text === '') return;
+    if (entry.reporting) {
+      sendChunk(entry, text, receivedAt);
+      return;
+    }
+    if (!entry.probe) return;
+    entry.held.push({ text, receivedAt });
+    const first = entry.probe.push(text)[0];
+    if (!first) return;
+    entry.probe = undefined;
+    if (isResponsesEventData(first.data)) startReporting(entry);
+    else entry.held = [];
+  };
+
+  const finish = (entry: Pending, state: 'complete' | 'cancelled' | 'error', error?: string) => {
+    if (entry.ended) return;
+    entry.ended = true;
+    pending.delete(entry.captureId);
+    if (!entry.reporting) return;
+    const rest = entry.decoder.decode();
+    if (rest !== '') sendChunk(entry, rest, Date.now());
+    const end: CaptureMessage = { kind: 'capture.end', end: { captureId: entry.captureId, state, endedAt: Date.now() } };
+    if (error) end.end.error = error;
+    emit(entry, end);
+  };
+
+  const attachFilter = (entry: Pending) => {
+    if (entry.filtered) return;
+    entry.filtered = true;
+    let filter: StreamFilter;
+    try {
+      filter = filterResponseData(entry.requestId);
+    } catch {
+      return;
+    }
+    filter.ondata = (event) => {
+      // The page's bytes first, unchanged; then our copy.
+      filter.write(event.data);
+      try {
+        onChunk(entry, event.data);
+      } catch {
+        // observer only
+      }
+    };
+    filter.onstop = () => {
+      try {
+        filter.close();
+      } finally {
+        finish(entry, 'complete');
+      }
+    };
+    filter.onerror = () => {
+      finish(entry, 'error', filter.error);
+    };
+  };
+
+  browser.webRequest.onBeforeRequest.addListener(
+    (details) => {
+      try {
+        if (details.type === 'main_frame' && details.tabId >= 0) onTopNavigation(details.tabId);
+        if (settings()?.paused || details.tabId < 0) return {};
+        const known = shouldCapture(details.method, details.url, userPatterns());
+        const entry: Pending = {
+          requestId: details.requestId,
+          captureId: `ff-${details.requestId}`,
+          tabId: details.tabId,
+          frameId: details.frameId,
+          method: details.method.toUpperCase(),
+          url: details.url,
+          startedAt: details.timeStamp,
+          requestHeaders: [],
+          known,
+          reporting: false,
+          filtered: false,
+          ended: false,
+          chunkIndex: 0,
+          decoder: new TextDecoder(),
+          held: [],
+        };
+        const raw = details.requestBody?.raw?.[0]?.bytes;
+        if (raw) entry.body = new TextDecoder().decode(raw as ArrayBuffer);
+        if (!known) return {};
+        pending.set(entry.captureId, entry);
+        attachFilter(entry);
+      } catch {
+        // observer only
+      }
+      return {};
+    },
+    { urls: ['<all_urls>'] },
+    ['blocking', 'requestBody'],
+  );
+
+  browser.webRequest.onSendHeaders.addListener(
+    (details) => {
+      const entry = pending.get(`ff-${details.requestId}`);
+      if (entry) entry.requestHeaders = headerList(details.requestHeaders);
+    },
+    { urls: ['<all_urls>'] },
+    ['requestHeaders'],
+  );
+
+  browser.webRequest.onHeadersReceived.addListener(
+    (details) => {
+      try {
+        const headers = headerList(details.responseHeaders);
+        const contentType = headers.find((header) => header.name.toLowerCase() === 'content-type')?.value;
+        let entry = pending.get(`ff-${details.requestId}`);
+        if (!entry && isEventStream(contentType) && details.tabId >= 0 && !settings()?.paused) {
+          // An event stream on an unknown URL: watch it, report it only if it turns out to be a Responses stream.
+          entry = {
+            requestId: details.requestId,
+            captureId: `ff-${details.requestId}`,
+            tabId: details.tabId,
+            frameId: details.frameId,
+            method: details.method.toUpperCase(),
+            url: details.url,
+            startedAt: details.timeStamp,
+            requestHeaders: [],
+            known: false,
+            reporting: false,
+            filtered: false,
+            ended: false,
+            chunkIndex: 0,
+            decoder: new TextDecoder(),
+            probe: new SseDecoder(),
+            held: [],
+          };
+          pending.set(entry.captureId, entry);
+          attachFilter(entry);
+        }
+        if (!entry) return {};
+        entry.response = {
+          kind: 'capture.response',
+          response: {
+            captureId: entry.captureId,
+            status: details.statusCode,
+            statusText: details.statusLine.replace(/^\S+\s+\d+\s*/, ''),
+            responseHeaders: redactHeaders(headers),
+            receivedAt: details.timeStamp,
+          },
+        };
+        if (entry.known && !entry.reporting) startReporting(entry);
+      } catch {
+        // observer only
+      }
+      return {};
+    },
+    { urls: ['<all_urls>'] },
+    ['blocking', 'responseHeaders'],
+  );
+
+  browser.webRequest.onErrorOccurred.addListener(
+    (details) => {
+      const entry = pending.get(`ff-${details.requestId}`);
+      if (!entry) return;
+      const aborted = /ABORT/i.test(details.error);
+      finish(entry, aborted ? 'cancelled' : 'error', details.error);
+    },
+    { urls: ['<all_urls>'] },
+  );
+}
+
+function headerList(headers: WebRequest.HttpHeaders | undefined): HeaderList {
+  return (headers ?? []).map((header) => ({ name: header.name, value: header.value ?? '' }));
+}
