@@ -47,6 +47,10 @@ interface Pending {
   known: boolean;
   reporting: boolean;
   filtered: boolean;
+  /** The filter delivered its last data. */
+  filterStopped: boolean;
+  /** webRequest said the request completed, maybe before the filter's last data. */
+  completed: boolean;
   ended: boolean;
   chunkIndex: number;
   decoder: TextDecoder;
@@ -149,15 +153,20 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
         // observer only
       }
     };
+    // The filter also stops when the page aborts: webRequest.onCompleted / onErrorOccurred
+    // (which follow at once) say how the request really ended. The timers only cover their absence.
     filter.onstop = () => {
+      entry.filterStopped = true;
       try {
         filter.close();
       } finally {
-        finish(entry, 'complete');
+        if (entry.completed) finish(entry, 'complete');
+        else setTimeout(() => finish(entry, 'complete'), 2000);
       }
     };
     filter.onerror = () => {
-      finish(entry, 'error', filter.error);
+      const reason = filter.error;
+      setTimeout(() => finish(entry, /abort/i.test(reason) ? 'cancelled' : 'error', reason), 2000);
     };
   };
 
@@ -179,6 +188,8 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
           known,
           reporting: false,
           filtered: false,
+          filterStopped: false,
+          completed: false,
           ended: false,
           chunkIndex: 0,
           decoder: new TextDecoder(),
@@ -227,6 +238,8 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
             known: false,
             reporting: false,
             filtered: false,
+            filterStopped: false,
+            completed: false,
             ended: false,
             chunkIndex: 0,
             decoder: new TextDecoder(),
@@ -255,6 +268,16 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
     },
     { urls: ['<all_urls>'] },
     ['blocking', 'responseHeaders'],
+  );
+
+  browser.webRequest.onCompleted.addListener(
+    (details) => {
+      const entry = pending.get(`ff-${details.requestId}`);
+      if (!entry) return;
+      entry.completed = true;
+      if (entry.filterStopped) finish(entry, 'complete');
+    },
+    { urls: ['<all_urls>'] },
   );
 
   browser.webRequest.onErrorOccurred.addListener(

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { chromium } from 'playwright';
 import { ChromiumWithDevtools, EXTENSION_DIR } from '../e2e/chromium-devtools.ts';
 import { startTestSite } from '../server/test-site.ts';
+import { FIREFOX_PATH, FirefoxWithDevtools } from '../e2e/firefox-devtools.ts';
 
 function findChromium(): string | undefined {
   const candidates = [
@@ -42,6 +43,11 @@ async function main(): Promise<void> {
   const url = `${server.url}/`;
   console.log(`Demo server: ${url} (replaying ${server.recordings().length} recordings from test/fixtures/responses-streams)`);
 
+  const wantsFirefox = process.argv.includes('firefox') && process.argv.includes('--browser');
+  if (wantsFirefox) {
+    await startFirefox(url, () => server.stop());
+    return;
+  }
   const executablePath = findChromium();
   const manual = `To use your own Chrome instead: open chrome://extensions, turn on Developer mode, "Load unpacked" → ${EXTENSION_DIR}, then open ${url} and DevTools → Responses.`;
   if (!hasDisplay()) {
@@ -70,6 +76,30 @@ async function main(): Promise<void> {
   };
   browser.context.on('close', () => void stop());
   process.on('SIGINT', () => void browser.close().then(stop));
+}
+
+async function startFirefox(url: string, stopServer: () => Promise<void>): Promise<void> {
+  if (!hasDisplay()) {
+    console.log('No display found ($DISPLAY is not set). Run it on a desktop session, or: xvfb-run -a npm start -- --browser firefox');
+    console.log(`By hand: about:debugging → This Firefox → Load Temporary Add-on → ${EXTENSION_DIR.replace(/chrome$/, 'firefox')}/manifest.json, then open ${url}.`);
+    await stopServer();
+    process.exitCode = 1;
+    return;
+  }
+  if (!existsSync(FIREFOX_PATH)) {
+    console.log(`No Firefox at ${FIREFOX_PATH}: install firefox-esr (or set FIREFOX_PATH) and run again.`);
+    await stopServer();
+    process.exitCode = 1;
+    return;
+  }
+  const firefox = await FirefoxWithDevtools.launch({ headless: false });
+  const page = await firefox.page();
+  await page.goto(url);
+  await firefox.openPanel();
+  console.log('Firefox is open with the toolbox on the demo page and the Responses panel shown. Press a button on the page.');
+  console.log('Close the browser window (or press Ctrl+C) to stop.');
+  firefox.browser.on('disconnected', () => void stopServer().then(() => process.exit(0)));
+  process.on('SIGINT', () => void firefox.close());
 }
 
 void main();

@@ -208,18 +208,9 @@ export class ChromiumWithDevtools {
   }
 }
 
-/** Our panel's document inside the real DevTools. */
-export class DevtoolsPanel {
-  constructor(
-    readonly cdp: CdpConnection,
-    readonly sessionId: string,
-    readonly devtoolsSessionId: string,
-    readonly devtoolsTargetId: string,
-  ) {}
-
-  evaluate<T>(expression: string): Promise<T> {
-    return evaluate<T>(this.cdp, this.sessionId, expression);
-  }
+/** Reading and driving the panel's document, whatever browser it lives in. */
+export abstract class PanelDocument {
+  abstract evaluate<T>(expression: string): Promise<T>;
 
   /**
    * Resolves when `condition` (a JS expression in the panel) is true, checking
@@ -248,6 +239,22 @@ export class DevtoolsPanel {
 
   click(selector: string): Promise<void> {
     return this.evaluate(`(() => { const element = document.querySelector(${JSON.stringify(selector)}); if (!element) throw new Error('no ' + ${JSON.stringify(selector)}); element.click(); })()`);
+  }
+}
+
+/** Our panel's document inside the real Chrome DevTools. */
+export class DevtoolsPanel extends PanelDocument {
+  constructor(
+    readonly cdp: CdpConnection,
+    readonly sessionId: string,
+    readonly devtoolsSessionId: string,
+    readonly devtoolsTargetId: string,
+  ) {
+    super();
+  }
+
+  evaluate<T>(expression: string): Promise<T> {
+    return evaluate<T>(this.cdp, this.sessionId, expression);
   }
 
   /** A real screenshot of the whole DevTools window. */

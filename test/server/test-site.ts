@@ -45,6 +45,7 @@ export async function startTestSite(options: { port?: number; paceMs?: number } 
       '/index.html': { contentType: 'text/html; charset=utf-8', body: () => html },
       '/iframe.html': { contentType: 'text/html; charset=utf-8', body: () => iframe },
       '/page.js': { contentType: 'text/javascript; charset=utf-8', body: () => pageScript },
+      '/worker.js': { contentType: 'text/javascript; charset=utf-8', body: () => readFileSync(join(here, 'page', 'worker.js')) },
       '/favicon.ico': { contentType: 'image/png', body: () => readFileSync(join(here, '..', '..', 'extension', 'icons', 'icon-32.png')) },
       '/recordings.json': { contentType: 'application/json', body: () => JSON.stringify(DEMO_RECORDINGS) },
     },

@@ -103,6 +103,18 @@ export function streamWithXhr(route: string): Promise<{ text: string; progressEv
   });
 }
 
+/** A request made from a Web Worker. */
+export function streamInWorker(route: string): Promise<{ text?: string; error?: string }> {
+  return new Promise((resolve) => {
+    const worker = new Worker('/worker.js');
+    worker.onmessage = (event: MessageEvent<{ text?: string; error?: string }>) => {
+      resolve(event.data);
+      worker.terminate();
+    };
+    worker.postMessage({ route });
+  });
+}
+
 /** A plain fetch of an event stream on any path (for user URL patterns). */
 export async function fetchText(path: string, body: unknown): Promise<string> {
   const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -132,8 +144,8 @@ async function setUpDemo(): Promise<void> {
 
 declare global {
   interface Window {
-    e2e: { streamWithOpenAI: typeof streamWithOpenAI; streamWithXhr: typeof streamWithXhr; fetchText: typeof fetchText };
+    e2e: { streamWithOpenAI: typeof streamWithOpenAI; streamWithXhr: typeof streamWithXhr; fetchText: typeof fetchText; streamInWorker: typeof streamInWorker };
   }
 }
-window.e2e = { streamWithOpenAI, streamWithXhr, fetchText };
+window.e2e = { streamWithOpenAI, streamWithXhr, fetchText, streamInWorker };
 void setUpDemo();

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import type { Page } from 'puppeteer-core';
+import { FirefoxWithDevtools, type FirefoxPanel } from './firefox-devtools.ts';
+import { startTestSite } from '../server/test-site.ts';
+import type { ReplayServer } from '../server/replay-server.ts';
+import { finalMessageText, finalUsage } from './recordings.ts';
+import type { StreamOptions, StreamResult } from '../server/page/page.ts';
+
+let firefox: FirefoxWithDevtools;
+let server: ReplayServer;
+let page: Page;
+let panel: FirefoxPanel;
+
+const rowCount = 'document.querySelectorAll("[data-testid=capture-row]").length';
+
+function stream(options: StreamOptions): Promise<StreamResult> {
+  return page.evaluate((streamOptions) => window.e2e.streamWithOpenAI(streamOptions), options);
+}
+
+async function expectFinal(name: string): Promise<void> {
+  await panel.waitForText(finalMessageText(name));
+  const usage = finalUsage(name);
+  await panel.waitFor(`document.querySelector("[data-testid=summary-input]")?.textContent === "${usage.input}"`);
+  await panel.waitFor(`document.querySelector("[data-testid=summary-output]")?.textContent === "${usage.output}"`);
+}
+
+before(async () => {
+  server = await startTestSite();
+  firefox = await FirefoxWithDevtools.launch();
+  page = await firefox.page();
+  await page.goto(`${server.url}/`);
+  panel = await firefox.openPanel();
+});
+
+after(async () => {
+  await firefox?.close();
+  await server?.stop();
+});
+
+beforeEach(async () => {
+  await page.goto(`${server.url}/`);
+  await panel.waitFor(`${rowCount} === 0`);
+});
+
+describe('Firefox: capture in the background and the panel in the real toolbox', () => {
+  it('captures every chunk live, shows the message while it streams and the final text and usage after; the page got the exact bytes', async () => {
+    const name = 'seed__hello-gpt-4.1-nano';
+    const run = stream({ route: `${name}/hold/8` });
+    const request = await server.waitForRequest((candidate) => candidate.recording === name && candidate.url.includes('/hold/8/'));
+    await request.held;
+    // The stream is held open: what the panel shows now came through the background live.
+    await panel.waitForText('Hello! How can');
+    assert.doesNotMatch(await panel.text(), /assist you today/);
+    request.release();
+    const result = await run;
+    assert.equal(result.error, undefined);
+    await expectFinal(name);
+    assert.deepEqual(Buffer.from(result.bodyBase64, 'base64'), Buffer.concat(request.sent));
+    await panel.click('[data-testid=tab-request]');
+    await panel.waitForText('Bearer [redacted]');
+    assert.doesNotMatch(await panel.text(), /sk-test-secret/);
+    await panel.click('[data-testid=tab-assembly]');
+  });
+
+  it('captures a request made from a Web Worker', async () => {
+    const name = 'vercel-ai__azure-text-gpt-5.1';
+    const result = await page.evaluate((route) => window.e2e.streamInWorker(route), name);
+    assert.equal(result.error, undefined);
+    const request = await server.waitForRequest((candidate) => candidate.recording === name);
+    assert.equal(result.text, Buffer.concat(request.sent).toString('utf8'));
+    await expectFinal(name);
+  });
+
+  it('marks a response the page cancelled mid-stream, and the server sees the connection close', async () => {
+    const name = 'fantasy__azure-reasoning-summary-gpt-5-mini';
+    const run = stream({ route: `${name}/hold/40`, cancelAfterEvents: 30 });
+    const request = await server.waitForRequest((candidate) => candidate.recording === name);
+    const result = await run;
+    assert.equal(result.cancelled, true);
+    await request.done;
+    assert.equal(request.closedEarly, true);
+    await panel.waitFor('document.querySelector("[data-testid=summary] [data-testid=status]")?.textContent.includes("cancelled")');
+  });
+
+  it('captures a non-streaming JSON response', async () => {
+    const name = 'vercel-ai__file-search-gpt-5-mini';
+    const result = await stream({ route: name, stream: false });
+    assert.equal(result.error, undefined);
+    await expectFinal(name);
+  });
+
+  it('keeps working when the background restarts while idle between two streams', async () => {
+    const first = 'fantasy__text-gpt-4o';
+    assert.equal((await stream({ route: first })).error, undefined);
+    await expectFinal(first);
+    // Stop the background the way Firefox suspends an idle event page.
+    const stopped = await firefox.inChrome(`async () => {
+      const policy = WebExtensionPolicy.getByID(${JSON.stringify(firefox.extensionId)});
+      await policy.extension.terminateBackground();
+      return String(policy.extension.backgroundState);
+    }`);
+    assert.match(stopped, /stopped|suspend/i);
+    const second = 'pydantic-ai__text-with-logprobs-gpt-4o-mini';
+    assert.equal((await stream({ route: second })).error, undefined);
+    await expectFinal(second);
+    await panel.waitFor(`${rowCount} === 2`);
+  });
+});
