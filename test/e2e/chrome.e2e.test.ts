@@ -67,10 +67,35 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     // The request as sent, with its key masked.
     await panel.click('[data-testid=tab-request]');
     await panel.waitForText('Bearer [redacted]');
+    await panel.waitFor('document.querySelector("[data-testid=input-text]")?.textContent === "Say hello"');
     assert.doesNotMatch(await panel.text(), /sk-test-secret/);
+    // DevTools' own network log adds the network phases once the request finished.
+    await panel.click('[data-testid=tab-usage]');
+    await panel.waitFor('document.querySelector("[data-testid=network-timings]") !== null');
     await panel.click('[data-testid=tab-assembly]');
     mkdirSync('test-results', { recursive: true });
     writeFileSync('test-results/devtools-chrome.png', await panel.screenshot());
+  });
+
+  it('gives the page a Response with the url, status, headers, redirected and type it would have had', async () => {
+    const name = 'vercel-ai__azure-text-gpt-5.1';
+    const seen = await browser.firstPage().evaluate(async (path) => {
+      const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ stream: true }) });
+      const text = await response.text();
+      return { url: response.url, status: response.status, type: response.type, redirected: response.redirected, requestId: response.headers.get('x-request-id'), contentType: response.headers.get('content-type'), length: text.length, bodyUsed: response.bodyUsed };
+    }, `/r/${name}/v1/responses`);
+    const request = await server.waitForRequest((candidate) => candidate.recording === name);
+    assert.deepEqual(seen, {
+      url: `${server.url}/r/${name}/v1/responses`,
+      status: 200,
+      type: 'basic',
+      redirected: false,
+      requestId: `req_replay_${request.id}`,
+      contentType: 'text/event-stream; charset=utf-8',
+      length: Buffer.concat(request.sent).toString('utf8').length,
+      bodyUsed: true,
+    });
+    await expectFinal(name);
   });
 
   it('marks a response the page cancelled mid-stream, and the server sees the connection close', async () => {

@@ -59,6 +59,7 @@ describe('Firefox: capture in the background and the panel in the real toolbox',
     assert.deepEqual(Buffer.from(result.bodyBase64, 'base64'), Buffer.concat(request.sent));
     await panel.click('[data-testid=tab-request]');
     await panel.waitForText('Bearer [redacted]');
+    await panel.waitFor('document.querySelector("[data-testid=input-text]")?.textContent === "Say hello"');
     assert.doesNotMatch(await panel.text(), /sk-test-secret/);
     await panel.click('[data-testid=tab-assembly]');
   });
