@@ -6,6 +6,7 @@
 import { browser, type Runtime } from '../extension/browser-api.ts';
 import {
   PROTOCOL_VERSION,
+  captureIdOf,
   type BackgroundToPanel,
   type BackgroundToRelay,
   type CaptureMessage,
@@ -64,19 +65,6 @@ function confirmPersisted(captures: DirtyCapture[]): void {
       relayPortOf.delete(capture.captureId);
     }
     if (capture.complete) relayPortOf.delete(capture.captureId);
-  }
-}
-
-function captureIdOf(message: CaptureMessage): string {
-  switch (message.kind) {
-    case 'capture.start':
-      return message.start.captureId;
-    case 'capture.response':
-      return message.response.captureId;
-    case 'capture.chunk':
-      return message.chunk.captureId;
-    case 'capture.end':
-      return message.end.captureId;
   }
 }
 

@@ -176,25 +176,7 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
         if (details.type === 'main_frame' && details.tabId >= 0) onTopNavigation(details.tabId);
         if (settings()?.paused || details.tabId < 0) return {};
         const known = shouldCapture(details.method, details.url, userPatterns());
-        const entry: Pending = {
-          requestId: details.requestId,
-          captureId: `ff-${details.requestId}`,
-          tabId: details.tabId,
-          frameId: details.frameId,
-          method: details.method.toUpperCase(),
-          url: details.url,
-          startedAt: details.timeStamp,
-          requestHeaders: [],
-          known,
-          reporting: false,
-          filtered: false,
-          filterStopped: false,
-          completed: false,
-          ended: false,
-          chunkIndex: 0,
-          decoder: new TextDecoder(),
-          held: [],
-        };
+        const entry = newEntry(details, known);
         const raw = details.requestBody?.raw?.[0]?.bytes;
         if (raw) entry.body = new TextDecoder().decode(raw as ArrayBuffer);
         if (!known) return {};
@@ -226,26 +208,8 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
         let entry = pending.get(`ff-${details.requestId}`);
         if (!entry && isEventStream(contentType) && details.tabId >= 0 && !settings()?.paused) {
           // An event stream on an unknown URL: watch it, report it only if it turns out to be a Responses stream.
-          entry = {
-            requestId: details.requestId,
-            captureId: `ff-${details.requestId}`,
-            tabId: details.tabId,
-            frameId: details.frameId,
-            method: details.method.toUpperCase(),
-            url: details.url,
-            startedAt: details.timeStamp,
-            requestHeaders: [],
-            known: false,
-            reporting: false,
-            filtered: false,
-            filterStopped: false,
-            completed: false,
-            ended: false,
-            chunkIndex: 0,
-            decoder: new TextDecoder(),
-            probe: new SseDecoder(),
-            held: [],
-          };
+          entry = newEntry(details, false);
+          entry.probe = new SseDecoder();
           pending.set(entry.captureId, entry);
           attachFilter(entry);
         }
@@ -289,6 +253,28 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
     },
     { urls: ['<all_urls>'] },
   );
+}
+
+function newEntry(details: { requestId: string; tabId: number; frameId: number; method: string; url: string; timeStamp: number }, known: boolean): Pending {
+  return {
+    requestId: details.requestId,
+    captureId: `ff-${details.requestId}`,
+    tabId: details.tabId,
+    frameId: details.frameId,
+    method: details.method.toUpperCase(),
+    url: details.url,
+    startedAt: details.timeStamp,
+    requestHeaders: [],
+    known,
+    reporting: false,
+    filtered: false,
+    filterStopped: false,
+    completed: false,
+    ended: false,
+    chunkIndex: 0,
+    decoder: new TextDecoder(),
+    held: [],
+  };
 }
 
 function headerList(headers: WebRequest.HttpHeaders | undefined): HeaderList {

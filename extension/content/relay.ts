@@ -10,6 +10,7 @@ import {
   DEFAULT_SETTINGS,
   PAGE_MESSAGE_TAG,
   PROTOCOL_VERSION,
+  captureIdOf,
   type BackgroundToRelay,
   type CaptureMessage,
   type CaptureSettings,
@@ -75,21 +76,8 @@ function replay(): void {
   }
 }
 
-function idOf(message: CaptureMessage): string {
-  switch (message.kind) {
-    case 'capture.start':
-      return message.start.captureId;
-    case 'capture.response':
-      return message.response.captureId;
-    case 'capture.chunk':
-      return message.chunk.captureId;
-    case 'capture.end':
-      return message.end.captureId;
-  }
-}
-
 function hold(message: CaptureMessage): void {
-  const id = idOf(message);
+  const id = captureIdOf(message);
   let capture = held.get(id);
   if (!capture) {
     capture = { chunks: new Map(), bytes: 0 };

@@ -69,6 +69,19 @@ export type CaptureMessage =
   | { kind: 'capture.chunk'; chunk: CaptureChunk }
   | { kind: 'capture.end'; end: CaptureEnd };
 
+export function captureIdOf(message: CaptureMessage): string {
+  switch (message.kind) {
+    case 'capture.start':
+      return message.start.captureId;
+    case 'capture.response':
+      return message.response.captureId;
+    case 'capture.chunk':
+      return message.chunk.captureId;
+    case 'capture.end':
+      return message.end.captureId;
+  }
+}
+
 /** The whole of one capture, as the store holds it and sends it to a panel that (re)connects. */
 export interface CaptureSnapshot {
   start: CaptureStart;

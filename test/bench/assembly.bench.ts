@@ -13,10 +13,10 @@ import { longMessageStream } from '../helpers/synthetic.ts';
 
 type Runner = (chunks: Uint8Array[]) => unknown;
 
-function bare(chunks: Uint8Array[]): number {
+/** Decodes and splits OpenAI-framed SSE (LF, one data line a frame): the least any reader must do. */
+function* dataLines(chunks: Uint8Array[]): Generator<string> {
   const decoder = new TextDecoder();
   let buffer = '';
-  let parsed = 0;
   for (const chunk of chunks) {
     buffer += decoder.decode(chunk, { stream: true });
     let end = buffer.indexOf('\n\n');
@@ -24,31 +24,24 @@ function bare(chunks: Uint8Array[]): number {
       const frame = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
       const data = frame.indexOf('data: ');
-      if (data !== -1) {
-        JSON.parse(frame.slice(data + 6));
-        parsed++;
-      }
+      if (data !== -1) yield frame.slice(data + 6);
       end = buffer.indexOf('\n\n');
     }
+  }
+}
+
+function bare(chunks: Uint8Array[]): number {
+  let parsed = 0;
+  for (const data of dataLines(chunks)) {
+    JSON.parse(data);
+    parsed++;
   }
   return parsed;
 }
 
 function openaiAccumulator(chunks: Uint8Array[]): unknown {
-  const decoder = new TextDecoder();
-  let buffer = '';
   let snapshot: Parameters<typeof accumulateResponse>[1];
-  for (const chunk of chunks) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let end = buffer.indexOf('\n\n');
-    while (end !== -1) {
-      const frame = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const data = frame.indexOf('data: ');
-      if (data !== -1) snapshot = accumulateResponse(JSON.parse(frame.slice(data + 6)), snapshot);
-      end = buffer.indexOf('\n\n');
-    }
-  }
+  for (const data of dataLines(chunks)) snapshot = accumulateResponse(JSON.parse(data), snapshot);
   return snapshot;
 }
 
@@ -106,15 +99,6 @@ function openaiAccepts(chunks: Uint8Array[]): boolean {
 
 const recordings = fixtureNames().map((name) => readFixtureBytes(name));
 const accepted = recordings.filter((bytes) => openaiAccepts([bytes]));
-const concatenate = (list: Uint8Array[]) => {
-  const total = new Uint8Array(list.reduce((sum, bytes) => sum + bytes.length, 0));
-  let offset = 0;
-  for (const bytes of list) {
-    total.set(bytes, offset);
-    offset += bytes.length;
-  }
-  return total;
-};
 
 const cases: Case[] = [];
 for (const [index, bytes] of accepted.entries()) {

@@ -4,7 +4,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { ChromiumWithDevtools, evaluate, type DevtoolsPanel } from './chromium-devtools.ts';
 import { startTestSite } from '../server/test-site.ts';
 import type { ReplayServer } from '../server/replay-server.ts';
-import { finalMessageText, finalUsage } from './recordings.ts';
+import { expectFinal, finalMessageText, finalUsage, ROW_COUNT } from './recordings.ts';
 import { longMessageStream } from '../helpers/synthetic.ts';
 import type { StreamOptions, StreamResult } from '../server/page/page.ts';
 
@@ -12,17 +12,8 @@ let browser: ChromiumWithDevtools;
 let server: ReplayServer;
 let panel: DevtoolsPanel;
 
-const rowCount = 'document.querySelectorAll("[data-testid=capture-row]").length';
-
 function stream(options: StreamOptions): Promise<StreamResult> {
   return browser.firstPage().evaluate((streamOptions) => window.e2e.streamWithOpenAI(streamOptions), options);
-}
-
-async function expectFinal(name: string): Promise<void> {
-  await panel.waitForText(finalMessageText(name));
-  const usage = finalUsage(name);
-  await panel.waitFor(`document.querySelector("[data-testid=summary-input]")?.textContent === "${usage.input}"`);
-  await panel.waitFor(`document.querySelector("[data-testid=summary-output]")?.textContent === "${usage.output}"`);
 }
 
 function sameBytes(result: StreamResult, sent: Buffer[]): void {
@@ -44,7 +35,7 @@ after(async () => {
 beforeEach(async () => {
   // A new document clears the panel (Preserve log is off): each test starts from an empty list.
   await browser.firstPage().goto(`${server.url}/`);
-  await panel.waitFor(`${rowCount} === 0`);
+  await panel.waitFor(`${ROW_COUNT} === 0`);
 });
 
 describe('Chrome: capture and the panel in real DevTools', () => {
@@ -60,7 +51,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     request.release();
     const result = await run;
     assert.equal(result.error, undefined);
-    await expectFinal(name);
+    await expectFinal(panel, name);
     await panel.waitFor('document.querySelector("[data-testid=status] .live-dot") === null');
     assert.match(await panel.evaluate<string>('document.querySelector("[data-testid=summary] [data-testid=status]").textContent'), /completed/);
     sameBytes(result, request.sent);
@@ -95,7 +86,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       length: Buffer.concat(request.sent).toString('utf8').length,
       bodyUsed: true,
     });
-    await expectFinal(name);
+    await expectFinal(panel, name);
   });
 
   it('marks a response the page cancelled mid-stream, and the server sees the connection close', async () => {
@@ -116,7 +107,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     const result = await browser.firstPage().evaluate((route) => window.e2e.streamWithXhr(route), name);
     const request = await server.waitForRequest((candidate) => candidate.recording === name);
     assert.equal(result.text, Buffer.concat(request.sent).toString('utf8'));
-    await expectFinal(name);
+    await expectFinal(panel, name);
     await panel.waitFor('document.querySelector("[data-testid=capture-row] .tag")?.textContent === "xhr"');
   });
 
@@ -124,7 +115,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     const name = 'vercel-ai__file-search-gpt-5-mini';
     const result = await stream({ route: name, stream: false });
     assert.equal(result.error, undefined);
-    await expectFinal(name);
+    await expectFinal(panel, name);
     await panel.waitFor('document.querySelector("[data-item-type=file_search_call]") !== null');
   });
 
@@ -140,7 +131,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     const name = 'vercel-ai__azure-text-gpt-5.1';
     const result = await frame.evaluate((route) => window.e2e.streamWithOpenAI({ route }), name);
     assert.equal(result.error, undefined);
-    await expectFinal(name);
+    await expectFinal(panel, name);
   });
 
   it('captures an Azure-style URL', async () => {
@@ -149,7 +140,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     assert.equal(result.error, undefined);
     const request = await server.waitForRequest((candidate) => candidate.recording === name);
     assert.match(request.url, /\/openai\/responses\?api-version=2025-04-01-preview$/);
-    await expectFinal(name);
+    await expectFinal(panel, name);
     await panel.waitForText('/openai/responses?api-version=2025-04-01-preview');
   });
 
@@ -168,10 +159,10 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     const page = browser.firstPage();
     // The page learns the new pattern from the extension; a reload makes sure it has it.
     await page.reload();
-    await panel.waitFor(`${rowCount} === 0`);
+    await panel.waitFor(`${ROW_COUNT} === 0`);
     const text = await page.evaluate(([url]) => window.e2e.fetchText(url as string, { model: 'gpt-4o', stream: true }), [path]);
     assert.match(text, /response\.completed/);
-    await expectFinal(name);
+    await expectFinal(panel, name);
     await panel.click('[data-testid=settings]');
     await panel.evaluate(`(() => {
       const area = document.querySelector('[data-testid=url-patterns]');
@@ -220,10 +211,10 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     request.release();
     const result = await run;
     assert.equal(result.error, undefined);
-    await expectFinal(name);
+    await expectFinal(panel, name);
     // It was a new worker that finished the job, with everything the old one had.
     assert.equal(await evaluate(browser.cdp, await worker(), 'typeof globalThis.beforeRestart'), 'undefined');
-    await panel.waitFor(`${rowCount} === 1`);
+    await panel.waitFor(`${ROW_COUNT} === 1`);
     assert.equal(await panel.evaluate('document.querySelector("[data-testid=problems]")'), null);
     await panel.click('[data-testid=tab-raw]');
     await panel.waitForText(`${Buffer.concat(request.sent).toString("utf8").length} characters`);
@@ -257,7 +248,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     await lateDevtools.waitFor('document.querySelector("[data-item-type=custom_tool_call]") !== null');
     const usage = finalUsage(name);
     await lateDevtools.waitFor(`document.querySelector("[data-testid=summary-output]")?.textContent === "${usage.output}"`);
-    await lateDevtools.waitFor(`${rowCount} === 1`);
+    await lateDevtools.waitFor(`${ROW_COUNT} === 1`);
     await page.close();
   });
 });

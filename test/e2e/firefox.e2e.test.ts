@@ -4,7 +4,7 @@ import type { Page } from 'puppeteer-core';
 import { FirefoxWithDevtools, type FirefoxPanel } from './firefox-devtools.ts';
 import { startTestSite } from '../server/test-site.ts';
 import type { ReplayServer } from '../server/replay-server.ts';
-import { finalMessageText, finalUsage } from './recordings.ts';
+import { expectFinal, ROW_COUNT } from './recordings.ts';
 import type { StreamOptions, StreamResult } from '../server/page/page.ts';
 
 let firefox: FirefoxWithDevtools;
@@ -12,17 +12,8 @@ let server: ReplayServer;
 let page: Page;
 let panel: FirefoxPanel;
 
-const rowCount = 'document.querySelectorAll("[data-testid=capture-row]").length';
-
 function stream(options: StreamOptions): Promise<StreamResult> {
   return page.evaluate((streamOptions) => window.e2e.streamWithOpenAI(streamOptions), options);
-}
-
-async function expectFinal(name: string): Promise<void> {
-  await panel.waitForText(finalMessageText(name));
-  const usage = finalUsage(name);
-  await panel.waitFor(`document.querySelector("[data-testid=summary-input]")?.textContent === "${usage.input}"`);
-  await panel.waitFor(`document.querySelector("[data-testid=summary-output]")?.textContent === "${usage.output}"`);
 }
 
 before(async () => {
@@ -40,7 +31,7 @@ after(async () => {
 
 beforeEach(async () => {
   await page.goto(`${server.url}/`);
-  await panel.waitFor(`${rowCount} === 0`);
+  await panel.waitFor(`${ROW_COUNT} === 0`);
 });
 
 describe('Firefox: capture in the background and the panel in the real toolbox', () => {
@@ -55,7 +46,7 @@ describe('Firefox: capture in the background and the panel in the real toolbox',
     request.release();
     const result = await run;
     assert.equal(result.error, undefined);
-    await expectFinal(name);
+    await expectFinal(panel, name);
     assert.deepEqual(Buffer.from(result.bodyBase64, 'base64'), Buffer.concat(request.sent));
     await panel.click('[data-testid=tab-request]');
     await panel.waitForText('Bearer [redacted]');
@@ -70,7 +61,7 @@ describe('Firefox: capture in the background and the panel in the real toolbox',
     assert.equal(result.error, undefined);
     const request = await server.waitForRequest((candidate) => candidate.recording === name);
     assert.equal(result.text, Buffer.concat(request.sent).toString('utf8'));
-    await expectFinal(name);
+    await expectFinal(panel, name);
   });
 
   it('marks a response the page cancelled mid-stream, and the server sees the connection close', async () => {
@@ -88,13 +79,13 @@ describe('Firefox: capture in the background and the panel in the real toolbox',
     const name = 'vercel-ai__file-search-gpt-5-mini';
     const result = await stream({ route: name, stream: false });
     assert.equal(result.error, undefined);
-    await expectFinal(name);
+    await expectFinal(panel, name);
   });
 
   it('keeps working when the background restarts while idle between two streams', async () => {
     const first = 'fantasy__text-gpt-4o';
     assert.equal((await stream({ route: first })).error, undefined);
-    await expectFinal(first);
+    await expectFinal(panel, first);
     // Stop the background the way Firefox suspends an idle event page.
     const stopped = await firefox.inChrome(`async () => {
       const policy = WebExtensionPolicy.getByID(${JSON.stringify(firefox.extensionId)});
@@ -104,7 +95,7 @@ describe('Firefox: capture in the background and the panel in the real toolbox',
     assert.match(stopped, /stopped|suspend/i);
     const second = 'pydantic-ai__text-with-logprobs-gpt-4o-mini';
     assert.equal((await stream({ route: second })).error, undefined);
-    await expectFinal(second);
-    await panel.waitFor(`${rowCount} === 2`);
+    await expectFinal(panel, second);
+    await panel.waitFor(`${ROW_COUNT} === 2`);
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RECORDINGS_DIR } from '../server/test-site.ts';
 import { finalResponse } from '../server/replay-server.ts';
+import type { PanelDocument } from './chromium-devtools.ts';
 
 interface FinalResponse {
   output: Array<{ type: string; content?: Array<{ type: string; text?: string }> }>;
@@ -24,4 +25,14 @@ export function finalMessageText(name: string): string {
 export function finalUsage(name: string): { input: number; output: number } {
   const usage = finalOf(name).usage;
   return { input: usage?.input_tokens ?? 0, output: usage?.output_tokens ?? 0 };
+}
+
+export const ROW_COUNT = 'document.querySelectorAll("[data-testid=capture-row]").length';
+
+/** Waits until the panel shows the recording's final message and its input and output token counts. */
+export async function expectFinal(panel: PanelDocument, name: string): Promise<void> {
+  await panel.waitForText(finalMessageText(name));
+  const usage = finalUsage(name);
+  await panel.waitFor(`document.querySelector("[data-testid=summary-input]")?.textContent === "${usage.input}"`);
+  await panel.waitFor(`document.querySelector("[data-testid=summary-output]")?.textContent === "${usage.output}"`);
 }
