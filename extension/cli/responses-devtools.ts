@@ -1,17 +1,21 @@
-import { readFileSync } from 'node:fs';
-import { readResponsesBody, summarizeRecord, UnreadableBodyError } from '../core/index.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { buildTranscript, readInput, summarizeRecord, UnreadableBodyError, type TranscriptCall } from '../core/index.ts';
 import { formatResponseText } from './format-text.ts';
 
 const USAGE = `Usage:
-  responses-devtools inspect [--json] FILE     Assemble the Responses API stream(s) in FILE ("-" for stdin)
+  responses-devtools inspect [--json] FILE         Assemble the Responses API stream(s) in FILE ("-" for stdin)
+  responses-devtools har FILE... -o OUT.har        Write one HAR 1.2 transcript of the Responses calls in FILEs
+                         [--keep-secrets]          (credentials are redacted unless this is given)
 
 FILE may be a Server-Sent Events recording of a streaming call (several may be
-concatenated), a Response JSON body, or JSON lines of stream events.
+concatenated), a Response JSON body, JSON lines of stream events, or a HAR file
+(ours, Chrome's, Firefox's, Playwright's): every Responses entry, in order.
   --json   print {"responses":[{"response","events","usage","timing","warnings"}]}`;
 
 class UsageError extends Error {}
 
-function readInput(path: string): Buffer {
+function readFile(path: string): Buffer {
   try {
     return path === '-' ? readFileSync(0) : readFileSync(path);
   } catch (error) {
@@ -21,6 +25,60 @@ function readInput(path: string): Buffer {
   }
 }
 
+function readNamed(path: string): ReturnType<typeof readInput> {
+  const bytes = readFile(path);
+  try {
+    return readInput(bytes);
+  } catch (error) {
+    if (error instanceof UnreadableBodyError) throw new UnreadableBodyError(`${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+function reportHarProblems(path: string, problems: ReadonlyArray<{ message: string }>): void {
+  for (const problem of problems) process.stderr.write(`responses-devtools: ${path}: skipped ${problem.message}\n`);
+}
+
+/** The calls of one input file: a HAR's Responses entries, or a recording as one call. */
+function callsOf(path: string): TranscriptCall[] {
+  const reading = readNamed(path);
+  if (reading.har) {
+    reportHarProblems(path, reading.har.problems);
+    return reading.har.calls;
+  }
+  const body = (path === '-' ? '' : readFile(path).toString('utf8')) || '';
+  const isJson = reading.kind === 'json';
+  // A recording says nothing of its request: the URL names the file, on a reserved domain.
+  return [
+    {
+      method: 'POST',
+      url: `https://recording.invalid/v1/responses?recording=${encodeURIComponent(basename(path))}`,
+      requestHeaders: [],
+      status: 200,
+      statusText: 'OK',
+      responseHeaders: [{ name: 'content-type', value: isJson ? 'application/json' : 'text/event-stream; charset=utf-8' }],
+      body,
+      records: reading.responses,
+    },
+  ];
+}
+
+function har(args: string[]): void {
+  const keepSecrets = args.includes('--keep-secrets');
+  const outIndex = args.findIndex((arg) => arg === '-o' || arg === '--output');
+  const out = outIndex === -1 ? undefined : args[outIndex + 1];
+  if (outIndex !== -1 && out === undefined) throw new UsageError('-o needs a file name');
+  const files = args.filter((arg, index) => arg !== '--keep-secrets' && index !== outIndex && index !== outIndex + 1);
+  const unknownOption = files.find((arg) => arg.startsWith('-') && arg !== '-');
+  if (unknownOption) throw new UsageError(`unknown option ${unknownOption}`);
+  if (files.length === 0) throw new UsageError('har takes at least one FILE');
+  if (files.includes('-')) throw new UsageError('har reads files, not stdin');
+  const calls = files.flatMap(callsOf);
+  const text = JSON.stringify(buildTranscript(calls, { keepSecrets }), null, 2) + '\n';
+  if (out === undefined || out === '-') process.stdout.write(text);
+  else writeFileSync(out, text);
+}
+
 function inspect(args: string[]): string {
   const json = args.includes('--json');
   const files = args.filter((arg) => arg !== '--json');
@@ -28,15 +86,9 @@ function inspect(args: string[]): string {
   if (unknownOption) throw new UsageError(`unknown option ${unknownOption}`);
   if (files.length !== 1) throw new UsageError('inspect takes one FILE');
   const path = files[0] as string;
-  const input = readInput(path);
-  let body;
-  try {
-    body = readResponsesBody(input);
-  } catch (error) {
-    if (error instanceof UnreadableBodyError) throw new UnreadableBodyError(`${path}: ${error.message}`);
-    throw error;
-  }
-  const summaries = body.responses.map(summarizeRecord);
+  const reading = readNamed(path);
+  reportHarProblems(path, reading.har?.problems ?? []);
+  const summaries = reading.responses.map(summarizeRecord);
   if (json) return JSON.stringify({ responses: summaries }, null, 2);
   return summaries.map((summary, index) => formatResponseText(summary, index, summaries.length)).join('\n\n');
 }
@@ -46,6 +98,10 @@ function main(argv: string[]): number {
   try {
     if (command === 'inspect') {
       process.stdout.write(inspect(args) + '\n');
+      return 0;
+    }
+    if (command === 'har') {
+      har(args);
       return 0;
     }
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {

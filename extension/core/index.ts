@@ -12,3 +12,5 @@ export * from './protocol.ts';
 export * from './request-match.ts';
 export * from './redact.ts';
 export * from './har-entry.ts';
+export * from './har.ts';
+export * from './input-reader.ts';

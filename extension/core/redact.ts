@@ -14,8 +14,8 @@ const SECRET_HEADERS = new Set([
 
 export const REDACTED = '[redacted]';
 
-/** OpenAI-style keys (sk-…, sk-proj-…) and similar bearer secrets anywhere in text. */
-const KEY_PATTERN = /\b(sk|rk|sess)-[A-Za-z0-9_-]{8,}/g;
+/** OpenAI-style keys (sk-…, sk-proj-…, restricted rk-…) anywhere in text. */
+const KEY_PATTERN = /\b(sk|rk)-[A-Za-z0-9_-]{8,}/g;
 
 /** Query parameters that carry keys. */
 const SECRET_QUERY = /([?&](?:api[-_]?key|key|access_token|token|auth)=)[^&#]*/gi;

@@ -1,0 +1,327 @@
+/**
+ * HAR 1.2 transcripts of Responses calls: written by the panel and the
+ * command, read back from ours and from the HARs browsers and test tools
+ * write (Chrome, Firefox, Playwright's `recordHar`).
+ *
+ * Each entry is a plain HAR entry (the body exactly as received in
+ * `response.content.text`) plus two fields, underscored as HAR allows, the way
+ * Chrome keeps WebSocket frames in `_webSocketMessages`:
+ *   `_responsesEvents`   — every SSE event: `{ time, type, sequence_number?, data }`
+ *                          (`time` in seconds since the epoch, as Chrome's frames; null when unknown);
+ *   `_responsesAssembly` — `{ responses: [{ response, events, usage, timing, warnings }] }`,
+ *                          what `responses-devtools inspect --json` prints for the body.
+ */
+import { readResponsesBody, UnreadableBodyError } from './body-reader.ts';
+import type { HeaderList, NetworkTimings } from './protocol.ts';
+import { REDACTED, isSecretHeader, redactText, redactUrl } from './redact.ts';
+import { isEventStream, isResponsesEndpoint, isResponsesEventData } from './request-match.ts';
+import { isOutputDelta } from './stream-events.ts';
+import { isJsonObject, looksLikeResponseObject } from './response-types.ts';
+import type { ResponseRecord } from './stream-reader.ts';
+import { summarizeRecord, type ResponseSummary } from './summary.ts';
+import { utf8Length } from './sse-decoder.ts';
+
+export const HAR_EVENTS_FIELD = '_responsesEvents';
+export const HAR_ASSEMBLY_FIELD = '_responsesAssembly';
+export const TRANSCRIPT_CREATOR = { name: 'Responses DevTools', version: '0.1.0' };
+
+export interface HarHeader {
+  name: string;
+  value: string;
+}
+
+export interface HarEntry {
+  startedDateTime: string;
+  time: number;
+  request: {
+    method: string;
+    url: string;
+    httpVersion: string;
+    cookies: Array<{ name: string; value: string }>;
+    headers: HarHeader[];
+    queryString: Array<{ name: string; value: string }>;
+    postData?: { mimeType: string; text: string };
+    headersSize: number;
+    bodySize: number;
+  };
+  response: {
+    status: number;
+    statusText: string;
+    httpVersion: string;
+    cookies: Array<{ name: string; value: string }>;
+    headers: HarHeader[];
+    content: { size: number; mimeType: string; text?: string; encoding?: string };
+    redirectURL: string;
+    headersSize: number;
+    bodySize: number;
+  };
+  cache: Record<string, never>;
+  timings: { blocked?: number; dns?: number; connect?: number; ssl?: number; send: number; wait: number; receive: number };
+  _resourceType?: string;
+  [HAR_EVENTS_FIELD]?: HarEvent[];
+  [HAR_ASSEMBLY_FIELD]?: { responses: ResponseSummary[] };
+  [key: string]: unknown;
+}
+
+export interface HarEvent {
+  time: number | null;
+  type: string;
+  sequence_number?: number;
+  data: string;
+}
+
+export interface Har {
+  log: { version: string; creator: { name: string; version: string }; pages?: unknown[]; entries: HarEntry[]; comment?: string };
+}
+
+/** One captured call, as the transcript writer needs it. */
+export interface TranscriptCall {
+  method: string;
+  url: string;
+  requestHeaders: HeaderList;
+  requestBody?: string;
+  status: number;
+  statusText: string;
+  responseHeaders: HeaderList;
+  /** The body exactly as received. */
+  body: string;
+  /** Epoch ms; unknown for a bare recording. */
+  startedAt?: number;
+  endedAt?: number;
+  networkTimings?: NetworkTimings;
+  /** The responses read from the body, with their events' receive times. */
+  records: readonly ResponseRecord[];
+}
+
+export interface RedactionOptions {
+  /** Keep credentials as they were. Off by default: every export is redacted. */
+  keepSecrets?: boolean;
+}
+
+/** JSON fields of a request body that hold credentials. */
+const SECRET_BODY_FIELD = /("[\w-]*(?:api[_-]?key|apikey|secret|password|access[_-]?token|auth[_-]?token|authorization)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+
+export function redactBody(text: string): string {
+  return redactText(text.replace(SECRET_BODY_FIELD, `$1"${REDACTED}"`));
+}
+
+function redactHarHeaders(headers: HarHeader[], keep: boolean): HarHeader[] {
+  if (keep) return headers;
+  return headers.map(({ name, value }) => ({ name, value: isSecretHeader(name) ? REDACTED : redactText(value) }));
+}
+
+function queryString(url: string): Array<{ name: string; value: string }> {
+  try {
+    return [...new URL(url).searchParams].map(([name, value]) => ({ name, value }));
+  } catch {
+    return [];
+  }
+}
+
+function header(headers: HeaderList, name: string): string | undefined {
+  return headers.find((candidate) => candidate.name.toLowerCase() === name)?.value;
+}
+
+/** A HAR entry for one call, with its events and assembly. */
+export function transcriptEntry(call: TranscriptCall, options: RedactionOptions = {}): HarEntry {
+  const keep = options.keepSecrets === true;
+  const url = keep ? call.url : redactUrl(call.url);
+  const body = keep ? call.body : redactText(call.body);
+  const mimeType = header(call.responseHeaders, 'content-type') ?? (body.trimStart().startsWith('{') ? 'application/json' : 'text/event-stream');
+  const events: HarEvent[] = call.records.flatMap((record) =>
+    record.events.map((event) => {
+      const harEvent: HarEvent = { time: event.receivedAt === undefined ? null : event.receivedAt / 1000, type: event.type, data: keep ? event.data : redactText(event.data) };
+      if (event.sequence_number !== undefined) harEvent.sequence_number = event.sequence_number;
+      return harEvent;
+    }),
+  );
+  const started = call.startedAt ?? 0;
+  const total = call.startedAt !== undefined && call.endedAt !== undefined ? Math.max(0, call.endedAt - call.startedAt) : 0;
+  const network = call.networkTimings ?? {};
+  const firstByte = call.records[0]?.marks.firstByteAt;
+  const wait = network.wait ?? (firstByte !== undefined && call.startedAt !== undefined ? Math.max(0, firstByte - call.startedAt) : 0);
+  const receive = network.receive ?? Math.max(0, total - wait);
+  const entry: HarEntry = {
+    startedDateTime: new Date(started).toISOString(),
+    time: total,
+    request: {
+      method: call.method,
+      url,
+      httpVersion: 'HTTP/1.1',
+      cookies: [],
+      headers: redactHarHeaders(call.requestHeaders, keep),
+      queryString: queryString(url),
+      headersSize: -1,
+      bodySize: call.requestBody === undefined ? 0 : utf8Length(call.requestBody),
+    },
+    response: {
+      status: call.status,
+      statusText: call.statusText,
+      httpVersion: 'HTTP/1.1',
+      cookies: [],
+      headers: redactHarHeaders(call.responseHeaders, keep),
+      content: { size: utf8Length(body), mimeType, text: body },
+      redirectURL: '',
+      headersSize: -1,
+      bodySize: utf8Length(body),
+    },
+    cache: {},
+    timings: { blocked: network.blocked ?? -1, dns: network.dns ?? -1, connect: network.connect ?? -1, ssl: network.ssl ?? -1, send: network.send ?? 0, wait, receive },
+    _resourceType: 'fetch',
+    [HAR_EVENTS_FIELD]: events,
+    [HAR_ASSEMBLY_FIELD]: { responses: call.records.map(summarizeRecord) },
+  };
+  if (call.requestBody !== undefined) {
+    entry.request.postData = { mimeType: header(call.requestHeaders, 'content-type') ?? 'application/json', text: keep ? call.requestBody : redactBody(call.requestBody) };
+  }
+  if (!keep) {
+    const summaries = entry[HAR_ASSEMBLY_FIELD];
+    if (summaries) entry[HAR_ASSEMBLY_FIELD] = JSON.parse(redactText(JSON.stringify(summaries))) as { responses: ResponseSummary[] };
+  }
+  return entry;
+}
+
+export function buildTranscript(calls: readonly TranscriptCall[], options: RedactionOptions = {}): Har {
+  return {
+    log: {
+      version: '1.2',
+      creator: TRANSCRIPT_CREATOR,
+      entries: calls.map((call) => transcriptEntry(call, options)),
+      comment: options.keepSecrets ? 'Credentials were kept in this transcript.' : 'Credentials redacted.',
+    },
+  };
+}
+
+// ── reading ──────────────────────────────────────────────────────────────
+
+export class HarFormatError extends UnreadableBodyError {
+  override name = 'HarFormatError';
+}
+
+export function looksLikeHar(value: unknown): value is Har {
+  return isJsonObject(value) && isJsonObject(value.log) && Array.isArray(value.log.entries);
+}
+
+/** A Responses call read back from a HAR entry. */
+export interface HarCall extends TranscriptCall {
+  entryIndex: number;
+}
+
+export interface HarReading {
+  calls: HarCall[];
+  /** Entries that are not Responses calls. */
+  skipped: number;
+  /** Entries that looked like Responses calls but could not be read, with why. */
+  problems: Array<{ entryIndex: number; message: string }>;
+}
+
+function entryBody(entry: HarEntry): string {
+  const content = entry.response?.content;
+  if (!content || typeof content.text !== 'string') return '';
+  if (content.encoding === 'base64') {
+    const binary = atob(content.text);
+    return new TextDecoder().decode(Uint8Array.from(binary, (char) => char.charCodeAt(0)));
+  }
+  return content.text;
+}
+
+function isResponsesEntry(entry: HarEntry, body: string): boolean {
+  if (Array.isArray(entry[HAR_EVENTS_FIELD])) return true;
+  const method = entry.request?.method ?? 'GET';
+  const url = entry.request?.url ?? '';
+  if (isResponsesEndpoint(method, url)) return true;
+  const mimeType = entry.response?.content?.mimeType;
+  if (isEventStream(mimeType) && isResponsesEventData(body.slice(body.indexOf('data:') + 5))) return true;
+  if (mimeType?.includes('json')) {
+    try {
+      return looksLikeResponseObject(JSON.parse(body));
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+/** Reads every Responses entry of a HAR, in order. A broken entry is reported, the rest still read. */
+export function readHar(har: unknown): HarReading {
+  if (!looksLikeHar(har)) throw new HarFormatError('not a HAR file (no log.entries array)');
+  const reading: HarReading = { calls: [], skipped: 0, problems: [] };
+  har.log.entries.forEach((raw, entryIndex) => {
+    const entry = raw as HarEntry;
+    if (!isJsonObject(entry) || !isJsonObject(entry.request) || !isJsonObject(entry.response)) {
+      reading.problems.push({ entryIndex, message: `entry ${entryIndex} has no request or response` });
+      return;
+    }
+    let body: string;
+    try {
+      body = entryBody(entry);
+    } catch {
+      reading.problems.push({ entryIndex, message: `entry ${entryIndex}: its content is not valid base64` });
+      return;
+    }
+    if (!isResponsesEntry(entry, body)) {
+      reading.skipped++;
+      return;
+    }
+    let records: ResponseRecord[];
+    try {
+      records = body.trim() === '' ? [] : readResponsesBody(body).responses;
+    } catch (error) {
+      reading.problems.push({ entryIndex, message: `entry ${entryIndex} (${entry.request.method} ${entry.request.url}): ${(error as Error).message}` });
+      return;
+    }
+    const events = entry[HAR_EVENTS_FIELD];
+    const started = Date.parse(entry.startedDateTime);
+    const ours = Array.isArray(events);
+    if (ours) {
+      // Our own transcript: the events carry their receive times (or say they had none).
+      applyEventTimes(records, events, Number.isFinite(started) ? started : undefined);
+    } else if (Number.isFinite(started)) {
+      // A browser's or Playwright's HAR: the network's times.
+      const timings = entry.timings ?? ({} as HarEntry['timings']);
+      const before = ['blocked', 'dns', 'connect', 'send', 'wait'].reduce((sum, key) => sum + Math.max(0, Number(timings[key as keyof typeof timings] ?? 0)), 0);
+      const endedAt = started + Math.max(0, Number(entry.time) || 0);
+      for (const record of records) {
+        record.marks.requestStartedAt = started;
+        record.marks.firstByteAt = started + before;
+        record.marks.endedAt = endedAt;
+        record.marks.lastEventAt = endedAt;
+      }
+    }
+    const call: HarCall = {
+      entryIndex,
+      method: entry.request.method,
+      url: entry.request.url,
+      requestHeaders: (entry.request.headers ?? []).map(({ name, value }) => ({ name, value })),
+      status: entry.response.status,
+      statusText: entry.response.statusText ?? '',
+      responseHeaders: (entry.response.headers ?? []).map(({ name, value }) => ({ name, value })),
+      body,
+      records,
+    };
+    const postData = entry.request.postData?.text;
+    if (postData !== undefined) call.requestBody = postData;
+    if (Number.isFinite(started) && !(ours && events.every((event) => event.time === null))) {
+      call.startedAt = started;
+      call.endedAt = started + Math.max(0, Number(entry.time) || 0);
+    }
+    reading.calls.push(call);
+  });
+  return reading;
+}
+
+function applyEventTimes(records: ResponseRecord[], events: HarEvent[], startedAt: number | undefined): void {
+  let index = 0;
+  for (const record of records) {
+    if (startedAt !== undefined && events.some((event) => typeof event.time === 'number')) record.marks.requestStartedAt = startedAt;
+    for (const event of record.events) {
+      const time = events[index++]?.time;
+      if (typeof time !== 'number') continue;
+      const at = time * 1000;
+      event.receivedAt = at;
+      record.marks.firstByteAt ??= at;
+      record.marks.lastEventAt = at;
+      if (record.marks.firstOutputAt === undefined && isOutputDelta(event.type)) record.marks.firstOutputAt = at;
+    }
+  }
+}

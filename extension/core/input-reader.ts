@@ -1,0 +1,32 @@
+import { readResponsesBody, UnreadableBodyError, type BodyKind } from './body-reader.ts';
+import { looksLikeHar, readHar, type HarCall, type HarReading } from './har.ts';
+import type { ResponseRecord } from './stream-reader.ts';
+
+export interface InputReading {
+  kind: BodyKind | 'har';
+  responses: ResponseRecord[];
+  /** For a HAR: its Responses calls, entries skipped, entries that could not be read. */
+  har?: HarReading;
+}
+
+/** Reads any input the tools accept: a HAR, a Responses SSE stream, a Response JSON body, JSON lines of events. */
+export function readInput(input: Uint8Array | string): InputReading {
+  const text = typeof input === 'string' ? input : new TextDecoder('utf-8').decode(input);
+  const start = text.replace(/^\uFEFF/, '').trimStart();
+  if (start.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(start);
+    } catch {
+      parsed = undefined;
+    }
+    if (looksLikeHar(parsed)) {
+      const har = readHar(parsed);
+      if (har.calls.length === 0 && har.problems.length === 0) {
+        throw new UnreadableBodyError(`a HAR file, but none of its ${har.skipped} entries is a Responses API call`);
+      }
+      return { kind: 'har', responses: har.calls.flatMap((call: HarCall) => [...call.records]), har };
+    }
+  }
+  return readResponsesBody(text);
+}
