@@ -68,7 +68,8 @@ function har(args: string[]): void {
   const outIndex = args.findIndex((arg) => arg === '-o' || arg === '--output');
   const out = outIndex === -1 ? undefined : args[outIndex + 1];
   if (outIndex !== -1 && out === undefined) throw new UsageError('-o needs a file name');
-  const files = args.filter((arg, index) => arg !== '--keep-secrets' && index !== outIndex && index !== outIndex + 1);
+  const outArgs = outIndex === -1 ? [] : [outIndex, outIndex + 1];
+  const files = args.filter((arg, index) => arg !== '--keep-secrets' && !outArgs.includes(index));
   const unknownOption = files.find((arg) => arg.startsWith('-') && arg !== '-');
   if (unknownOption) throw new UsageError(`unknown option ${unknownOption}`);
   if (files.length === 0) throw new UsageError('har takes at least one FILE');

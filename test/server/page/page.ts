@@ -26,6 +26,9 @@ export interface StreamOptions {
   /** Abort after this many events. */
   cancelAfterEvents?: number;
   previousResponseId?: string;
+  /** Extra request headers and body fields (tests plant secrets in them). */
+  extraHeaders?: Record<string, string>;
+  extraBody?: Record<string, unknown>;
 }
 
 function toBase64(chunks: Uint8Array[]): string {
@@ -59,10 +62,11 @@ export async function streamWithOpenAI(options: StreamOptions): Promise<StreamRe
     dangerouslyAllowBrowser: true,
     fetch: recordingFetch(received),
     defaultQuery: options.defaultQuery,
+    defaultHeaders: options.extraHeaders,
     maxRetries: 0,
   });
   const result: StreamResult = { bodyBase64: '', eventTypes: [], outputText: '', cancelled: false };
-  const params = { model: 'gpt-4.1-nano', input: 'Say hello', previous_response_id: options.previousResponseId };
+  const params = { model: 'gpt-4.1-nano', input: 'Say hello', previous_response_id: options.previousResponseId, ...options.extraBody };
   try {
     if (options.stream === false) {
       const response = await client.responses.create({ ...params, stream: false });

@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import validator from '@har-sdk/validator';
+
+const { HarValidator } = validator;
+import { FIXTURE_DIR, fixtureNames, readFixture, readFixtureBytes, splitFrames } from '../helpers/streams.ts';
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli', 'responses-devtools.js');
+const scratch = mkdtempSync(join(tmpdir(), 'responses-devtools-har-'));
+
+function run(args: string[]) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+type HarJson = { log: { version: string; creator: { name: string }; entries: Array<Record<string, any>> } };
+
+/** What Chrome's HAR importer insists on: an entries array, valid dates, numbers where it wants numbers. */
+export function assertChromeImportable(har: HarJson): void {
+  assert.ok(Array.isArray(har.log.entries));
+  for (const entry of har.log.entries) {
+    assert.ok(Number.isFinite(Date.parse(entry.startedDateTime)), `startedDateTime ${entry.startedDateTime}`);
+    assert.equal(typeof entry.time, 'number');
+    assert.equal(typeof entry.request.method, 'string');
+    assert.doesNotThrow(() => new URL(entry.request.url));
+    assert.equal(typeof entry.response.status, 'number');
+    assert.equal(typeof entry.response.content.size, 'number');
+    assert.equal(typeof entry.response.content.mimeType, 'string');
+    for (const key of ['blocked', 'dns', 'connect', 'send', 'wait', 'receive', 'ssl']) {
+      if (key in entry.timings) assert.equal(typeof entry.timings[key], 'number', key);
+    }
+    for (const header of [...entry.request.headers, ...entry.response.headers]) {
+      assert.equal(typeof header.name, 'string');
+      assert.equal(typeof header.value, 'string');
+    }
+  }
+}
+
+async function assertValidHar(har: HarJson): Promise<void> {
+  const errors = await new HarValidator().verify(har as never);
+  assert.deepEqual(errors, [], JSON.stringify(errors).slice(0, 2000));
+  assertChromeImportable(har);
+}
+
+function inspectJson(path: string) {
+  const result = run(['inspect', '--json', path]);
+  assert.equal(result.status, 0, result.stderr);
+  return JSON.parse(result.stdout) as { responses: unknown[] };
+}
+
+describe('responses-devtools har', () => {
+  it('turns every recording into one valid transcript that reads back the same', async () => {
+    const names = fixtureNames();
+    const out = join(scratch, 'all.har');
+    const result = run(['har', ...names.map((name) => join(FIXTURE_DIR, name)), '-o', out]);
+    assert.equal(result.status, 0, result.stderr);
+    const har = JSON.parse(readFileSync(out, 'utf8')) as HarJson;
+    await assertValidHar(har);
+    assert.equal(har.log.entries.length, names.length);
+    const fromHar = inspectJson(out).responses;
+    let offset = 0;
+    names.forEach((name, index) => {
+      const entry = har.log.entries[index] as Record<string, any>;
+      const bytes = readFixtureBytes(name);
+      assert.equal(entry.response.content.text, readFixture(name), `${name}: content.text is the recording`);
+      assert.equal(entry.response.content.size, bytes.length, `${name}: content.size in bytes`);
+      assert.equal(entry._responsesEvents.length, splitFrames(readFixture(name)).filter((frame) => /^data:/m.test(frame)).length);
+      assert.equal(entry._responsesAssembly.responses.length, 1);
+      const own = inspectJson(join(FIXTURE_DIR, name)).responses;
+      assert.deepEqual(fromHar.slice(offset, offset + own.length), own, `${name}: inspect on the HAR = inspect on the recording`);
+      offset += own.length;
+    });
+    assert.equal(offset, fromHar.length);
+  });
+
+  it('redacts credentials in headers, URLs and bodies unless asked to keep them', async () => {
+    const secret = 'sk-proj-PLANTEDsecret0123456789';
+    const input: HarJson = {
+      log: {
+        version: '1.2',
+        creator: { name: 'a browser' },
+        entries: [
+          {
+            startedDateTime: '2026-11-26T10:00:00.000Z',
+            time: 120,
+            request: {
+              method: 'POST',
+              url: `https://api.example.com/v1/responses?api-key=${secret}`,
+              httpVersion: 'HTTP/1.1',
+              cookies: [{ name: 'session', value: 'cookie-secret-value' }],
+              headers: [
+                { name: 'Authorization', value: `Bearer ${secret}` },
+                { name: 'api-key', value: 'azure-PLANTED-key' },
+                { name: 'Cookie', value: 'session=cookie-secret-value' },
+              ],
+              queryString: [{ name: 'api-key', value: secret }],
+              postData: { mimeType: 'application/json', text: JSON.stringify({ model: 'gpt-4o', stream: true, api_key: 'body-PLANTED-secret', user_key: secret }) },
+              headersSize: -1,
+              bodySize: -1,
+            },
+            response: {
+              status: 200,
+              statusText: 'OK',
+              httpVersion: 'HTTP/1.1',
+              cookies: [],
+              headers: [{ name: 'set-cookie', value: 'session=cookie-secret-value' }, { name: 'content-type', value: 'text/event-stream' }],
+              content: { size: 0, mimeType: 'text/event-stream', text: readFixture('seed__hello-gpt-4.1-nano.sse') },
+              redirectURL: '',
+              headersSize: -1,
+              bodySize: -1,
+            },
+            cache: {},
+            timings: { send: 1, wait: 50, receive: 69 },
+          },
+        ],
+      },
+    };
+    const path = join(scratch, 'secrets.har');
+    writeFileSync(path, JSON.stringify(input));
+    const planted = [secret, 'azure-PLANTED-key', 'cookie-secret-value', 'body-PLANTED-secret'];
+
+    const redacted = run(['har', path]);
+    assert.equal(redacted.status, 0, redacted.stderr);
+    for (const value of planted) assert.ok(!redacted.stdout.includes(value), `redacted output still holds ${value}`);
+    await assertValidHar(JSON.parse(redacted.stdout) as HarJson);
+
+    const kept = run(['har', path, '--keep-secrets']);
+    assert.equal(kept.status, 0, kept.stderr);
+    for (const value of [secret, 'azure-PLANTED-key', 'body-PLANTED-secret']) assert.ok(kept.stdout.includes(value), `kept output lacks ${value}`);
+  });
+
+  it('says what is wrong with a broken HAR, and still reads the rest', () => {
+    const notJson = join(scratch, 'broken.har');
+    writeFileSync(notJson, '{"log": {"entries": [');
+    const broken = run(['inspect', notJson]);
+    assert.equal(broken.status, 1);
+    assert.match(broken.stderr, /not valid JSON/);
+
+    const notHar = join(scratch, 'not-a-har.json');
+    writeFileSync(notHar, JSON.stringify({ log: { version: '1.2' } }));
+    assert.equal(run(['inspect', notHar]).status, 1);
+
+    const good = readFixture('fantasy__text-gpt-4o.sse');
+    const cut = good.slice(0, Math.floor(good.length / 2));
+    const entry = (text: string) => ({
+      startedDateTime: '2026-11-26T10:00:00.000Z',
+      time: 10,
+      request: { method: 'POST', url: 'https://api.openai.com/v1/responses', headers: [] },
+      response: { status: 200, headers: [], content: { mimeType: 'text/event-stream', text } },
+      timings: { send: 0, wait: 5, receive: 5 },
+    });
+    const mixed = join(scratch, 'mixed.har');
+    writeFileSync(
+      mixed,
+      JSON.stringify({
+        log: {
+          entries: [
+            entry(good),
+            { startedDateTime: 'x', request: { method: 'POST', url: 'https://api.openai.com/v1/responses' } },
+            { startedDateTime: '2026-11-26T10:00:00.000Z', request: { method: 'GET', url: 'https://example.com/' }, response: { status: 200, content: { mimeType: 'text/html', text: '<p>hi</p>' } } },
+            entry(cut),
+          ],
+        },
+      }),
+    );
+    const result = run(['inspect', '--json', mixed]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /entry 1 has no request or response/);
+    const responses = (JSON.parse(result.stdout) as { responses: Array<{ response: { status: string }; warnings: Array<{ code: string }> }> }).responses;
+    assert.equal(responses.length, 2);
+    assert.equal(responses[0]?.response.status, 'completed');
+    assert.notEqual(responses[1]?.response.status, 'completed');
+    assert.ok(responses[1]?.warnings.some((warning) => warning.code === 'no_terminal_event'));
+  });
+});
