@@ -26,6 +26,7 @@ const EXTENSION_ENTRIES: Record<string, string> = {
 const STATIC_FILES: Record<string, string> = {
   'panel/devtools.html': 'panel/devtools.html',
   'panel/panel.html': 'panel/panel.html',
+  'panel/viewer.html': 'panel/viewer.html',
   'panel/panel.css': 'panel/panel.css',
   'icons/icon-16.png': 'extension/icons/icon-16.png',
   'icons/icon-32.png': 'extension/icons/icon-32.png',

@@ -99,7 +99,7 @@ function onRelayConnect(port: Runtime.Port): void {
 
 function onNavigation(tabId: number): void {
   if (settings?.preserveLog) return;
-  if (store.snapshots(tabId).length === 0) return;
+  // Broadcast even when the store is empty: panels clear what they imported too.
   store.clear(tabId);
   broadcast(tabId, [{ kind: 'store.cleared', tabId, reason: 'navigation' }]);
 }
@@ -164,6 +164,11 @@ async function forgetClosedTabs(): Promise<void> {
 browser.runtime.onConnect.addListener((port) => {
   if (port.name === 'capture') onRelayConnect(port);
   else if (port.name === 'panel') onPanelConnect(port);
+});
+
+// The toolbar button opens the transcript viewer: HAR files and recordings, without any inspected page.
+browser.action.onClicked.addListener(() => {
+  void browser.tabs.create({ url: browser.runtime.getURL('panel/viewer.html') });
 });
 
 browser.tabs.onRemoved.addListener((tabId) => {

@@ -11,9 +11,6 @@ import {
   compileUrlPatterns,
   isEventStream,
   isResponsesEventData,
-  redactHeaders,
-  redactText,
-  redactUrl,
   shouldCapture,
   SseDecoder,
   type CaptureMessage,
@@ -93,9 +90,9 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
     entry.reporting = true;
     const start: CaptureMessage = {
       kind: 'capture.start',
-      start: { captureId: entry.captureId, url: redactUrl(entry.url), method: entry.method, requestHeaders: redactHeaders(entry.requestHeaders), initiator: 'background', startedAt: entry.startedAt },
+      start: { captureId: entry.captureId, url: entry.url, method: entry.method, requestHeaders: entry.requestHeaders, initiator: 'background', startedAt: entry.startedAt },
     };
-    if (entry.body !== undefined) start.start.requestBody = redactText(entry.body);
+    if (entry.body !== undefined) start.start.requestBody = entry.body;
     emit(entry, start);
     if (entry.response) emit(entry, entry.response);
     for (const held of entry.held) sendChunk(entry, held.text, held.receivedAt);
@@ -220,7 +217,7 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
             captureId: entry.captureId,
             status: details.statusCode,
             statusText: details.statusLine.replace(/^\S+\s+\d+\s*/, ''),
-            responseHeaders: redactHeaders(headers),
+            responseHeaders: headers,
             receivedAt: details.timeStamp,
           },
         };

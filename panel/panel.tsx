@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from '../extension/browser-api.ts';
 import { BackgroundConnection } from './connection.ts';
 import { PanelStore } from './model/panel-store.ts';
@@ -7,9 +7,14 @@ import { CaptureList } from './views/CaptureList.tsx';
 import { Detail } from './views/Detail.tsx';
 import { Toolbar } from './views/Toolbar.tsx';
 import { SettingsDialog } from './views/SettingsDialog.tsx';
+import { ExportDialog } from './views/ExportDialog.tsx';
+import { importFile } from './transcripts.ts';
 
+/** In DevTools the panel shows its tab's captures; opened as a page (viewer.html) it shows files only. */
+const inspectedTabId = (browser as { devtools?: { inspectedWindow?: { tabId: number } } }).devtools?.inspectedWindow?.tabId;
 const store = new PanelStore();
-const connection = new BackgroundConnection(store, browser.devtools.inspectedWindow.tabId);
+const connection = inspectedTabId === undefined ? undefined : new BackgroundConnection(store, inspectedTabId);
+if (!connection) store.setConnection('connected');
 
 /** Renders at most every 16 ms however fast events arrive (a timer, not rAF: rAF stops in a hidden panel and in some headless windows). */
 function useStoreRevision(): number {
@@ -33,7 +38,27 @@ function useStoreRevision(): number {
   return revision;
 }
 
+async function importFiles(files: FileList | null): Promise<void> {
+  if (!files || files.length === 0) return;
+  const captures = [];
+  const messages: string[] = [];
+  for (const file of Array.from(files)) {
+    const result = importFile(file.name, await file.text());
+    captures.push(...result.captures);
+    messages.push(...result.messages);
+  }
+  store.addLocal(captures, messages);
+}
+
 function EmptyState() {
+  if (!connection) {
+    return (
+      <div class="empty-state" data-testid="empty-state">
+        <h2>Responses transcript viewer</h2>
+        <p>Open a HAR transcript (ours, or one saved by Chrome's or Firefox's Network panel, or by Playwright), a raw <code>.sse</code> recording or a Response JSON body: press Import…, or drop the file here.</p>
+      </div>
+    );
+  }
   return (
     <div class="empty-state" data-testid="empty-state">
       <h2>No Responses API calls yet</h2>
@@ -43,7 +68,7 @@ function EmptyState() {
       </p>
       <p class="sub">
         {store.settings.paused ? 'Recording is paused: press “Recording” in the toolbar to resume. ' : ''}
-        Calls to other URLs (a proxy of your own)? Add their pattern in Settings.
+        Calls to other URLs (a proxy of your own)? Add their pattern in Settings. A saved transcript? Import it, or drop it here.
       </p>
     </div>
   );
@@ -51,14 +76,42 @@ function EmptyState() {
 
 function App() {
   useStoreRevision();
-  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [dialog, setDialog] = useState<'settings' | 'export' | undefined>(undefined);
+  const fileInput = useRef<HTMLInputElement>(null);
   return (
-    <div class="app" data-testid="panel-root" data-connection={store.connection}>
-      <Toolbar store={store} connection={connection} onSettings={() => setSettingsOpen(true)} />
-      {store.connection === 'version-mismatch' ? (
-        <div class="problem">The extension was updated: close and reopen DevTools.</div>
+    <div
+      class="app"
+      data-testid="panel-root"
+      data-connection={store.connection}
+      onDragOver={(event) => event.preventDefault()}
+      onDrop={(event) => {
+        event.preventDefault();
+        void importFiles(event.dataTransfer?.files ?? null);
+      }}
+    >
+      <Toolbar store={store} connection={connection} onSettings={() => setDialog('settings')} onExport={() => setDialog('export')} onImport={() => fileInput.current?.click()} />
+      <input
+        ref={fileInput}
+        type="file"
+        hidden
+        multiple
+        accept=".har,.json,.sse,.txt,application/json,text/event-stream"
+        data-testid="import-input"
+        onChange={(event) => {
+          void importFiles(event.currentTarget.files);
+          event.currentTarget.value = '';
+        }}
+      />
+      {store.connection === 'version-mismatch' ? <div class="problem">The extension was updated: close and reopen DevTools.</div> : null}
+      {store.importMessages.length > 0 ? (
+        <div class="problems" data-testid="import-messages" role="status">
+          {store.importMessages.map((message) => (
+            <div class="problem">{message}</div>
+          ))}
+        </div>
       ) : null}
-      {settingsOpen ? <SettingsDialog store={store} connection={connection} onClose={() => setSettingsOpen(false)} /> : null}
+      {dialog === 'settings' && connection ? <SettingsDialog store={store} connection={connection} onClose={() => setDialog(undefined)} /> : null}
+      {dialog === 'export' ? <ExportDialog store={store} onClose={() => setDialog(undefined)} /> : null}
       {store.order.length === 0 ? (
         <EmptyState />
       ) : (
@@ -72,11 +125,11 @@ function App() {
 }
 
 function applyTheme(): void {
-  const theme = browser.devtools.panels.themeName;
-  document.documentElement.dataset.theme = theme === 'dark' ? 'dark' : 'light';
+  const theme = (browser as { devtools?: { panels?: { themeName?: string } } }).devtools?.panels?.themeName;
+  document.documentElement.dataset.theme = theme === 'dark' || (!theme && matchMedia('(prefers-color-scheme: dark)').matches) ? 'dark' : 'light';
 }
 
 applyTheme();
-connection.connect();
+connection?.connect();
 const root = document.getElementById('app');
 if (root) render(<App />, root);

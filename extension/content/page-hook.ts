@@ -9,7 +9,6 @@
  * page's own, unwrapped objects. No extension API exists in this world.
  */
 import { isEventStream, isResponsesEventData, compileUrlPatterns, shouldCapture } from '../core/request-match.ts';
-import { redactHeaders, redactText, redactUrl } from '../core/redact.ts';
 import { SseDecoder } from '../core/sse-decoder.ts';
 import {
   DEFAULT_SETTINGS,
@@ -206,18 +205,18 @@ function observeResponse(response: Response, request: FetchDescription, startedA
     kind: 'capture.start',
     start: {
       captureId,
-      url: redactUrl(request.url),
+      url: request.url,
       method: request.method,
-      requestHeaders: redactHeaders(request.headers),
+      requestHeaders: request.headers,
       initiator: 'fetch',
       startedAt,
       frameUrl: location.href,
     },
   };
-  if (request.body !== undefined) startMessage.start.requestBody = redactText(request.body);
+  if (request.body !== undefined) startMessage.start.requestBody = request.body;
   const responseMessage: CaptureMessage & { kind: 'capture.response' } = {
     kind: 'capture.response',
-    response: { captureId, status: response.status, statusText: response.statusText, responseHeaders: redactHeaders(headerList(response.headers)), receivedAt: now() },
+    response: { captureId, status: response.status, statusText: response.statusText, responseHeaders: headerList(response.headers), receivedAt: now() },
   };
   const reporter = new BodyReporter(captureId, startMessage, responseMessage, request.known);
   const upstream = response.body.getReader();
@@ -354,12 +353,12 @@ function observeXhr(xhr: XMLHttpRequest, state: XhrState, body: string | undefin
       });
     const start: CaptureMessage & { kind: 'capture.start' } = {
       kind: 'capture.start',
-      start: { captureId, url: redactUrl(state.url), method: state.method, requestHeaders: redactHeaders(state.headers), initiator: 'xhr', startedAt, frameUrl: location.href },
+      start: { captureId, url: state.url, method: state.method, requestHeaders: state.headers, initiator: 'xhr', startedAt, frameUrl: location.href },
     };
-    if (body !== undefined) start.start.requestBody = redactText(body);
+    if (body !== undefined) start.start.requestBody = body;
     const response: CaptureMessage & { kind: 'capture.response' } = {
       kind: 'capture.response',
-      response: { captureId, status: xhr.status, statusText: xhr.statusText, responseHeaders: redactHeaders(headers), receivedAt: now() },
+      response: { captureId, status: xhr.status, statusText: xhr.statusText, responseHeaders: headers, receivedAt: now() },
     };
     reporter = new BodyReporter(captureId, start, response, known);
   };

@@ -1,5 +1,4 @@
 import type { CaptureSnapshot, HeaderList, NetworkTimings } from './protocol.ts';
-import { redactHeaders, redactText, redactUrl } from './redact.ts';
 
 /** The parts of a HAR 1.2 entry the core reads (Chrome's, Firefox's and Playwright's HARs have them). */
 export interface HarEntryLike {
@@ -37,9 +36,9 @@ export function captureFromHarEntry(entry: HarEntryLike, body: string, tabId: nu
     tabId,
     start: {
       captureId,
-      url: redactUrl(entry.request.url),
+      url: entry.request.url,
       method: entry.request.method.toUpperCase(),
-      requestHeaders: redactHeaders(entry.request.headers ?? []),
+      requestHeaders: entry.request.headers ?? [],
       initiator: 'network',
       startedAt,
     },
@@ -47,14 +46,14 @@ export function captureFromHarEntry(entry: HarEntryLike, body: string, tabId: nu
       captureId,
       status: entry.response.status,
       statusText: entry.response.statusText ?? '',
-      responseHeaders: redactHeaders(entry.response.headers ?? []),
+      responseHeaders: entry.response.headers ?? [],
       receivedAt: firstByteAt,
     },
     chunks: body === '' ? [] : [{ index: 0, text: body, receivedAt: firstByteAt }],
     end: { captureId, state: 'complete', endedAt },
   };
   const postData = entry.request.postData?.text;
-  if (postData !== undefined) snapshot.start.requestBody = redactText(postData);
+  if (postData !== undefined) snapshot.start.requestBody = postData;
   if (timings) snapshot.networkTimings = timings;
   return snapshot;
 }

@@ -13,7 +13,7 @@
  */
 import { readResponsesBody, UnreadableBodyError } from './body-reader.ts';
 import type { HeaderList, NetworkTimings } from './protocol.ts';
-import { REDACTED, isSecretHeader, redactText, redactUrl } from './redact.ts';
+import { REDACTED, isSecretHeader, redactBody, redactText, redactUrl } from './redact.ts';
 import { isEventStream, isResponsesEndpoint, isResponsesEventData } from './request-match.ts';
 import { isOutputDelta } from './stream-events.ts';
 import { isJsonObject, looksLikeResponseObject } from './response-types.ts';
@@ -96,13 +96,6 @@ export interface TranscriptCall {
 export interface RedactionOptions {
   /** Keep credentials as they were. Off by default: every export is redacted. */
   keepSecrets?: boolean;
-}
-
-/** JSON fields of a request body that hold credentials. */
-const SECRET_BODY_FIELD = /("[\w-]*(?:api[_-]?key|apikey|secret|password|access[_-]?token|auth[_-]?token|authorization)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
-
-export function redactBody(text: string): string {
-  return redactText(text.replace(SECRET_BODY_FIELD, `$1"${REDACTED}"`));
 }
 
 function redactHarHeaders(headers: HarHeader[], keep: boolean): HarHeader[] {
@@ -273,9 +266,22 @@ export function readHar(har: unknown): HarReading {
     const events = entry[HAR_EVENTS_FIELD];
     const started = Date.parse(entry.startedDateTime);
     const ours = Array.isArray(events);
+    const timed = ours && events.some((event) => typeof event.time === 'number');
     if (ours) {
       // Our own transcript: the events carry their receive times (or say they had none).
-      applyEventTimes(records, events, Number.isFinite(started) ? started : undefined);
+      applyEventTimes(records, events, timed && Number.isFinite(started) ? started : undefined);
+      // The timing we wrote says when the first byte came and when the body ended: take it back as it was.
+      const written = entry[HAR_ASSEMBLY_FIELD]?.responses ?? [];
+      records.forEach((record, index) => {
+        const timing = written[index]?.timing;
+        if (!timing || typeof timing.startedAt !== 'number') return;
+        const at = (offset: number | null) => (offset === null ? undefined : (timing.startedAt as number) + offset);
+        record.marks.requestStartedAt = timing.startedAt;
+        const firstByte = at(timing.firstByteMs);
+        const ended = at(timing.durationMs);
+        if (firstByte !== undefined) record.marks.firstByteAt = firstByte;
+        if (ended !== undefined) record.marks.endedAt = ended;
+      });
     } else if (Number.isFinite(started)) {
       // A browser's or Playwright's HAR: the network's times.
       const timings = entry.timings ?? ({} as HarEntry['timings']);
@@ -313,7 +319,7 @@ export function readHar(har: unknown): HarReading {
 function applyEventTimes(records: ResponseRecord[], events: HarEvent[], startedAt: number | undefined): void {
   let index = 0;
   for (const record of records) {
-    if (startedAt !== undefined && events.some((event) => typeof event.time === 'number')) record.marks.requestStartedAt = startedAt;
+    if (startedAt !== undefined) record.marks.requestStartedAt = startedAt;
     for (const event of record.events) {
       const time = events[index++]?.time;
       if (typeof time !== 'number') continue;

@@ -18,9 +18,13 @@ export interface CaptureStart {
   captureId: string;
   url: string;
   method: string;
-  /** Secrets already masked. */
+  /**
+   * As sent, credentials included: they stay inside the browser (memory and
+   * storage.session), every view masks them, every export redacts them unless
+   * the user asks to keep them.
+   */
   requestHeaders: HeaderList;
-  /** The request body as text (JSON for Responses calls), secrets already masked. */
+  /** The request body as text (JSON for Responses calls). */
   requestBody?: string;
   initiator: CaptureInitiator;
   startedAt: number;
@@ -31,7 +35,6 @@ export interface CaptureResponse {
   captureId: string;
   status: number;
   statusText: string;
-  /** Secrets already masked. */
   responseHeaders: HeaderList;
   receivedAt: number;
 }

@@ -42,3 +42,11 @@ export function redactText(text: string): string {
 export function redactUrl(url: string): string {
   return redactText(url.replace(SECRET_QUERY, `$1${REDACTED}`));
 }
+
+/** JSON fields of a request body that hold credentials. */
+const SECRET_BODY_FIELD = /("[\w-]*(?:api[_-]?key|apikey|secret|password|access[_-]?token|auth[_-]?token|authorization)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+
+export function redactBody(text: string): string {
+  return redactText(text.replace(SECRET_BODY_FIELD, `$1"${REDACTED}"`));
+}
+

@@ -9,6 +9,7 @@ import {
   type CaptureStart,
   type NetworkTimings,
   type ResponseRecord,
+  type TranscriptCall,
 } from '../../extension/core/index.ts';
 
 export type DisplayStatus = 'pending' | 'streaming' | 'completed' | 'incomplete' | 'failed' | 'cancelled' | 'error' | 'http-error';
@@ -29,6 +30,8 @@ export class PanelCapture {
   revision = 0;
   private reader: ResponsesStreamReader;
   private jsonRecords: ResponseRecord[] | undefined;
+  /** Responses read elsewhere (a HAR with its own event times): shown as they are. */
+  private importedRecords: readonly ResponseRecord[] | undefined;
   private jsonError: string | undefined;
 
   constructor(snapshot: CaptureSnapshot) {
@@ -90,7 +93,46 @@ export class PanelCapture {
   }
 
   get records(): readonly ResponseRecord[] {
-    return this.jsonRecords ?? this.reader.responses;
+    return this.importedRecords ?? this.jsonRecords ?? this.reader.responses;
+  }
+
+  /** A capture read from a file: a HAR entry or a recording, with the responses already read from it. */
+  static fromImport(call: TranscriptCall, captureId: string): PanelCapture {
+    const firstEventAt = call.records[0]?.marks.firstByteAt;
+    const startedAt = call.startedAt ?? call.records[0]?.marks.requestStartedAt ?? firstEventAt ?? 0;
+    const endedAt = call.endedAt ?? call.records[call.records.length - 1]?.marks.endedAt ?? call.records[call.records.length - 1]?.marks.lastEventAt ?? startedAt;
+    const capture = new PanelCapture({
+      tabId: -1,
+      start: { captureId, url: call.url, method: call.method, requestHeaders: call.requestHeaders, initiator: 'import', startedAt, ...(call.requestBody === undefined ? {} : { requestBody: call.requestBody }) },
+      response: { captureId, status: call.status, statusText: call.statusText, responseHeaders: call.responseHeaders, receivedAt: firstEventAt ?? startedAt },
+      chunks: [],
+      ...(call.networkTimings ? { networkTimings: call.networkTimings } : {}),
+    });
+    capture.importedRecords = call.records;
+    capture.chunks.push({ text: call.body, receivedAt: firstEventAt ?? startedAt });
+    capture.bodyLength = call.body.length;
+    capture.end = { captureId, state: 'complete', endedAt };
+    return capture;
+  }
+
+  /** What a transcript needs of this capture. */
+  toTranscriptCall(): TranscriptCall {
+    const call: TranscriptCall = {
+      method: this.start.method,
+      url: this.start.url,
+      requestHeaders: this.start.requestHeaders,
+      status: this.response?.status ?? 0,
+      statusText: this.response?.statusText ?? '',
+      responseHeaders: this.response?.responseHeaders ?? [],
+      body: this.bodyText(),
+      startedAt: this.start.startedAt,
+      records: this.records,
+    };
+    if (this.start.requestBody !== undefined) call.requestBody = this.start.requestBody;
+    const endedAt = this.end?.endedAt ?? this.chunks[this.chunks.length - 1]?.receivedAt;
+    if (endedAt !== undefined) call.endedAt = endedAt;
+    if (this.networkTimings) call.networkTimings = this.networkTimings;
+    return call;
   }
 
   /** The response this capture is mostly about: the last in its body. */

@@ -23,6 +23,8 @@ export class PanelStore {
   /** The background restarted and the panel reconnected this many times. */
   reconnections = 0;
   revision = 0;
+  /** What the last import had to say (files that are not HAR, broken entries). */
+  importMessages: string[] = [];
   private listeners = new Set<() => void>();
 
   subscribe(listener: () => void): () => void {
@@ -155,7 +157,8 @@ export class PanelStore {
   }
 
   /** Adds captures read from a file (HAR, recording): they live in this panel only. */
-  addLocal(captures: PanelCapture[]): void {
+  addLocal(captures: PanelCapture[], messages: string[] = []): void {
+    this.importMessages = messages;
     for (const capture of captures) this.add(capture);
     const last = captures[captures.length - 1];
     if (last) this.selectedId = last.id;

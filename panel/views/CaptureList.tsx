@@ -1,5 +1,6 @@
 import type { PanelCapture } from '../model/panel-capture.ts';
 import type { PanelStore } from '../model/panel-store.ts';
+import { redactUrl } from '../../extension/core/index.ts';
 import { formatClock, formatCount, formatMs, shortUrl } from '../format.ts';
 
 export function StatusBadge({ capture }: { capture: PanelCapture }) {
@@ -44,7 +45,8 @@ export function CaptureList({ store }: { store: PanelStore }) {
           }}
         >
           {captures.map((capture) => {
-            const { host, path } = shortUrl(capture.start.url);
+            const url = redactUrl(capture.start.url);
+            const { host, path } = shortUrl(url);
             const usage = capture.record?.usage;
             return (
               <tr
@@ -56,7 +58,7 @@ export function CaptureList({ store }: { store: PanelStore }) {
                 onClick={() => store.select(capture.id)}
               >
                 <td class="mono">{formatClock(capture.start.startedAt)}</td>
-                <td class="url" title={capture.start.url}>
+                <td class="url" title={url}>
                   <span class="method">{capture.start.method}</span> <span class="host">{host}</span>
                   <span class="path">{path}</span>
                   {capture.start.initiator === 'xhr' ? <span class="tag">xhr</span> : null}

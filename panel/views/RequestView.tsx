@@ -1,4 +1,4 @@
-import { isJsonObject, type HeaderList, type JsonObject, type JsonValue } from '../../extension/core/index.ts';
+import { isJsonObject, redactBody, redactHeaders, redactUrl, type HeaderList, type JsonObject, type JsonValue } from '../../extension/core/index.ts';
 import type { PanelCapture } from '../model/panel-capture.ts';
 import type { PanelStore } from '../model/panel-store.ts';
 
@@ -48,9 +48,11 @@ function InputItem({ item }: { item: JsonValue }) {
 
 export function RequestView({ capture, store }: { capture: PanelCapture; store: PanelStore }) {
   const { start } = capture;
+  // Credentials are kept for an explicit export only: this view always masks them.
+  const requestBody = start.requestBody === undefined ? undefined : redactBody(start.requestBody);
   let body: JsonObject | undefined;
   try {
-    const parsed: unknown = JSON.parse(start.requestBody ?? '');
+    const parsed: unknown = JSON.parse(requestBody ?? '');
     body = isJsonObject(parsed) ? parsed : undefined;
   } catch {
     body = undefined;
@@ -63,7 +65,7 @@ export function RequestView({ capture, store }: { capture: PanelCapture; store: 
   return (
     <div class="request-view" data-testid="request-view">
       <p class="mono">
-        {start.method} {start.url}
+        {start.method} {redactUrl(start.url)}
       </p>
       {body ? (
         <>
@@ -121,18 +123,18 @@ export function RequestView({ capture, store }: { capture: PanelCapture; store: 
             </section>
           ) : null}
         </>
-      ) : start.requestBody ? (
-        <pre class="code">{start.requestBody}</pre>
+      ) : requestBody ? (
+        <pre class="code">{requestBody}</pre>
       ) : (
         <p class="sub">No request body recorded.</p>
       )}
       <section>
         <h3>Request headers</h3>
-        <Headers headers={start.requestHeaders} testId="request-headers" />
+        <Headers headers={redactHeaders(start.requestHeaders)} testId="request-headers" />
       </section>
       <section>
         <h3>Response headers{capture.response ? ` (HTTP ${capture.response.status})` : ''}</h3>
-        <Headers headers={capture.response?.responseHeaders ?? []} testId="response-headers" />
+        <Headers headers={redactHeaders(capture.response?.responseHeaders ?? [])} testId="response-headers" />
       </section>
     </div>
   );

@@ -1,28 +1,42 @@
 import type { PanelStore } from '../model/panel-store.ts';
 import type { BackgroundConnection } from '../connection.ts';
 
-export function Toolbar({ store, connection, onSettings }: { store: PanelStore; connection: BackgroundConnection; onSettings: () => void }) {
+interface ToolbarProps {
+  store: PanelStore;
+  /** Absent in the standalone viewer, which shows files only. */
+  connection: BackgroundConnection | undefined;
+  onSettings: () => void;
+  onExport: () => void;
+  onImport: () => void;
+}
+
+export function Toolbar({ store, connection, onSettings, onExport, onImport }: ToolbarProps) {
   const { settings } = store;
-  const update = (change: Partial<typeof settings>) => connection.send({ kind: 'panel.settings', settings: { ...settings, ...change } });
+  const update = (change: Partial<typeof settings>) => connection?.send({ kind: 'panel.settings', settings: { ...settings, ...change } });
+  const clear = () => (connection ? connection.send({ kind: 'panel.clear', tabId: connection.tabId }) : store.applyMessage({ kind: 'store.cleared', tabId: -1, reason: 'user' }));
   return (
     <div class="toolbar" role="toolbar" aria-label="Responses DevTools">
-      <button
-        type="button"
-        class={settings.paused ? 'record paused' : 'record'}
-        data-testid="record-toggle"
-        aria-pressed={!settings.paused}
-        title={settings.paused ? 'Resume recording' : 'Pause recording'}
-        onClick={() => update({ paused: !settings.paused })}
-      >
-        {settings.paused ? '● Paused' : '● Recording'}
-      </button>
-      <button type="button" data-testid="clear" title="Clear" onClick={() => connection.send({ kind: 'panel.clear', tabId: connection.tabId })}>
+      {connection ? (
+        <button
+          type="button"
+          class={settings.paused ? 'record paused' : 'record'}
+          data-testid="record-toggle"
+          aria-pressed={!settings.paused}
+          title={settings.paused ? 'Resume recording' : 'Pause recording'}
+          onClick={() => update({ paused: !settings.paused })}
+        >
+          {settings.paused ? '● Paused' : '● Recording'}
+        </button>
+      ) : null}
+      <button type="button" data-testid="clear" title="Clear" onClick={clear}>
         Clear
       </button>
-      <label class="toggle" title="Keep captures when the page navigates">
-        <input type="checkbox" data-testid="preserve-log" checked={settings.preserveLog} onChange={(event) => update({ preserveLog: event.currentTarget.checked })} />
-        Preserve log
-      </label>
+      {connection ? (
+        <label class="toggle" title="Keep captures when the page navigates">
+          <input type="checkbox" data-testid="preserve-log" checked={settings.preserveLog} onChange={(event) => update({ preserveLog: event.currentTarget.checked })} />
+          Preserve log
+        </label>
+      ) : null}
       <label class="toggle" title="Select each new response as it arrives">
         <input type="checkbox" data-testid="follow" checked={store.follow} onChange={(event) => store.setFollow(event.currentTarget.checked)} />
         Follow newest
@@ -38,9 +52,17 @@ export function Toolbar({ store, connection, onSettings }: { store: PanelStore; 
       />
       <span class="spacer" />
       {store.connection === 'reconnecting' ? <span class="connection-note" data-testid="reconnecting">reconnecting to the background…</span> : null}
-      <button type="button" data-testid="settings" title="URL patterns" onClick={onSettings}>
-        Settings
+      <button type="button" data-testid="import" title="Open a HAR file or a recording (or drop one here)" onClick={onImport}>
+        Import…
       </button>
+      <button type="button" data-testid="export" title="Save a HAR transcript" onClick={onExport} disabled={store.order.length === 0}>
+        Export HAR…
+      </button>
+      {connection ? (
+        <button type="button" data-testid="settings" title="URL patterns" onClick={onSettings}>
+          Settings
+        </button>
+      ) : null}
     </div>
   );
 }

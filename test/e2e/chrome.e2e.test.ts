@@ -6,6 +6,43 @@ import { startTestSite } from '../server/test-site.ts';
 import type { ReplayServer } from '../server/replay-server.ts';
 import { expectFinal, finalMessageText, finalUsage, ROW_COUNT } from './recordings.ts';
 import { longMessageStream } from '../helpers/synthetic.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import validator from '@har-sdk/validator';
+import { RECORDINGS_DIR } from '../server/test-site.ts';
+import type { DevtoolsPanel as PanelHandle } from './chromium-devtools.ts';
+
+const { HarValidator } = validator;
+
+/** Clicks Export, picks the options, and returns the text of the file the panel handed to the browser to save. */
+async function exportFromPanel(target: PanelHandle, keepSecrets: boolean): Promise<string> {
+  await target.click('[data-testid=export]');
+  await target.waitFor('document.querySelector("[data-testid=export-dialog]") !== null');
+  if (keepSecrets) await target.click('[data-testid=export-keep-secrets]');
+  await target.waitFor(`document.querySelector("[data-testid=export-keep-secrets]").checked === ${keepSecrets}`);
+  return target.evaluate<string>(`new Promise((resolve, reject) => {
+    const onClick = (event) => {
+      const link = event.target;
+      if (!(link instanceof HTMLAnchorElement) || !link.download) return;
+      document.removeEventListener('click', onClick, true);
+      fetch(link.href).then((response) => response.text()).then(resolve, reject);
+    };
+    document.addEventListener('click', onClick, true);
+    document.querySelector('[data-testid=export-save]').click();
+    setTimeout(() => reject(new Error('the panel saved no file')), 10000);
+  })`);
+}
+
+/** Gives the panel's file input these files, as a user picking them would. */
+async function importIntoPanel(target: PanelHandle, files: Array<{ name: string; text: string }>): Promise<void> {
+  await target.evaluate(`(() => {
+    const input = document.querySelector('[data-testid=import-input]');
+    const transfer = new DataTransfer();
+    for (const file of ${JSON.stringify(files)}) transfer.items.add(new File([file.text], file.name));
+    input.files = transfer.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  })()`);
+}
 import type { StreamOptions, StreamResult } from '../server/page/page.ts';
 
 let browser: ChromiumWithDevtools;
@@ -236,6 +273,66 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     await panel.waitFor('document.querySelectorAll("[data-testid=raw-lines] .raw-line").length > 0');
     assert.ok((await panel.evaluate<number>('document.querySelectorAll("[data-testid=raw-lines] .raw-line").length')) < 300);
     await panel.click('[data-testid=tab-assembly]');
+  });
+
+  it('exports a valid, redacted HAR that imports back to the same responses; credentials only when asked', async () => {
+    const names = ['fantasy__parallel-function-calls-gpt-4o', 'seed__hello-gpt-4.1-nano'];
+    const planted = ['sk-test-secret-key-1234567890', 'azure-PLANTED-header-key', 'sk-PLANTED-body-secret-0123456789'];
+    for (const name of names) {
+      const result = await stream({ route: name, extraHeaders: { 'api-key': 'azure-PLANTED-header-key' }, extraBody: { metadata: { api_key: 'sk-PLANTED-body-secret-0123456789' } } });
+      assert.equal(result.error, undefined);
+      await expectFinal(panel, name);
+    }
+    const exported = await exportFromPanel(panel, false);
+    for (const value of planted) assert.ok(!exported.includes(value), `the export holds ${value}`);
+    const har = JSON.parse(exported) as { log: { entries: Array<{ response: { content: { text: string } }; _responsesAssembly: { responses: unknown[] } }> } };
+    assert.deepEqual(await new HarValidator().verify(har as never), []);
+    assert.equal(har.log.entries.length, 2);
+    const kept = await exportFromPanel(panel, true);
+    for (const value of planted) assert.ok(kept.includes(value), `the export with credentials lacks ${value}`);
+
+    // A fresh document clears the panel; the file brings the same responses back.
+    await browser.firstPage().goto(`${server.url}/`);
+    await panel.waitFor(`${ROW_COUNT} === 0`);
+    await importIntoPanel(panel, [{ name: 'transcript.har', text: exported }]);
+    await panel.waitFor(`${ROW_COUNT} === 2`);
+    await expectFinal(panel, names[1] as string);
+    const again = JSON.parse(await exportFromPanel(panel, false)) as typeof har;
+    type Summary = { response: unknown; events: number; usage: unknown; warnings: unknown; timing: Record<string, number | null> };
+    const summaries = (file: typeof har) => file.log.entries.flatMap((entry) => entry._responsesAssembly.responses as Summary[]);
+    const [before, after] = [summaries(har), summaries(again)];
+    assert.equal(after.length, before.length);
+    before.forEach((summary, index) => {
+      const imported = after[index] as Summary;
+      assert.deepEqual({ ...imported, timing: undefined }, { ...summary, timing: undefined });
+      // Times go through the file as milliseconds and seconds since the epoch: equal to the millisecond.
+      for (const [key, value] of Object.entries(summary.timing)) {
+        const other = imported.timing[key];
+        if (value === null) assert.equal(other, null, key);
+        else assert.ok(typeof other === 'number' && Math.abs(other - value) <= 1, `${key}: ${other} vs ${value}`);
+      }
+    });
+    assert.deepEqual(
+      again.log.entries.map((entry) => entry.response.content.text),
+      har.log.entries.map((entry) => entry.response.content.text),
+    );
+  });
+
+  it('opens transcripts and recordings in the standalone viewer, and says what is wrong with a bad file', async () => {
+    const viewer = await browser.context.newPage();
+    await viewer.goto(`chrome-extension://${browser.extensionId}/panel/viewer.html`);
+    await viewer.waitForSelector('[data-testid=empty-state]');
+    const name = 'vercel-ai__web-search-gpt-5-mini';
+    const recording = readFileSync(join(RECORDINGS_DIR, `${name}.sse`), 'utf8');
+    await viewer.setInputFiles('[data-testid=import-input]', [
+      { name: `${name}.sse`, mimeType: 'text/event-stream', buffer: Buffer.from(recording) },
+      { name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": "world"}') },
+    ]);
+    await viewer.waitForSelector('[data-item-type=web_search_call]');
+    await viewer.waitForFunction(() => document.querySelector('[data-testid=summary-output]')?.textContent === '4416');
+    const messages = await viewer.textContent('[data-testid=import-messages]');
+    assert.match(messages ?? '', /notes\.json: JSON, but neither a Response object nor Responses stream events/);
+    await viewer.close();
   });
 
   it('shows everything when the panel is opened only after the stream ended', async () => {

@@ -1,0 +1,60 @@
+import { buildTranscript, readInput, UnreadableBodyError, type TranscriptCall } from '../extension/core/index.ts';
+import { PanelCapture } from './model/panel-capture.ts';
+
+export type ExportScope = 'all' | 'selected' | 'filtered';
+
+/** The HAR text for these captures: redacted unless credentials are explicitly kept. */
+export function transcriptText(captures: readonly PanelCapture[], keepSecrets: boolean): string {
+  return JSON.stringify(buildTranscript(captures.map((capture) => capture.toTranscriptCall()), { keepSecrets }), null, 2);
+}
+
+export function saveFile(text: string, fileName: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.dataset.testid = 'export-download';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoke later: the download may still be reading it.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+let importCounter = 0;
+
+export interface ImportResult {
+  captures: PanelCapture[];
+  messages: string[];
+}
+
+/** Reads a dropped or picked file: a HAR (ours, a browser's, Playwright's), a recording, a Response JSON body. */
+export function importFile(name: string, text: string): ImportResult {
+  const messages: string[] = [];
+  let calls: TranscriptCall[];
+  try {
+    const reading = readInput(text);
+    if (reading.har) {
+      calls = reading.har.calls;
+      for (const problem of reading.har.problems) messages.push(`${name}: skipped ${problem.message}`);
+      if (reading.har.skipped > 0) messages.push(`${name}: ${reading.har.skipped} entr${reading.har.skipped === 1 ? 'y is' : 'ies are'} not Responses calls and were left out.`);
+    } else {
+      calls = [
+        {
+          method: 'POST',
+          url: `https://recording.invalid/v1/responses?recording=${encodeURIComponent(name)}`,
+          requestHeaders: [],
+          status: 200,
+          statusText: 'OK',
+          responseHeaders: [{ name: 'content-type', value: reading.kind === 'json' ? 'application/json' : 'text/event-stream' }],
+          body: text,
+          records: reading.responses,
+        },
+      ];
+    }
+  } catch (error) {
+    const reason = error instanceof UnreadableBodyError ? error.message : `could not be read (${String(error)})`;
+    return { captures: [], messages: [`${name}: ${reason}`] };
+  }
+  return { captures: calls.map((call) => PanelCapture.fromImport(call, `import-${++importCounter}`)), messages };
+}

@@ -1,0 +1,43 @@
+import { useState } from 'preact/hooks';
+import type { PanelStore } from '../model/panel-store.ts';
+import { saveFile, transcriptText, type ExportScope } from '../transcripts.ts';
+
+export function ExportDialog({ store, onClose }: { store: PanelStore; onClose: () => void }) {
+  const [scope, setScope] = useState<ExportScope>('all');
+  const [keepSecrets, setKeepSecrets] = useState(false);
+  const filtered = store.visibleCaptures();
+  const all = store.order.map((id) => store.captures.get(id)).filter((capture) => capture !== undefined);
+  const chosen = scope === 'selected' ? (store.selected ? [store.selected] : []) : scope === 'filtered' ? filtered : all;
+  const save = () => {
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    saveFile(transcriptText(chosen, keepSecrets), `responses-${stamp}.har`);
+    onClose();
+  };
+  const option = (value: ExportScope, label: string, count: number) => (
+    <label class="radio">
+      <input type="radio" name="scope" value={value} data-testid={`export-scope-${value}`} checked={scope === value} onChange={() => setScope(value)} disabled={count === 0} />
+      {label} ({count})
+    </label>
+  );
+  return (
+    <div class="dialog" role="dialog" aria-label="Export HAR" data-testid="export-dialog" onKeyDown={(event) => event.key === 'Escape' && onClose()}>
+      <h2>Export a HAR transcript</h2>
+      {option('all', 'All responses', all.length)}
+      {option('selected', 'The selected response', store.selected ? 1 : 0)}
+      {option('filtered', 'The filtered responses', filtered.length)}
+      <label class="radio secrets">
+        <input type="checkbox" data-testid="export-keep-secrets" checked={keepSecrets} onChange={(event) => setKeepSecrets(event.currentTarget.checked)} />
+        Include credentials (API keys, Authorization, cookies)
+      </label>
+      {keepSecrets ? <p class="problem">This file will hold your credentials: do not share it.</p> : <p class="sub">Credentials are redacted.</p>}
+      <div class="dialog-buttons">
+        <button type="button" data-testid="export-save" onClick={save} disabled={chosen.length === 0}>
+          Save HAR
+        </button>
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+}
