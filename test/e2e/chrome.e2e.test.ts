@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import validator from '@har-sdk/validator';
 import { RECORDINGS_DIR } from '../server/test-site.ts';
+import { assertChromeImportable } from '../helpers/har-rules.ts';
 import type { DevtoolsPanel as PanelHandle } from './chromium-devtools.ts';
 
 const { HarValidator } = validator;
@@ -287,6 +288,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     for (const value of planted) assert.ok(!exported.includes(value), `the export holds ${value}`);
     const har = JSON.parse(exported) as { log: { entries: Array<{ response: { content: { text: string } }; _responsesAssembly: { responses: unknown[] } }> } };
     assert.deepEqual(await new HarValidator().verify(har as never), []);
+    assertChromeImportable(har as never);
     assert.equal(har.log.entries.length, 2);
     const kept = await exportFromPanel(panel, true);
     for (const value of planted) assert.ok(kept.includes(value), `the export with credentials lacks ${value}`);

@@ -9,6 +9,7 @@ import validator from '@har-sdk/validator';
 
 const { HarValidator } = validator;
 import { FIXTURE_DIR, fixtureNames, readFixture, readFixtureBytes, splitFrames } from '../helpers/streams.ts';
+import { assertChromeImportable, type HarJson } from '../helpers/har-rules.ts';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli', 'responses-devtools.js');
 const scratch = mkdtempSync(join(tmpdir(), 'responses-devtools-har-'));
@@ -18,28 +19,6 @@ function run(args: string[]) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-type HarJson = { log: { version: string; creator: { name: string }; entries: Array<Record<string, any>> } };
-
-/** What Chrome's HAR importer insists on: an entries array, valid dates, numbers where it wants numbers. */
-export function assertChromeImportable(har: HarJson): void {
-  assert.ok(Array.isArray(har.log.entries));
-  for (const entry of har.log.entries) {
-    assert.ok(Number.isFinite(Date.parse(entry.startedDateTime)), `startedDateTime ${entry.startedDateTime}`);
-    assert.equal(typeof entry.time, 'number');
-    assert.equal(typeof entry.request.method, 'string');
-    assert.doesNotThrow(() => new URL(entry.request.url));
-    assert.equal(typeof entry.response.status, 'number');
-    assert.equal(typeof entry.response.content.size, 'number');
-    assert.equal(typeof entry.response.content.mimeType, 'string');
-    for (const key of ['blocked', 'dns', 'connect', 'send', 'wait', 'receive', 'ssl']) {
-      if (key in entry.timings) assert.equal(typeof entry.timings[key], 'number', key);
-    }
-    for (const header of [...entry.request.headers, ...entry.response.headers]) {
-      assert.equal(typeof header.name, 'string');
-      assert.equal(typeof header.value, 'string');
-    }
-  }
-}
 
 async function assertValidHar(har: HarJson): Promise<void> {
   const errors = await new HarValidator().verify(har as never);
@@ -132,6 +111,33 @@ describe('responses-devtools har', () => {
     const kept = run(['har', path, '--keep-secrets']);
     assert.equal(kept.status, 0, kept.stderr);
     for (const value of [secret, 'azure-PLANTED-key', 'body-PLANTED-secret']) assert.ok(kept.stdout.includes(value), `kept output lacks ${value}`);
+  });
+
+  it('reads an entry whose body a browser stored as base64', () => {
+    const text = readFixture('vercel-ai__azure-text-gpt-5.1.sse');
+    const path = join(scratch, 'base64.har');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        log: {
+          version: '1.2',
+          creator: { name: 'a browser', version: '1' },
+          entries: [
+            {
+              startedDateTime: '2026-11-26T10:00:00.000Z',
+              time: 10,
+              request: { method: 'POST', url: 'https://x.openai.azure.com/openai/v1/responses', headers: [] },
+              response: { status: 200, headers: [], content: { mimeType: 'text/event-stream', encoding: 'base64', text: Buffer.from(text).toString('base64') } },
+              timings: { send: 0, wait: 4, receive: 6 },
+            },
+          ],
+        },
+      }),
+    );
+    const fromHar = inspectJson(path).responses as Array<{ response: unknown; timing: { durationMs: number } }>;
+    const own = inspectJson(join(FIXTURE_DIR, 'vercel-ai__azure-text-gpt-5.1.sse')).responses as Array<{ response: unknown }>;
+    assert.deepEqual(fromHar[0]?.response, own[0]?.response);
+    assert.equal(fromHar[0]?.timing.durationMs, 10, "the browser's own timing");
   });
 
   it('says what is wrong with a broken HAR, and still reads the rest', () => {
