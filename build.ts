@@ -26,7 +26,8 @@ const EXTENSION_ENTRIES: Record<string, string> = {
 const STATIC_FILES: Record<string, string> = {
   'panel/devtools.html': 'panel/devtools.html',
   'panel/panel.html': 'panel/panel.html',
-  'panel/viewer.html': 'panel/viewer.html',
+  // The viewer is the panel page opened in a tab: the same document, told apart by its context.
+  'panel/viewer.html': 'panel/panel.html',
   'panel/panel.css': 'panel/panel.css',
   'icons/icon-16.png': 'extension/icons/icon-16.png',
   'icons/icon-32.png': 'extension/icons/icon-32.png',
