@@ -88,8 +88,10 @@ function onRelayConnect(port: Runtime.Port): void {
         else if (frameId === 0) onNavigation(tabId);
         return;
       }
-      relayPortOf.set(captureIdOf(message), port);
-      applyCapture(tabId, frameId, message);
+      for (const capture of message.messages) {
+        relayPortOf.set(captureIdOf(capture), port);
+        applyCapture(tabId, frameId, capture);
+      }
     });
   });
   port.onDisconnect.addListener(() => {

@@ -33,14 +33,32 @@ let userPatterns: RegExp[] = [];
 let captureCounter = 0;
 const frameId = Math.random().toString(36).slice(2, 10);
 
-function post(message: CaptureMessage): void {
+/**
+ * Messages wait for the current task to end and leave together: one
+ * postMessage per batch, not per chunk, keeps our work off the page's read
+ * loop. Each chunk keeps its own receive time.
+ */
+let outbox: CaptureMessage[] = [];
+let flushScheduled = false;
+
+function flush(): void {
+  flushScheduled = false;
+  const messages = outbox;
+  outbox = [];
   try {
-    const envelope: PageToRelay = { tag: PAGE_MESSAGE_TAG, from: 'page', message };
+    const envelope: PageToRelay = { tag: PAGE_MESSAGE_TAG, from: 'page', messages };
     // Sandboxed and file: documents have an opaque origin, which postMessage cannot target by name.
     window.postMessage(envelope, location.origin === 'null' ? '*' : location.origin);
   } catch {
     // The extension is an observer: a failure to report must never reach the page.
   }
+}
+
+function post(message: CaptureMessage): void {
+  outbox.push(message);
+  if (flushScheduled) return;
+  flushScheduled = true;
+  setTimeout(flush, 0);
 }
 
 function listenForSettings(): void {

@@ -66,11 +66,13 @@ function replay(): void {
   if (port || extensionGone) return;
   try {
     const opened = connect();
+    const messages: CaptureMessage[] = [];
     for (const capture of held.values()) {
       for (const message of [capture.start, capture.response, ...capture.chunks.values(), capture.end]) {
-        if (message) opened.postMessage(message);
+        if (message) messages.push(message);
       }
     }
+    opened.postMessage({ kind: 'capture.batch', messages } satisfies RelayToBackground);
   } catch {
     extensionGone = true;
   }
@@ -136,9 +138,9 @@ function postSettingsToPage(settings: CaptureSettings): void {
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (event.source !== window) return;
   const data = event.data as Partial<PageToRelay> | null;
-  if (!data || data.tag !== PAGE_MESSAGE_TAG || data.from !== 'page' || !data.message) return;
-  hold(data.message);
-  send(data.message);
+  if (!data || data.tag !== PAGE_MESSAGE_TAG || data.from !== 'page' || !Array.isArray(data.messages)) return;
+  for (const message of data.messages) hold(message);
+  send({ kind: 'capture.batch', messages: data.messages });
 });
 
 browser.storage.onChanged.addListener((changes, area) => {

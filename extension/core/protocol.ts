@@ -113,12 +113,12 @@ export const DEFAULT_SETTINGS: CaptureSettings = { urlPatterns: [], paused: fals
 
 /** Page hook ⇄ ISOLATED relay, over window.postMessage (tagged, since the page can see these). */
 export const PAGE_MESSAGE_TAG = '__responsesDevtools';
-export type PageToRelay = { tag: typeof PAGE_MESSAGE_TAG; from: 'page'; message: CaptureMessage };
+export type PageToRelay = { tag: typeof PAGE_MESSAGE_TAG; from: 'page'; messages: CaptureMessage[] };
 export type RelayToPage = { tag: typeof PAGE_MESSAGE_TAG; from: 'relay'; settings: CaptureSettings };
 
-/** Relay (content script) → background, over a port named "capture". */
+/** Relay (content script) → background, over a port named "capture". Capture messages travel in batches. */
 export type RelayToBackground =
-  | CaptureMessage
+  | { kind: 'capture.batch'; messages: CaptureMessage[] }
   | {
       kind: 'relay.hello';
       protocolVersion: number;

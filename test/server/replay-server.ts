@@ -25,6 +25,8 @@ export interface ReplayRequest {
   streamed: boolean;
   /** Bytes written to the socket, in order. */
   sent: Buffer[];
+  /** When each of `sent` was written (epoch ms, sub-millisecond). */
+  sentAt: number[];
   framesSent: number;
   /** The client closed the connection before the server finished. */
   closedEarly: boolean;
@@ -135,6 +137,7 @@ export class ReplayServer {
       recording,
       streamed,
       sent: [],
+      sentAt: [],
       framesSent: 0,
       closedEarly: false,
       done,
@@ -155,6 +158,7 @@ export class ReplayServer {
       const bytes = Buffer.from(chunk, 'utf8');
       record.sent.push(bytes);
       response.write(bytes);
+      record.sentAt.push(performance.timeOrigin + performance.now());
     };
 
     const text = this.recordingText(recording);

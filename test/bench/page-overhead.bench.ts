@@ -1,0 +1,117 @@
+/**
+ * What the Chrome page hook costs the page: the same streams read by the same
+ * page code in Chromium without the extension and with it (DevTools closed and
+ * open on our panel), medians over repeated runs, printed as ratios.
+ * Run: npm run bench
+ */
+import { chromium } from 'playwright';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHROMIUM_PATH, ChromiumWithDevtools } from '../e2e/chromium-devtools.ts';
+import { startTestSite } from '../server/test-site.ts';
+import { longMessageStream } from '../helpers/synthetic.ts';
+
+const RUNS = 15;
+const server = await startTestSite();
+server.addRecording('bench-20k', longMessageStream(20_000));
+server.addRecording('bench-paced', longMessageStream(300));
+const cases = ['bench-20k', 'vercel-ai__web-search-gpt-5-mini', 'seed__hello-gpt-4.1-nano'];
+
+type Evaluator = <T>(fn: (route: string) => Promise<T>, route: string) => Promise<T>;
+
+/** Reads the whole body the way a page does, and times it from the request to the last byte. */
+const readBody = async (route: string) => {
+  const started = performance.now();
+  const response = await fetch(`/r/${route}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"stream":true}' });
+  const reader = response.body!.getReader();
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.length;
+  }
+  return { ms: performance.now() - started, bytes };
+};
+
+/** Reads a paced stream and notes when each chunk arrived and how many bytes had arrived by then. */
+const readPaced = async (route: string) => {
+  const response = await fetch(`/r/${route}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"stream":true}' });
+  const reader = response.body!.getReader();
+  const arrivals: Array<[number, number]> = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.length;
+    arrivals.push([performance.timeOrigin + performance.now(), bytes]);
+  }
+  return arrivals;
+};
+
+/** Server write to page read, per frame of a stream paced like a model's (one frame every 5 ms). */
+async function latency(evaluate: Evaluator): Promise<{ median: number; p95: number }> {
+  const delays: number[] = [];
+  for (let run = 0; run < 4; run++) {
+    const arrivals = await evaluate(readPaced, 'bench-paced/pace/5');
+    const request = server.requests[server.requests.length - 1];
+    if (!request || run === 0) continue;
+    let written = 0;
+    request.sent.forEach((chunk, index) => {
+      written += chunk.length;
+      const arrival = arrivals.find(([, bytes]) => bytes >= written);
+      if (arrival) delays.push(arrival[0] - (request.sentAt[index] as number));
+    });
+  }
+  delays.sort((a, b) => a - b);
+  return { median: delays[Math.floor(delays.length / 2)] as number, p95: delays[Math.floor(delays.length * 0.95)] as number };
+}
+
+async function measure(evaluate: Evaluator): Promise<Record<string, number>> {
+  const medians: Record<string, number> = {};
+  for (const route of cases) {
+    const times: number[] = [];
+    for (let run = 0; run < RUNS + 2; run++) {
+      const { ms } = await evaluate(readBody, route);
+      if (run >= 2) times.push(ms);
+    }
+    times.sort((a, b) => a - b);
+    medians[route] = times[Math.floor(times.length / 2)] as number;
+  }
+  return medians;
+}
+
+const profile = mkdtempSync(join(tmpdir(), 'responses-devtools-bench-'));
+const plain = await chromium.launchPersistentContext(profile, {
+  executablePath: CHROMIUM_PATH,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const plainPage = plain.pages()[0] ?? (await plain.newPage());
+await plainPage.goto(`${server.url}/`);
+const without = await measure((fn, route) => plainPage.evaluate(fn, route));
+const latencyWithout = await latency((fn, route) => plainPage.evaluate(fn, route));
+await plain.close();
+rmSync(profile, { recursive: true, force: true });
+
+const withExtension = await ChromiumWithDevtools.launch();
+const page = withExtension.firstPage();
+await page.goto(`${server.url}/`);
+const hooked = await measure((fn, route) => page.evaluate(fn, route));
+await withExtension.openPanel();
+const withPanel = await measure((fn, route) => page.evaluate(fn, route));
+const latencyWith = await latency((fn, route) => page.evaluate(fn, route));
+await withExtension.close();
+await server.stop();
+
+console.log(`Chromium ${CHROMIUM_PATH}. A stream paced like a model's (a frame every 5 ms), server write to page read:`);
+console.log(
+  `  without extension median ${latencyWithout.median.toFixed(2)} ms, p95 ${latencyWithout.p95.toFixed(2)} ms | ` +
+    `with extension and panel median ${latencyWith.median.toFixed(2)} ms (${(latencyWith.median / latencyWithout.median).toFixed(2)}x), p95 ${latencyWith.p95.toFixed(2)} ms (${(latencyWith.p95 / latencyWithout.p95).toFixed(2)}x)`,
+);
+console.log(`\nUnpaced bursts (the server writes every frame at once), request to last byte, median of ${RUNS} runs:`);
+for (const route of cases) {
+  const base = without[route] as number;
+  const cell = (ms: number) => `${ms.toFixed(1).padStart(7)} ms (${(ms / base).toFixed(2)}x)`;
+  console.log(`${route.padEnd(34)} without extension ${base.toFixed(1).padStart(7)} ms | hooked ${cell(hooked[route] as number)} | hooked + panel open ${cell(withPanel[route] as number)}`);
+}
