@@ -256,9 +256,13 @@ export function readHar(har: unknown): HarReading {
       reading.skipped++;
       return;
     }
+    if (body.trim() === '') {
+      reading.problems.push({ entryIndex, message: `entry ${entryIndex} (${entry.request.method} ${entry.request.url}) has no response body: save the HAR with its content` });
+      return;
+    }
     let records: ResponseRecord[];
     try {
-      records = body.trim() === '' ? [] : readResponsesBody(body).responses;
+      records = readResponsesBody(body).responses;
     } catch (error) {
       reading.problems.push({ entryIndex, message: `entry ${entryIndex} (${entry.request.method} ${entry.request.url}): ${(error as Error).message}` });
       return;

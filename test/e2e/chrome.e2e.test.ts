@@ -1,22 +1,22 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { ChromiumWithDevtools, evaluate, type DevtoolsPanel } from './chromium-devtools.ts';
-import { startTestSite } from '../server/test-site.ts';
-import type { ReplayServer } from '../server/replay-server.ts';
-import { expectFinal, finalMessageText, finalUsage, ROW_COUNT } from './recordings.ts';
-import { longMessageStream } from '../helpers/synthetic.ts';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import validator from '@har-sdk/validator';
-import { RECORDINGS_DIR } from '../server/test-site.ts';
+import { ChromiumWithDevtools, evaluate, type DevtoolsPanel } from './chromium-devtools.ts';
+import { expectFinal, finalMessageText, finalUsage, ROW_COUNT } from './recordings.ts';
 import { assertChromeImportable } from '../helpers/har-rules.ts';
-import type { DevtoolsPanel as PanelHandle } from './chromium-devtools.ts';
+import { longMessageStream } from '../helpers/synthetic.ts';
+import type { StreamOptions, StreamResult } from '../server/page/page.ts';
+import type { ReplayServer } from '../server/replay-server.ts';
+import { RECORDINGS_DIR, startTestSite } from '../server/test-site.ts';
 
 const { HarValidator } = validator;
 
 /** Clicks Export, picks the options, and returns the text of the file the panel handed to the browser to save. */
-async function exportFromPanel(target: PanelHandle, keepSecrets: boolean): Promise<string> {
+async function exportFromPanel(target: DevtoolsPanel, keepSecrets: boolean): Promise<string> {
   await target.click('[data-testid=export]');
   await target.waitFor('document.querySelector("[data-testid=export-dialog]") !== null');
   if (keepSecrets) await target.click('[data-testid=export-keep-secrets]');
@@ -35,7 +35,7 @@ async function exportFromPanel(target: PanelHandle, keepSecrets: boolean): Promi
 }
 
 /** Gives the panel's file input these files, as a user picking them would. */
-async function importIntoPanel(target: PanelHandle, files: Array<{ name: string; text: string }>): Promise<void> {
+async function importIntoPanel(target: DevtoolsPanel, files: Array<{ name: string; text: string }>): Promise<void> {
   await target.evaluate(`(() => {
     const input = document.querySelector('[data-testid=import-input]');
     const transfer = new DataTransfer();
@@ -44,7 +44,6 @@ async function importIntoPanel(target: PanelHandle, files: Array<{ name: string;
     input.dispatchEvent(new Event('change', { bubbles: true }));
   })()`);
 }
-import type { StreamOptions, StreamResult } from '../server/page/page.ts';
 
 let browser: ChromiumWithDevtools;
 let server: ReplayServer;
@@ -259,6 +258,31 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     await panel.click('[data-testid=tab-assembly]');
   });
 
+  it('records nothing while paused, and keeps captures across navigation with Preserve log', async () => {
+    await panel.click('[data-testid=record-toggle]');
+    await panel.waitFor('document.querySelector("[data-testid=record-toggle]").textContent.includes("Paused")');
+    const page = browser.firstPage();
+    // The page learns that recording is paused from the extension; a reload makes sure it has.
+    await page.reload();
+    assert.equal((await stream({ route: 'fantasy__text-gpt-4o' })).error, undefined);
+    await panel.click('[data-testid=record-toggle]');
+    await panel.waitFor('document.querySelector("[data-testid=record-toggle]").textContent.includes("Recording")');
+    await page.reload();
+    const name = 'seed__hello-gpt-4.1-nano';
+    assert.equal((await stream({ route: name })).error, undefined);
+    await expectFinal(panel, name);
+    // Had the paused call been captured, it would be listed before this one.
+    assert.equal(await panel.evaluate<number>(ROW_COUNT), 1);
+
+    await panel.click('[data-testid=preserve-log]');
+    await panel.waitFor('document.querySelector("[data-testid=preserve-log]").checked === true');
+    await page.goto(`${server.url}/?next`);
+    assert.equal((await stream({ route: 'vercel-ai__azure-text-gpt-5.1' })).error, undefined);
+    await panel.waitFor(`${ROW_COUNT} === 2`);
+    await panel.click('[data-testid=preserve-log]');
+    await panel.waitFor('document.querySelector("[data-testid=preserve-log]").checked === false');
+  });
+
   it('stays responsive through a 100,000-event response', async () => {
     server.addRecording('long-100k', longMessageStream(100_000));
     const result = await stream({ route: 'long-100k' });
@@ -318,6 +342,22 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       again.log.entries.map((entry) => entry.response.content.text),
       har.log.entries.map((entry) => entry.response.content.text),
     );
+  });
+
+  it("says clearly what is missing from the HAR of Chrome's own network log", async () => {
+    const name = 'vercel-ai__azure-web-search-preview-gpt-4.1-mini';
+    assert.equal((await stream({ route: name })).error, undefined);
+    await expectFinal(panel, name);
+    // DevTools' HAR of the inspected page, as Chrome hands it to extensions: entries without their bodies.
+    const chromeHar = await panel.evaluate<string>('new Promise((resolve) => chrome.devtools.network.getHAR((log) => resolve(JSON.stringify({ log }))))');
+    const path = join(mkdtempSync(join(tmpdir(), 'responses-devtools-chrome-har-')), 'chrome.har');
+    writeFileSync(path, chromeHar);
+    const result = spawnSync(process.execPath, [join('dist', 'cli', 'responses-devtools.js'), 'inspect', '--json', path], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, new RegExp(`POST ${server.url}/r/${name}/v1/responses\\) has no response body: save the HAR with its content`));
+    assert.deepEqual((JSON.parse(result.stdout) as { responses: unknown[] }).responses, []);
+    await importIntoPanel(panel, [{ name: 'chrome.har', text: chromeHar }]);
+    await panel.waitFor('document.querySelector("[data-testid=import-messages]")?.textContent.includes("has no response body")');
   });
 
   it('opens transcripts and recordings in the standalone viewer, and says what is wrong with a bad file', async () => {
