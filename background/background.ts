@@ -81,26 +81,53 @@ function onRelayConnect(port: Runtime.Port): void {
   let queue = ready;
   port.onMessage.addListener((raw: unknown) => {
     const message = raw as RelayToBackground;
-    // Keep each port's messages in order behind the store's restore.
-    queue = queue.then(() => {
-      if (message.kind === 'relay.hello') {
-        if (message.reconnect) broadcast(tabId, store.relayReconnected(tabId, frameId, message.heldCaptureIds));
-        else if (frameId === 0) onNavigation(tabId);
-        return;
-      }
-      for (const capture of message.messages) {
-        relayPortOf.set(captureIdOf(capture), port);
-        applyCapture(tabId, frameId, capture);
-      }
-    });
+    // Keep each port's messages in order behind the store's restore; one bad message must not stop the rest.
+    queue = queue
+      .then(() => {
+        if (message.kind === 'relay.hello') {
+          if (message.reconnect) broadcast(tabId, store.relayReconnected(tabId, frameId, message.heldCaptureIds ?? []));
+          else if (frameId === 0) onNavigation(tabId);
+          return;
+        }
+        if (message.kind !== 'capture.batch' || !Array.isArray(message.messages)) return;
+        for (const capture of message.messages) {
+          if (!isCaptureMessage(capture)) continue;
+          relayPortOf.set(captureIdOf(capture), port);
+          applyCapture(tabId, frameId, capture);
+        }
+      })
+      .catch(() => undefined);
   });
   port.onDisconnect.addListener(() => {
     for (const [captureId, owner] of relayPortOf) if (owner === port) relayPortOf.delete(captureId);
   });
 }
 
+/** Messages come from pages, which can forge them: check the shape before the store sees one. */
+function isCaptureMessage(value: unknown): value is CaptureMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const message = value as Record<string, unknown>;
+  const body = (key: string) => typeof message[key] === 'object' && message[key] !== null && typeof (message[key] as { captureId?: unknown }).captureId === 'string';
+  switch (message.kind) {
+    case 'capture.start':
+      return body('start') && typeof (message.start as { url?: unknown }).url === 'string' && Array.isArray((message.start as { requestHeaders?: unknown }).requestHeaders);
+    case 'capture.response':
+      return body('response') && Array.isArray((message.response as { responseHeaders?: unknown }).responseHeaders);
+    case 'capture.chunk':
+      return body('chunk') && typeof (message.chunk as { text?: unknown }).text === 'string' && Number.isInteger((message.chunk as { index?: unknown }).index);
+    case 'capture.end':
+      return body('end');
+    default:
+      return false;
+  }
+}
+
+/** When each tab's captures were last cleared by a navigation: DevTools may report older requests after it. */
+const clearedAt = new Map<number, number>();
+
 function onNavigation(tabId: number): void {
   if (settings?.preserveLog) return;
+  clearedAt.set(tabId, Date.now());
   // Broadcast even when the store is empty: panels clear what they imported too.
   store.clear(tabId);
   broadcast(tabId, [{ kind: 'store.cleared', tabId, reason: 'navigation' }]);
@@ -145,6 +172,8 @@ function onPanelConnect(port: Runtime.Port): void {
           for (const tabId of panelPorts.keys()) broadcast(tabId, [{ kind: 'store.settings', settings: message.settings }]);
           return;
         case 'panel.network':
+          // A request of the page before the last navigation belongs to the cleared log.
+          if (message.snapshot.start.startedAt < (clearedAt.get(message.tabId) ?? 0)) return;
           broadcast(message.tabId, store.mergeNetwork(message.tabId, message.snapshot));
           return;
       }

@@ -11,6 +11,7 @@ import {
   isEventStream,
   isResponsesEventData,
   shouldCapture,
+  type CaptureSettings,
   type HarEntryLike,
   type PanelToBackground,
 } from '../extension/core/index.ts';
@@ -21,10 +22,21 @@ void browser.devtools.panels.create(PANEL_TITLE, '/icons/icon-32.png', '/panel/p
 
 const tabId = browser.devtools.inspectedWindow.tabId;
 let patterns: RegExp[] = [];
-void readSettings().then((settings) => (patterns = compileUrlPatterns(settings.urlPatterns)), () => undefined);
+let preserveLog = false;
+const applySettings = (settings: Partial<CaptureSettings> | undefined) => {
+  patterns = compileUrlPatterns(settings?.urlPatterns ?? []);
+  preserveLog = settings?.preserveLog ?? false;
+};
+void readSettings().then(applySettings, () => undefined);
 browser.storage.onChanged.addListener((changes, area) => {
   const change = changes[SETTINGS_KEY];
-  if (area === 'local' && change) patterns = compileUrlPatterns((change.newValue as { urlPatterns?: string[] } | undefined)?.urlPatterns ?? []);
+  if (area === 'local' && change) applySettings(change.newValue as Partial<CaptureSettings> | undefined);
+});
+
+/** DevTools reports a finished request late, sometimes after the page moved on: those belong to the old page. */
+let navigatedAt = 0;
+browser.devtools.network.onNavigated.addListener(() => {
+  navigatedAt = Date.now();
 });
 
 type FinishedRequest = HarEntryLike & { getContent(callback?: (content: string, encoding: string) => void): Promise<[string, string]> | undefined };
@@ -60,6 +72,7 @@ function send(message: PanelToBackground): void {
 
 browser.devtools.network.onRequestFinished.addListener((raw) => {
   const request = raw as unknown as FinishedRequest;
+  if (!preserveLog && Date.parse(request.startedDateTime) < navigatedAt) return;
   const method = request.request.method;
   const url = request.request.url;
   const known = shouldCapture(method, url, patterns);

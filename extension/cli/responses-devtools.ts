@@ -67,7 +67,7 @@ function har(args: string[]): void {
   const keepSecrets = args.includes('--keep-secrets');
   const outIndex = args.findIndex((arg) => arg === '-o' || arg === '--output');
   const out = outIndex === -1 ? undefined : args[outIndex + 1];
-  if (outIndex !== -1 && out === undefined) throw new UsageError('-o needs a file name');
+  if (outIndex !== -1 && (out === undefined || (out.startsWith('-') && out !== '-'))) throw new UsageError('-o needs a file name');
   const outArgs = outIndex === -1 ? [] : [outIndex, outIndex + 1];
   const files = args.filter((arg, index) => arg !== '--keep-secrets' && !outArgs.includes(index));
   const unknownOption = files.find((arg) => arg.startsWith('-') && arg !== '-');
@@ -76,8 +76,15 @@ function har(args: string[]): void {
   if (files.includes('-')) throw new UsageError('har reads files, not stdin');
   const calls = files.flatMap(callsOf);
   const text = JSON.stringify(buildTranscript(calls, { keepSecrets }), null, 2) + '\n';
-  if (out === undefined || out === '-') process.stdout.write(text);
-  else writeFileSync(out, text);
+  if (out === undefined || out === '-') {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    writeFileSync(out, text);
+  } catch (error) {
+    throw new UnreadableBodyError(`cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }
 
 function inspect(args: string[]): string {

@@ -98,6 +98,7 @@ class BodyReporter {
   private readonly decoder = new TextDecoder();
   private index = 0;
   private pending: Array<{ text: string; receivedAt: number }> | undefined;
+  private pendingLength = 0;
   private probe: SseDecoder | undefined;
   private decided: boolean;
   private reporting: boolean;
@@ -120,10 +121,19 @@ class BodyReporter {
   }
 
   chunk(bytes: Uint8Array | string, receivedAt: number): void {
+    if (this.decided && !this.reporting) return;
     const text = typeof bytes === 'string' ? bytes : this.decoder.decode(bytes, { stream: true });
     if (text === '') return;
     if (!this.decided) {
       this.pending?.push({ text, receivedAt });
+      this.pendingLength += text.length;
+      // No complete event in the first 64 KB: not a Responses stream worth holding on to.
+      if (this.pendingLength > 65536) {
+        this.decided = true;
+        this.pending = undefined;
+        this.probe = undefined;
+        return;
+      }
       const frames = this.probe?.push(text) ?? [];
       const first = frames[0];
       if (!first) return;
@@ -242,6 +252,7 @@ function observeResponse(response: Response, request: FetchDescription, startedA
   const finish = (state: 'complete' | 'cancelled' | 'error', error?: unknown) => {
     if (finished) return;
     finished = true;
+    if (onAbort) request.signal?.removeEventListener('abort', onAbort);
     try {
       reporter.end(state, error);
     } catch {
@@ -251,50 +262,72 @@ function observeResponse(response: Response, request: FetchDescription, startedA
 
   // Pull-based: a chunk is read from the network only when the page asks for
   // one, and handed over at once. Nothing is buffered, nothing read ahead.
-  const pageBody = new ReadableStream<Uint8Array>({
-    start(controller) {
-      // The page aborting its request errors a native body at once, read or not: so does this one.
-      request.signal?.addEventListener('abort', () => {
-        finish('cancelled', request.signal?.reason);
+  let onAbort: (() => void) | undefined;
+  const pageBody = new ReadableStream(
+    {
+      // A byte stream, as native bodies are (BYOB readers work); high-water mark 0: nothing is read ahead.
+      type: 'bytes',
+      start(controller) {
+        // The page aborting its request errors a native body at once, read or not: so does this one.
+        onAbort = () => {
+          finish('cancelled', request.signal?.reason);
+          try {
+            controller.error(request.signal?.reason);
+          } catch {
+            // already closed
+          }
+        };
+        request.signal?.addEventListener('abort', onAbort, { once: true });
+      },
+      async pull(controller) {
+        let result: ReadableStreamReadResult<Uint8Array>;
         try {
-          controller.error(request.signal?.reason);
-        } catch {
-          // already closed
+          result = await upstream.read();
+        } catch (error) {
+          finish(isAbort(error) ? 'cancelled' : 'error', error);
+          controller.error(error);
+          return;
         }
-      });
+        if (result.done) {
+          finish('complete');
+          controller.close();
+          controller.byobRequest?.respond(0);
+          return;
+        }
+        try {
+          reporter.chunk(result.value, now());
+        } catch {
+          // observer only
+        }
+        controller.enqueue(result.value as Uint8Array<ArrayBuffer>);
+      },
+      cancel(reason) {
+        finish('cancelled', reason);
+        return upstream.cancel(reason);
+      },
     },
-    async pull(controller) {
-      let result: ReadableStreamReadResult<Uint8Array>;
-      try {
-        result = await upstream.read();
-      } catch (error) {
-        finish(isAbort(error) ? 'cancelled' : 'error', error);
-        controller.error(error);
-        return;
-      }
-      if (result.done) {
-        finish('complete');
-        controller.close();
-        return;
-      }
-      try {
-        reporter.chunk(result.value, now());
-      } catch {
-        // observer only
-      }
-      controller.enqueue(result.value);
-    },
-    cancel(reason) {
-      finish('cancelled', reason);
-      return upstream.cancel(reason);
-    },
-  });
+    { highWaterMark: 0 },
+  );
 
   const rebuilt = new Response(pageBody, { status: response.status, statusText: response.statusText, headers: response.headers });
-  for (const property of ['url', 'redirected', 'type'] as const) {
-    Object.defineProperty(rebuilt, property, { value: response[property], enumerable: true, configurable: true });
-  }
+  keepIdentity(rebuilt, response);
   return rebuilt;
+}
+
+/** A rebuilt Response (and its clones) keeps the url, redirected and type of the one it stands for. */
+function keepIdentity(rebuilt: Response, original: Response): void {
+  for (const property of ['url', 'redirected', 'type'] as const) {
+    Object.defineProperty(rebuilt, property, { value: original[property], enumerable: true, configurable: true });
+  }
+  const nativeClone = Response.prototype.clone;
+  Object.defineProperty(rebuilt, 'clone', {
+    configurable: true,
+    value: function clone(this: Response) {
+      const copy = nativeClone.call(this);
+      keepIdentity(copy, original);
+      return copy;
+    },
+  });
 }
 
 // ── XMLHttpRequest ───────────────────────────────────────────────────────
@@ -306,6 +339,8 @@ interface XhrState {
 }
 
 const xhrStates = new WeakMap<XMLHttpRequest, XhrState>();
+/** The listeners of an XHR's current send: a reused XHR drops those of its previous request. */
+const xhrListeners = new WeakMap<XMLHttpRequest, AbortController>();
 
 function hookXhr(): void {
   const proto = XMLHttpRequest.prototype;
@@ -323,7 +358,11 @@ function hookXhr(): void {
   } as typeof proto.open;
 
   proto.setRequestHeader = function setRequestHeader(this: XMLHttpRequest, name: string, value: string) {
-    xhrStates.get(this)?.headers.push({ name: name.toLowerCase(), value });
+    try {
+      xhrStates.get(this)?.headers.push({ name: String(name).toLowerCase(), value: String(value) });
+    } catch {
+      // observer only
+    }
     return originalSetRequestHeader.call(this, name, value);
   };
 
@@ -339,6 +378,10 @@ function hookXhr(): void {
 }
 
 function observeXhr(xhr: XMLHttpRequest, state: XhrState, body: string | undefined): void {
+  xhrListeners.get(xhr)?.abort();
+  const listeners = new AbortController();
+  xhrListeners.set(xhr, listeners);
+  const options = { signal: listeners.signal };
   const known = shouldCapture(state.method, state.url, userPatterns);
   const startedAt = now();
   let reporter: BodyReporter | undefined;
@@ -394,6 +437,7 @@ function observeXhr(xhr: XMLHttpRequest, state: XhrState, body: string | undefin
     } catch {
       // observer only
     }
+    listeners.abort();
   };
   const guard = (callback: () => void) => () => {
     try {
@@ -402,15 +446,19 @@ function observeXhr(xhr: XMLHttpRequest, state: XhrState, body: string | undefin
       // observer only
     }
   };
-  xhr.addEventListener('readystatechange', guard(() => {
-    onHeaders();
-    readNewText();
-  }));
-  xhr.addEventListener('progress', guard(readNewText));
-  xhr.addEventListener('load', () => finish('complete'));
-  xhr.addEventListener('abort', () => finish('cancelled'));
-  xhr.addEventListener('error', () => finish('error'));
-  xhr.addEventListener('timeout', () => finish('error'));
+  xhr.addEventListener(
+    'readystatechange',
+    guard(() => {
+      onHeaders();
+      readNewText();
+    }),
+    options,
+  );
+  xhr.addEventListener('progress', guard(readNewText), options);
+  xhr.addEventListener('load', () => finish('complete'), options);
+  xhr.addEventListener('abort', () => finish('cancelled'), options);
+  xhr.addEventListener('error', () => finish('error'), options);
+  xhr.addEventListener('timeout', () => finish('error'), options);
 }
 
 // Installed once per world, even if the script is injected twice.

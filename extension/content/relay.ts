@@ -40,8 +40,9 @@ let extensionGone = false;
 function send(message: RelayToBackground): void {
   if (extensionGone) return;
   try {
-    if (!port) connect();
-    port?.postMessage(message);
+    // Without a port, connect and send everything held (this message included), not just this message.
+    if (!port) replay();
+    else port.postMessage(message);
   } catch {
     // The extension was reloaded or removed: this relay is orphaned.
     extensionGone = true;

@@ -25,6 +25,15 @@ export interface ItemMeta {
   partialImage?: { b64: string; index: number; outputFormat?: string };
 }
 
+/** How far past the end of a list an index may point before it is refused (a broken stream must not allocate millions of slots). */
+const MAX_INDEX_GAP = 1024;
+
+/** A list index from an event: a whole number not far past the list's end, or undefined. */
+function indexField(event: JsonObject, key: string, length: number): number | undefined {
+  const value = numberField(event, key);
+  return value !== undefined && Number.isInteger(value) && value >= 0 && value <= length + MAX_INDEX_GAP ? value : undefined;
+}
+
 /** The type of the items that fill the slots before an item placed past the end of the output. */
 const PADDING_TYPE = 'unknown';
 
@@ -71,7 +80,12 @@ export class ResponseAssembler {
     this.checkSequence();
     const handler = HANDLERS[type];
     if (handler) {
-      handler(this, event);
+      try {
+        handler(this, event);
+      } catch (error) {
+        // Bad input is a warning, never an exception: the rest of the stream still assembles.
+        this.warn('malformed_event', `${type} could not be applied: ${error instanceof Error ? error.message : String(error)}`);
+      }
     } else if (!isKnownEventType(type) && !this.unknownTypesSeen.has(type)) {
       this.unknownTypesSeen.add(type);
       this.warn('unknown_event', `Unknown event type "${type}": kept in the log, not applied.`);
@@ -90,8 +104,16 @@ export class ResponseAssembler {
     }
   }
 
+  /** Output entries that are not items become unknown items, so no reader trips over them. */
+  private sanitizeOutput(response: ResponseObject, source: string): void {
+    if (response.output.every((item) => isJsonObject(item) && typeof item.type === 'string')) return;
+    this.warn('malformed_event', `${source} has output entries that are not items; they are shown as unknown items.`);
+    response.output = response.output.map((item) => (isJsonObject(item) && typeof item.type === 'string' ? item : placeholderItem(PADDING_TYPE, undefined)));
+  }
+
   /** Takes a whole Response object (a non-streaming body) as final. */
   adoptFinalResponse(response: ResponseObject): void {
+    this.sanitizeOutput(response, 'The response');
     this.response = response;
     this.itemMeta = response.output.map(() => ({ revision: this.revision, partial: false }));
     this.terminal = true;
@@ -129,6 +151,7 @@ export class ResponseAssembler {
     const snapshot = event.response;
     const isTerminal = TERMINAL_EVENT_TYPES.has(type);
     if (type === 'response.created') this.sawCreated = true;
+    if (looksLikeResponseObject(snapshot)) this.sanitizeOutput(snapshot, type);
     if (!looksLikeResponseObject(snapshot)) {
       this.warn('malformed_event', `${type} carries no response object.`);
       if (isTerminal) {
@@ -193,7 +216,7 @@ export class ResponseAssembler {
 
   applyOutputItem(event: JsonObject, done: boolean): void {
     const item = event.item;
-    const outputIndex = numberField(event, 'output_index');
+    const outputIndex = indexField(event, 'output_index', this.response.output.length);
     if (!isJsonObject(item) || typeof item.type !== 'string' || outputIndex === undefined || outputIndex < 0) {
       this.warn('malformed_event', `${String(event.type)} lacks an item or output_index.`);
       return;
@@ -253,7 +276,7 @@ export class ResponseAssembler {
   itemFor(event: JsonObject, itemType: string): { item: OutputItem; outputIndex: number } | undefined {
     const output = this.response.output;
     const itemId = stringField(event, 'item_id');
-    let outputIndex = numberField(event, 'output_index');
+    let outputIndex = indexField(event, 'output_index', output.length);
     let item = outputIndex === undefined ? undefined : output[outputIndex];
     // A slot padded for a resumed stream holds no real item yet.
     if (item !== undefined && item.type === PADDING_TYPE && this.isPartial(outputIndex as number)) item = undefined;
@@ -296,8 +319,9 @@ export class ResponseAssembler {
 
   /** `item[listKey][index]`, created if missing (with a warning when the item is not partial). */
   partAt(item: OutputItem, outputIndex: number, listKey: 'content' | 'summary', index: number | undefined, partType: string, eventType: string): ContentPart | undefined {
-    if (index === undefined || index < 0) {
-      this.warn('malformed_event', `${eventType} lacks its ${listKey === 'summary' ? 'summary_index' : 'content_index'}.`);
+    const current = item[listKey];
+    if (index === undefined || !Number.isInteger(index) || index < 0 || index > (Array.isArray(current) ? current.length : 0) + MAX_INDEX_GAP) {
+      this.warn('malformed_event', `${eventType} lacks a usable ${listKey === 'summary' ? 'summary_index' : 'content_index'}.`);
       return undefined;
     }
     let list = item[listKey];
@@ -328,8 +352,9 @@ export class ResponseAssembler {
     const target = this.itemFor(event, isReasoning ? 'reasoning' : 'message');
     if (!target) return;
     const listKey = summary ? 'summary' : 'content';
-    const index = numberField(event, summary ? 'summary_index' : 'content_index');
-    if (index === undefined || index < 0) {
+    const existingList = target.item[summary ? 'summary' : 'content'];
+    const index = indexField(event, summary ? 'summary_index' : 'content_index', Array.isArray(existingList) ? existingList.length : 0);
+    if (index === undefined) {
       this.warn('malformed_event', `${eventType} lacks its ${summary ? 'summary_index' : 'content_index'}.`);
       return;
     }
@@ -401,7 +426,7 @@ export class ResponseAssembler {
     if (!target) return;
     const part = this.partAt(target.item, target.outputIndex, 'content', numberField(event, 'content_index'), 'output_text', String(event.type));
     const annotation = event.annotation;
-    const index = numberField(event, 'annotation_index');
+    const index = indexField(event, 'annotation_index', Array.isArray(part?.annotations) ? part.annotations.length : 0);
     if (!part || !isJsonObject(annotation)) {
       if (part) this.warn('malformed_event', `${String(event.type)} has no annotation.`);
       return;
@@ -446,12 +471,13 @@ export class ResponseAssembler {
     // Shell command events carry no item_id: the output_index alone names the item.
     const target = this.itemFor(event, 'shell_call');
     if (!target) return;
-    const commandIndex = numberField(event, 'command_index');
-    if (commandIndex === undefined || commandIndex < 0) {
-      this.warn('malformed_event', `${String(event.type)} lacks its command_index.`);
+    let action = asObject(target.item.action);
+    const known = action && Array.isArray(action.commands) ? action.commands.length : 0;
+    const commandIndex = indexField(event, 'command_index', known);
+    if (commandIndex === undefined) {
+      this.warn('malformed_event', `${String(event.type)} lacks a usable command_index.`);
       return;
     }
-    let action = asObject(target.item.action);
     if (!action) {
       action = {};
       target.item.action = action;
@@ -481,9 +507,9 @@ export class ResponseAssembler {
   applyShellOutput(event: JsonObject, done: boolean): void {
     const target = this.itemFor(event, 'shell_call_output');
     if (!target) return;
-    const commandIndex = numberField(event, 'command_index');
-    if (commandIndex === undefined || commandIndex < 0) {
-      this.warn('malformed_event', `${String(event.type)} lacks its command_index.`);
+    const commandIndex = indexField(event, 'command_index', Array.isArray(target.item.output) ? target.item.output.length : 0);
+    if (commandIndex === undefined) {
+      this.warn('malformed_event', `${String(event.type)} lacks a usable command_index.`);
       return;
     }
     let entries = target.item.output;

@@ -240,9 +240,24 @@ export function readHar(har: unknown): HarReading {
   if (!looksLikeHar(har)) throw new HarFormatError('not a HAR file (no log.entries array)');
   const reading: HarReading = { calls: [], skipped: 0, problems: [] };
   har.log.entries.forEach((raw, entryIndex) => {
-    const entry = raw as HarEntry;
+    try {
+      readEntry(raw as HarEntry, entryIndex, reading);
+    } catch (error) {
+      // A malformed entry is reported, never fatal: the rest of the file still loads.
+      reading.problems.push({ entryIndex, message: `entry ${entryIndex} is malformed (${error instanceof Error ? error.message : String(error)})` });
+    }
+  });
+  return reading;
+}
+
+function readEntry(entry: HarEntry, entryIndex: number, reading: HarReading): void {
+  {
     if (!isJsonObject(entry) || !isJsonObject(entry.request) || !isJsonObject(entry.response)) {
       reading.problems.push({ entryIndex, message: `entry ${entryIndex} has no request or response` });
+      return;
+    }
+    if (typeof entry.request.method !== 'string' || typeof entry.request.url !== 'string') {
+      reading.problems.push({ entryIndex, message: `entry ${entryIndex} has no request method or URL` });
       return;
     }
     let body: string;
@@ -270,7 +285,7 @@ export function readHar(har: unknown): HarReading {
     const events = entry[HAR_EVENTS_FIELD];
     const started = Date.parse(entry.startedDateTime);
     const ours = Array.isArray(events);
-    const timed = ours && events.some((event) => typeof event.time === 'number');
+    const timed = ours && events.some((event) => isJsonObject(event) && typeof event.time === 'number');
     if (ours) {
       // Our own transcript: the events carry their receive times (or say they had none).
       applyEventTimes(records, events, timed && Number.isFinite(started) ? started : undefined);
@@ -302,22 +317,26 @@ export function readHar(har: unknown): HarReading {
       entryIndex,
       method: entry.request.method,
       url: entry.request.url,
-      requestHeaders: (entry.request.headers ?? []).map(({ name, value }) => ({ name, value })),
+      requestHeaders: harHeaders(entry.request.headers),
       status: entry.response.status,
       statusText: entry.response.statusText ?? '',
-      responseHeaders: (entry.response.headers ?? []).map(({ name, value }) => ({ name, value })),
+      responseHeaders: harHeaders(entry.response.headers),
       body,
       records,
     };
     const postData = entry.request.postData?.text;
     if (postData !== undefined) call.requestBody = postData;
-    if (Number.isFinite(started) && !(ours && events.every((event) => event.time === null))) {
+    if (Number.isFinite(started) && !(ours && events.every((event) => !isJsonObject(event) || event.time === null))) {
       call.startedAt = started;
       call.endedAt = started + Math.max(0, Number(entry.time) || 0);
     }
     reading.calls.push(call);
-  });
-  return reading;
+  }
+}
+
+function harHeaders(headers: unknown): HeaderList {
+  if (!Array.isArray(headers)) return [];
+  return headers.filter(isJsonObject).map((header) => ({ name: String(header.name ?? ''), value: String(header.value ?? '') }));
 }
 
 function applyEventTimes(records: ResponseRecord[], events: HarEvent[], startedAt: number | undefined): void {
@@ -325,7 +344,8 @@ function applyEventTimes(records: ResponseRecord[], events: HarEvent[], startedA
   for (const record of records) {
     if (startedAt !== undefined) record.marks.requestStartedAt = startedAt;
     for (const event of record.events) {
-      const time = events[index++]?.time;
+      const harEvent = events[index++];
+      const time = isJsonObject(harEvent) ? harEvent.time : undefined;
       if (typeof time !== 'number') continue;
       const at = time * 1000;
       event.receivedAt = at;

@@ -22,8 +22,10 @@ export function readInput(input: Uint8Array | string): InputReading {
     }
     if (looksLikeHar(parsed)) {
       const har = readHar(parsed);
-      if (har.calls.length === 0 && har.problems.length === 0) {
-        throw new UnreadableBodyError(`a HAR file, but none of its ${har.skipped} entries is a Responses API call`);
+      if (har.calls.length === 0) {
+        const [first, ...more] = har.problems;
+        if (!first) throw new UnreadableBodyError(`a HAR file, but none of its ${har.skipped} entries is a Responses API call`);
+        throw new UnreadableBodyError(`no Responses call could be read: ${first.message}${more.length > 0 ? ` (and ${more.length} more)` : ''}`);
       }
       return { kind: 'har', responses: har.calls.flatMap((call: HarCall) => [...call.records]), har };
     }

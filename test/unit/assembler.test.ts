@@ -314,6 +314,28 @@ describe('consistency warnings', () => {
   });
 });
 
+describe('hostile input', () => {
+  it('never throws nor allocates without bound, whatever the events say', () => {
+    const cases: JsonObject[][] = [
+      [{ type: 'response.created', response: { ...base, output: [null, 3, 'x'] } }, { type: 'response.output_text.delta', output_index: 0, item_id: 'm', content_index: 0, delta: 'x' }],
+      [{ type: 'response.created', response: base }, { type: 'response.output_item.added', output_index: 2 ** 32, item: { type: 'message', id: 'm', content: [] } }],
+      [{ type: 'response.created', response: base }, { type: 'response.output_item.added', output_index: 0, item: { type: 'message', id: 'm', content: [] } }, { type: 'response.output_text.delta', output_index: 0, item_id: 'm', content_index: 5e9, delta: 'x' }],
+      [{ type: 'response.created', response: base }, { type: 'response.output_item.added', output_index: 0, item: { type: 'shell_call', id: 's', action: { commands: [] } } }, { type: 'response.shell_call_command.delta', output_index: 0, command_index: 1e9, delta: 'ls' }],
+      [{ type: 'response.created', response: base }, { type: 'response.output_item.added', output_index: 1.5, item: { type: 'message' } }, { type: 'response.content_part.added', output_index: -1, content_index: 'a', part: null }],
+      [{ type: 'response.output_text.annotation.added', output_index: 0, item_id: 'm', content_index: 0, annotation_index: 1e12, annotation: { type: 'url_citation' } }],
+      [{ type: 'response.completed', response: { ...base, status: 'completed', output: [null] } }],
+      [{ type: 'response.output_item.done', output_index: 0, item: null }, { type: 'response.reasoning_summary_part.added', output_index: 0, item_id: 'r', summary_index: 1e10, part: { type: 'summary_text', text: '' } }],
+    ];
+    for (const events of cases) {
+      const summary = one(sse(events));
+      assert.ok(summary.warnings.length > 0, JSON.stringify(events).slice(0, 120));
+      assert.ok(summary.response.output.length < 2000, 'no runaway padding');
+    }
+    const body = readResponsesBody(JSON.stringify({ ...base, status: 'completed', output: [null, { type: 'message', content: null }] }));
+    assert.equal(body.responses[0]?.response.output[0]?.type, 'unknown');
+  });
+});
+
 describe('readResponsesBody', () => {
   it('reads a non-streaming Response JSON body', () => {
     const response = terminalSnapshot(readFixture('vercel-ai__file-search-gpt-5-mini.sse'));

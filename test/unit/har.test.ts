@@ -140,6 +140,42 @@ describe('responses-devtools har', () => {
     assert.equal(fromHar[0]?.timing.durationMs, 10, "the browser's own timing");
   });
 
+  it('reports malformed entries instead of failing, and refuses bad options clearly', () => {
+    const good = readFixture('seed__hello-gpt-4.1-nano.sse');
+    const entry = (extra: Record<string, unknown>) => ({
+      startedDateTime: '2026-11-26T10:00:00.000Z',
+      time: 10,
+      request: { method: 'POST', url: 'https://api.openai.com/v1/responses', headers: [] },
+      response: { status: 200, headers: [], content: { mimeType: 'text/event-stream', text: good } },
+      ...extra,
+    });
+    const path = join(scratch, 'malformed.har');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        log: {
+          entries: [
+            entry({ request: { method: 'POST', url: 'https://api.openai.com/v1/responses', headers: [null, 7] } }),
+            entry({ _responsesEvents: [null, 'x'] }),
+            entry({ request: { method: 42, url: 'https://api.openai.com/v1/responses' } }),
+            entry({}),
+          ],
+        },
+      }),
+    );
+    const result = run(['inspect', '--json', path]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /entry 2 has no request method or URL/);
+    assert.equal((JSON.parse(result.stdout) as { responses: unknown[] }).responses.length, 3);
+
+    const unwritable = run(['har', join(FIXTURE_DIR, 'seed__hello-gpt-4.1-nano.sse'), '-o', join(scratch, 'no', 'such', 'dir', 'out.har')]);
+    assert.equal(unwritable.status, 1);
+    assert.match(unwritable.stderr, /cannot write .*out\.har: ENOENT/);
+    const swallowed = run(['har', join(FIXTURE_DIR, 'seed__hello-gpt-4.1-nano.sse'), '-o', '--keep-secrets']);
+    assert.equal(swallowed.status, 2);
+    assert.match(swallowed.stderr, /-o needs a file name/);
+  });
+
   it('says what is wrong with a broken HAR, and still reads the rest', () => {
     const notJson = join(scratch, 'broken.har');
     writeFileSync(notJson, '{"log": {"entries": [');
