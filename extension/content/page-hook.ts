@@ -18,6 +18,7 @@ import {
   type HeaderList,
   type PageToRelay,
   type RelayToPage,
+  type WindowHandshake,
 } from '../core/protocol.ts';
 
 declare global {
@@ -40,15 +41,17 @@ const frameId = Math.random().toString(36).slice(2, 10);
  */
 let outbox: CaptureMessage[] = [];
 let flushScheduled = false;
+/** The private channel to the relay, once the relay accepted it. */
+let relayPort: MessagePort | undefined;
 
 function flush(): void {
   flushScheduled = false;
+  // Until the relay has accepted the channel, messages wait here (in order).
+  if (!relayPort || outbox.length === 0) return;
   const messages = outbox;
   outbox = [];
   try {
-    const envelope: PageToRelay = { tag: PAGE_MESSAGE_TAG, from: 'page', messages };
-    // Sandboxed and file: documents have an opaque origin, which postMessage cannot target by name.
-    window.postMessage(envelope, location.origin === 'null' ? '*' : location.origin);
+    relayPort.postMessage({ kind: 'page.batch', messages } satisfies PageToRelay);
   } catch {
     // The extension is an observer: a failure to report must never reach the page.
   }
@@ -61,13 +64,31 @@ function post(message: CaptureMessage): void {
   setTimeout(flush, 0);
 }
 
-function listenForSettings(): void {
+/** Offers the relay a fresh channel; the first one it accepts is kept. */
+function offerChannel(): void {
+  if (relayPort) return;
+  const channel = new MessageChannel();
+  channel.port1.onmessage = (event: MessageEvent<RelayToPage>) => {
+    const message = event.data;
+    if (message.kind === 'relay.accept') {
+      relayPort ??= channel.port1;
+      flush();
+    } else if (message.kind === 'relay.settings') {
+      settings = message.settings;
+      userPatterns = compileUrlPatterns(settings.urlPatterns);
+    }
+  };
+  const offer: WindowHandshake = { tag: PAGE_MESSAGE_TAG, from: 'page', offer: true };
+  // Sandboxed and file: documents have an opaque origin, which postMessage cannot target by name.
+  window.postMessage(offer, location.origin === 'null' ? '*' : location.origin, [channel.port2]);
+}
+
+function listenForRelay(): void {
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     if (event.source !== window) return;
-    const data = event.data as Partial<RelayToPage> | null;
-    if (!data || data.tag !== PAGE_MESSAGE_TAG || data.from !== 'relay' || !data.settings) return;
-    settings = data.settings;
-    userPatterns = compileUrlPatterns(settings.urlPatterns);
+    const data = event.data as Partial<{ tag: string; from: string; hello: boolean }> | null;
+    // The relay loaded after our first offer went out: offer again.
+    if (data && data.tag === PAGE_MESSAGE_TAG && data.from === 'relay' && data.hello) offerChannel();
   });
 }
 
@@ -464,7 +485,12 @@ function observeXhr(xhr: XMLHttpRequest, state: XhrState, body: string | undefin
 // Installed once per world, even if the script is injected twice.
 if (!window[PAGE_MESSAGE_TAG]) {
   Object.defineProperty(window, PAGE_MESSAGE_TAG, { value: true });
-  listenForSettings();
+  listenForRelay();
+  try {
+    offerChannel();
+  } catch {
+    // No channel, no capture: the page is unaffected.
+  }
   try {
     hookFetch();
   } catch {

@@ -17,6 +17,7 @@ import {
   type PageToRelay,
   type RelayToBackground,
   type RelayToPage,
+  type WindowHandshake,
 } from '../core/protocol.ts';
 import { SETTINGS_KEY, readSettings } from '../settings.ts';
 
@@ -131,23 +132,41 @@ function onBackgroundMessage(message: BackgroundToRelay): void {
   }
 }
 
+/** The private channel from the page hook (see WindowHandshake in the protocol). */
+let pagePort: MessagePort | undefined;
+let lastSettings: CaptureSettings | undefined;
+
 function postSettingsToPage(settings: CaptureSettings): void {
-  const message: RelayToPage = { tag: PAGE_MESSAGE_TAG, from: 'relay', settings };
-  window.postMessage(message, location.origin === 'null' ? '*' : location.origin);
+  lastSettings = settings;
+  pagePort?.postMessage({ kind: 'relay.settings', settings } satisfies RelayToPage);
+}
+
+function onPageMessage(event: MessageEvent<PageToRelay>): void {
+  const data = event.data;
+  if (!data || data.kind !== 'page.batch' || !Array.isArray(data.messages)) return;
+  for (const message of data.messages) hold(message);
+  send({ kind: 'capture.batch', messages: data.messages });
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  if (event.source !== window) return;
-  const data = event.data as Partial<PageToRelay> | null;
-  if (!data || data.tag !== PAGE_MESSAGE_TAG || data.from !== 'page' || !Array.isArray(data.messages)) return;
-  for (const message of data.messages) hold(message);
-  send({ kind: 'capture.batch', messages: data.messages });
+  if (event.source !== window || pagePort) return;
+  const data = event.data as Partial<{ tag: string; from: string; offer: boolean }> | null;
+  const offered = event.ports[0];
+  if (!data || data.tag !== PAGE_MESSAGE_TAG || data.from !== 'page' || !data.offer || !offered) return;
+  // The first offer comes from the hook: both scripts run at document_start, before any page script.
+  pagePort = offered;
+  pagePort.onmessage = onPageMessage;
+  pagePort.postMessage({ kind: 'relay.accept' } satisfies RelayToPage);
+  if (lastSettings) postSettingsToPage(lastSettings);
 });
 
 browser.storage.onChanged.addListener((changes, area) => {
   const change = changes[SETTINGS_KEY];
   if (area === 'local' && change) postSettingsToPage({ ...DEFAULT_SETTINGS, ...(change.newValue as Partial<CaptureSettings>) });
 });
+
+// In case the hook's first offer went out before this script listened.
+window.postMessage({ tag: PAGE_MESSAGE_TAG, from: 'relay', hello: true } satisfies WindowHandshake, location.origin === 'null' ? '*' : location.origin);
 
 try {
   connect();

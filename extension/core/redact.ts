@@ -43,10 +43,10 @@ export function redactUrl(url: string): string {
   return redactText(url.replace(SECRET_QUERY, `$1${REDACTED}`));
 }
 
-/** JSON fields of a request body that hold credentials. */
-const SECRET_BODY_FIELD = /("[\w-]*(?:api[_-]?key|apikey|secret|password|access[_-]?token|auth[_-]?token|authorization)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+/** JSON fields of a request body that hold credentials (string or number values). */
+const SECRET_BODY_FIELD = /("[\w-]*(?:api[_-]?key|apikey|secret|password|passwd|token|authorization|credential)"\s*:\s*)("(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*)/gi;
 
+/** A request body with credentials masked: secret-looking fields, and keys anywhere. */
 export function redactBody(text: string): string {
   return redactText(text.replace(SECRET_BODY_FIELD, `$1"${REDACTED}"`));
 }
-

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
-import type { LoggedEvent } from '../../extension/core/index.ts';
+import { redactText, type LoggedEvent } from '../../extension/core/index.ts';
 import type { PanelCapture } from '../model/panel-capture.ts';
 import { formatMs, prettyJson, summarizeEventData } from '../format.ts';
 import { VirtualList } from './VirtualList.tsx';
@@ -69,7 +69,7 @@ export function EventsView({ capture }: { capture: PanelCapture }) {
                 <span class="event-time mono">{row.event.receivedAt === undefined ? '' : `+${formatMs(row.event.receivedAt - start)}`}</span>
                 <span class="event-seq mono">{row.event.sequence_number ?? ''}</span>
                 <span class="event-type">{row.warning ? '⚠ ' : ''}{row.event.type}</span>
-                <span class="event-summary">{summarizeEventData(row.event.type, row.event.data)}</span>
+                <span class="event-summary">{redactText(summarizeEventData(row.event.type, row.event.data))}</span>
               </button>
             );
           }}
@@ -77,7 +77,7 @@ export function EventsView({ capture }: { capture: PanelCapture }) {
         {selected ? (
           <div class="event-detail" data-testid="event-detail">
             {selected.warning ? <div class="problem">{selected.warning}</div> : null}
-            <pre class="code">{prettyJson(selected.event.data).text}</pre>
+            <pre class="code">{redactText(prettyJson(selected.event.data).text)}</pre>
           </div>
         ) : null}
       </div>

@@ -1,9 +1,11 @@
 import { useMemo } from 'preact/hooks';
+import { redactText } from '../../extension/core/index.ts';
 import type { PanelCapture } from '../model/panel-capture.ts';
 import { VirtualList } from './VirtualList.tsx';
 
 export function RawView({ capture }: { capture: PanelCapture }) {
-  const lines = useMemo(() => capture.bodyText().split(/\r\n|\r|\n/), [capture, capture.bodyLength]);
+  // Keys the model may have echoed stay masked here as everywhere.
+  const lines = useMemo(() => redactText(capture.bodyText()).split(/\r\n|\r|\n/), [capture, capture.bodyLength]);
   return (
     <div class="raw-view" data-testid="raw-view">
       <p class="sub">

@@ -107,6 +107,12 @@ describe('Chrome: capture and the panel in real DevTools', () => {
 
   it('gives the page a Response with the url, status, headers, redirected and type it would have had', async () => {
     const name = 'vercel-ai__azure-text-gpt-5.1';
+    // Captures travel on a private channel: the page's own window messages carry none of them.
+    await browser.firstPage().evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seenMessages: string[] }).seenMessages = seen;
+      window.addEventListener('message', (event) => seen.push(JSON.stringify(event.data)));
+    });
     const seen = await browser.firstPage().evaluate(async (path) => {
       const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ stream: true }) });
       const text = await response.text();
@@ -140,6 +146,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     const second = server.requests[server.requests.length - 1];
     assert.ok(second);
     assert.deepEqual(byob, { bytes: Buffer.concat(second.sent).length, cloneUrl: `${server.url}/r/${name}/v1/responses`, cloneText: Buffer.concat(second.sent).toString('utf8').length });
+    assert.deepEqual(await browser.firstPage().evaluate(() => (window as unknown as { seenMessages: string[] }).seenMessages), []);
   });
 
   it('marks a response the page cancelled mid-stream, and the server sees the connection close', async () => {

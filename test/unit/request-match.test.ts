@@ -4,6 +4,7 @@ import {
   compileUrlPatterns,
   isResponsesEndpoint,
   isResponsesEventData,
+  redactBody,
   redactHeaders,
   redactText,
   redactUrl,
@@ -64,5 +65,9 @@ describe('redaction', () => {
     );
     assert.equal(redactText('{"key":"sk-abcdefghijklmnopqrstuv","model":"gpt"}'), '{"key":"sk-[redacted]","model":"gpt"}');
     assert.equal(redactUrl('https://x.example/v1/responses?api-key=secret123&x=1'), 'https://x.example/v1/responses?api-key=[redacted]&x=1');
+    assert.equal(
+      redactBody(JSON.stringify({ model: 'gpt', api_key: 'k', refresh_token: 't', password: 123456, max_output_tokens: 100, user: 'sk-abcdefghijkl1234' })),
+      '{"model":"gpt","api_key":"[redacted]","refresh_token":"[redacted]","password":"[redacted]","max_output_tokens":100,"user":"sk-[redacted]"}',
+    );
   });
 });
