@@ -12,7 +12,8 @@ export interface StoreLimits {
   maxCharsPerTab: number;
 }
 
-export const DEFAULT_LIMITS: StoreLimits = { maxCapturesPerTab: 500, maxCharsPerTab: 48 * 1024 * 1024 };
+/** Sized so that a tab's captures usually fit storage.session (10 MB in Chrome, shared by all tabs). */
+export const DEFAULT_LIMITS: StoreLimits = { maxCapturesPerTab: 500, maxCharsPerTab: 8 * 1024 * 1024 };
 
 interface StoredCapture {
   snapshot: CaptureSnapshot;
@@ -272,6 +273,23 @@ export class CaptureStore {
     return { captures, tabs, removed };
   }
 
+  /** A flush failed: what it took goes back, to be written by the next one (and not confirmed to relays before). */
+  returnDirty(dirty: ReturnType<CaptureStore['takeDirty']>): void {
+    for (const entry of dirty.captures) {
+      const tab = this.tabs.get(entry.tabId);
+      const capture = tab?.captures.get(entry.captureId);
+      if (!capture) continue;
+      if (entry.newChunks.length > 0) {
+        capture.unpersisted = [...entry.newChunks, ...capture.unpersisted];
+        capture.persistedBatches = entry.batch;
+      }
+      capture.metaDirty = true;
+      this.dirtyTabs.add(entry.tabId);
+    }
+    for (const tab of dirty.tabs) this.dirtyTabs.add(tab.tabId);
+    for (const id of dirty.removed) this.removed.add(id);
+  }
+
   /** Batches already persisted for a capture (to name the next batch key). */
   persistedBatches(captureId: string): number {
     for (const tab of this.tabs.values()) {
@@ -305,8 +323,9 @@ export class CaptureStore {
   private enforceLimits(tab: TabCaptures, tabId: number): BackgroundToPanel[] {
     const evictedIds: string[] = [];
     while (tab.order.length > this.limits.maxCapturesPerTab || tab.chars > this.limits.maxCharsPerTab) {
-      // The oldest finished capture goes first; a live one is dropped only when nothing else is left.
-      const victimIndex = Math.max(0, tab.order.findIndex((id) => tab.captures.get(id)?.snapshot.end !== undefined));
+      // The oldest finished capture goes first. A live one is never dropped: its page is still reading it.
+      const victimIndex = tab.order.findIndex((id) => tab.captures.get(id)?.snapshot.end !== undefined);
+      if (victimIndex === -1) break;
       const [victim] = tab.order.splice(victimIndex, 1);
       if (victim === undefined) break;
       const capture = tab.captures.get(victim);

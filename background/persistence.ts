@@ -74,8 +74,10 @@ export class SessionPersistence {
       this.failing = false;
       this.onPersisted(dirty.captures);
     } catch {
-      // Storage is full or gone: the captures stay in memory; only a restart would lose them.
+      // Storage is full or gone: keep the captures in memory, write them with the next flush, and confirm
+      // nothing to the relays meanwhile (they keep their copies for a restarted background).
       this.failing = true;
+      this.store.returnDirty(dirty);
     }
   }
 

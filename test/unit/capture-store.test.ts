@@ -85,6 +85,9 @@ describe('CaptureStore', () => {
     const messages = small.apply(TAB, 0, chunk('y', 0, 'b'.repeat(40)));
     assert.deepEqual(small.snapshots(TAB).map((snapshot) => snapshot.start.captureId), ['y']);
     assert.ok(messages.some((message) => message.kind === 'store.evicted'));
+    // A live capture larger than the bound is kept whole: its page is still reading it.
+    small.apply(TAB, 0, chunk('y', 1, 'c'.repeat(100)));
+    assert.deepEqual(small.snapshots(TAB).map((snapshot) => snapshot.start.captureId), ['y']);
   });
 
   it('merges what DevTools\' network log knows into the page hook\'s capture, or adds what the hook missed', () => {
@@ -117,5 +120,15 @@ describe('CaptureStore', () => {
     assert.deepEqual(store.takeDirty().captures, []);
     store.clear(TAB);
     assert.deepEqual(store.takeDirty().removed, ['a']);
+  });
+
+  it('takes back what a failed flush could not write, for the next flush', () => {
+    const store = new CaptureStore();
+    store.apply(TAB, 0, start('a'));
+    store.apply(TAB, 0, chunk('a', 0));
+    store.returnDirty(store.takeDirty());
+    store.apply(TAB, 0, chunk('a', 1));
+    const retried = store.takeDirty();
+    assert.deepEqual(retried.captures.map((capture) => [capture.batch, capture.newChunks.map((stored) => stored.index)]), [[0, [0, 1]]]);
   });
 });
