@@ -398,6 +398,15 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     await viewer.waitForFunction(() => document.querySelector('[data-testid=summary-output]')?.textContent === '4416');
     const messages = await viewer.textContent('[data-testid=import-messages]');
     assert.match(messages ?? '', /notes\.json: JSON, but neither a Response object nor Responses stream events/);
+    // Dropping a file on the viewer opens it too.
+    const dropped = 'pydantic-ai__custom-tool-call-gpt-5';
+    await viewer.evaluate(([fileName, text]) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text as string], fileName as string));
+      document.querySelector('[data-testid=panel-root]')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, [`${dropped}.sse`, readFileSync(join(RECORDINGS_DIR, `${dropped}.sse`), 'utf8')]);
+    await viewer.waitForSelector('[data-item-type=custom_tool_call]');
+    assert.equal(await viewer.locator('[data-testid=capture-row]').count(), 2);
     await viewer.close();
   });
 
