@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import validator from '@har-sdk/validator';
 import { ChromiumWithDevtools, evaluate, type DevtoolsPanel } from './chromium-devtools.ts';
-import { expectFinal, finalMessageText, finalUsage, ROW_COUNT } from './recordings.ts';
+import { expectFinal, finalMessageText, finalOf, finalUsage, ROW_COUNT } from './recordings.ts';
 import { assertChromeImportable } from '../helpers/har-rules.ts';
 import { longMessageStream } from '../helpers/synthetic.ts';
 import type { StreamOptions, StreamResult } from '../server/page/page.ts';
@@ -382,6 +382,25 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     assert.match(result.stderr, new RegExp(`POST ${server.url}/r/${name}/v1/responses\\) has no response body: save the HAR with its content`));
     await importIntoPanel(panel, [{ name: 'chrome.har', text: chromeHar }]);
     await panel.waitFor('document.querySelector("[data-testid=import-messages]")?.textContent.includes("has no response body")');
+  });
+
+  it("reads the HAR that Chrome's Network panel saves, in the command and in the panel", async () => {
+    const name = 'pydantic-ai__reasoning-code-interpreter-gpt-5';
+    assert.equal((await stream({ route: name })).error, undefined);
+    await expectFinal(panel, name);
+    const networkHar = await panel.exportNetworkHar();
+    const path = join(mkdtempSync(join(tmpdir(), 'responses-devtools-network-har-')), 'network.har');
+    writeFileSync(path, networkHar);
+    const result = spawnSync(process.execPath, [join('dist', 'cli', 'responses-devtools.js'), 'inspect', '--json', path], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    assert.equal(result.status, 0, result.stderr);
+    const responses = (JSON.parse(result.stdout) as { responses: Array<{ response: unknown; warnings: unknown[] }> }).responses;
+    assert.deepEqual(responses.map((entry) => entry.response), [JSON.parse(JSON.stringify(finalOf(name)))]);
+    assert.deepEqual(responses[0]?.warnings, []);
+    await browser.firstPage().goto(`${server.url}/`);
+    await panel.waitFor(`${ROW_COUNT} === 0`);
+    await importIntoPanel(panel, [{ name: 'network.har', text: networkHar }]);
+    await expectFinal(panel, name);
+    await panel.waitFor('document.querySelector("[data-item-type=code_interpreter_call]") !== null');
   });
 
   it('opens transcripts and recordings in the standalone viewer, and says what is wrong with a bad file', async () => {

@@ -257,6 +257,27 @@ export class DevtoolsPanel extends PanelDocument {
     return evaluate<T>(this.cdp, this.sessionId, expression);
   }
 
+  /**
+   * The HAR that Chrome's Network panel saves ("Export HAR (with sensitive data)"), written by
+   * DevTools' own HAR writer over the requests it logged. A DevTools internal, kept in this one place.
+   */
+  exportNetworkHar(): Promise<string> {
+    return evaluate<string>(
+      this.cdp,
+      this.devtoolsSessionId,
+      `(async () => {
+        const Logs = await import('./models/logs/logs.js');
+        const HAR = await import('./models/har/har.js');
+        const requests = Logs.NetworkLog.NetworkLog.instance().requests();
+        let text = '';
+        const stream = { write: async (chunk) => { text += chunk; }, close: async () => {} };
+        const progress = { setTitle() {}, setTotalWork() {}, setWorked() {}, incrementWorked() {}, done() {}, isCanceled() { return false; } };
+        await HAR.Writer.Writer.write(stream, requests, { sanitize: false }, progress);
+        return text;
+      })()`,
+    );
+  }
+
   /** A real screenshot of the whole DevTools window. */
   async screenshot(): Promise<Buffer> {
     // Let both the panel and DevTools paint what they now hold before capturing.

@@ -70,6 +70,30 @@ export class FirefoxWithDevtools {
     return String(outcome.result?.value ?? '');
   }
 
+  /**
+   * The HAR that Firefox's Network panel saves ("Save All As HAR"), bodies included, written by
+   * the netmonitor's own HAR exporter. Firefox internals, kept in this one place.
+   */
+  exportNetworkHar(urlPart: string): Promise<string> {
+    return this.inChrome(`async () => {
+      const { require } = ChromeUtils.importESModule('resource://devtools/shared/loader/Loader.sys.mjs');
+      const { gDevTools } = require('devtools/client/framework/devtools');
+      const toolbox = gDevTools.getToolboxForTab(gBrowser.selectedTab);
+      const api = await toolbox.getNetMonitorAPI();
+      const { HarExporter } = require('devtools/client/netmonitor/src/har/har-exporter');
+      const { getSortedRequests } = require('devtools/client/netmonitor/src/selectors/index');
+      // The network monitor learns of a request's end asynchronously: export until it holds that body.
+      const deadline = Date.now() + 15000;
+      for (;;) {
+        const har = await HarExporter.getHar({ connector: api.connector, includeResponseBodies: true, items: getSortedRequests(api.store.getState()) });
+        const entry = har.log.entries.find((candidate) => candidate.request.url.includes(${JSON.stringify(urlPart)}));
+        if (entry && entry.response.content.text) return JSON.stringify(har);
+        if (Date.now() > deadline) throw new Error('the network monitor never held the body of ' + ${JSON.stringify(urlPart)});
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }`);
+  }
+
   /** Opens the real toolbox on the selected tab, selects our panel, and returns its document. */
   async openPanel(): Promise<FirefoxPanel> {
     await this.inChrome(`async () => {

@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Page } from 'puppeteer-core';
 import { FirefoxWithDevtools, type FirefoxPanel } from './firefox-devtools.ts';
 import { startTestSite } from '../server/test-site.ts';
 import type { ReplayServer } from '../server/replay-server.ts';
-import { expectFinal, ROW_COUNT } from './recordings.ts';
+import { expectFinal, finalOf, ROW_COUNT } from './recordings.ts';
 import type { StreamOptions, StreamResult } from '../server/page/page.ts';
 
 let firefox: FirefoxWithDevtools;
@@ -79,6 +83,30 @@ describe('Firefox: capture in the background and the panel in the real toolbox',
     const name = 'vercel-ai__file-search-gpt-5-mini';
     const result = await stream({ route: name, stream: false });
     assert.equal(result.error, undefined);
+    await expectFinal(panel, name);
+  });
+
+  it("reads the HAR that Firefox's Network panel saves, in the command and in the panel", async () => {
+    const name = 'vercel-ai__mcp-list-tools-and-calls-gpt-5-mini';
+    assert.equal((await stream({ route: name })).error, undefined);
+    await expectFinal(panel, name);
+    const networkHar = await firefox.exportNetworkHar(`/r/${name}/`);
+    const path = join(mkdtempSync(join(tmpdir(), 'responses-devtools-firefox-har-')), 'network.har');
+    writeFileSync(path, networkHar);
+    const result = spawnSync(process.execPath, [join('dist', 'cli', 'responses-devtools.js'), 'inspect', '--json', path], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    assert.equal(result.status, 0, result.stderr);
+    const responses = (JSON.parse(result.stdout) as { responses: Array<{ response: unknown; warnings: unknown[] }> }).responses;
+    assert.deepEqual(responses.map((entry) => entry.response), [JSON.parse(JSON.stringify(finalOf(name)))]);
+    assert.deepEqual(responses[0]?.warnings, []);
+    await page.goto(`${server.url}/`);
+    await panel.waitFor(`${ROW_COUNT} === 0`);
+    await panel.evaluate(`(() => {
+      const input = document.querySelector('[data-testid=import-input]');
+      const transfer = new content.DataTransfer();
+      transfer.items.add(new content.File([${JSON.stringify(networkHar)}], 'network.har'));
+      input.files = transfer.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    })()`);
     await expectFinal(panel, name);
   });
 
