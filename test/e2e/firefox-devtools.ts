@@ -85,6 +85,9 @@ export class FirefoxWithDevtools {
       // The network monitor learns of a request's end asynchronously: export until it holds that body.
       const deadline = Date.now() + 15000;
       for (;;) {
+        const items = getSortedRequests(api.store.getState());
+        // What the panel does before saving: ask for each body it does not hold yet.
+        await Promise.all(items.map((item) => api.connector.requestData(item.id, 'responseContent').catch(() => undefined)));
         const har = await HarExporter.getHar({ connector: api.connector, includeResponseBodies: true, items: getSortedRequests(api.store.getState()) });
         const entry = har.log.entries.find((candidate) => candidate.request.url.includes(${JSON.stringify(urlPart)}));
         if (entry && entry.response.content.text) return JSON.stringify(har);

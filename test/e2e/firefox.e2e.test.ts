@@ -87,7 +87,7 @@ describe('Firefox: capture in the background and the panel in the real toolbox',
   });
 
   it("reads the HAR that Firefox's Network panel saves, in the command and in the panel", async () => {
-    const name = 'vercel-ai__mcp-list-tools-and-calls-gpt-5-mini';
+    const name = 'pydantic-ai__phase-commentary-then-function-call-gpt-5.5';
     assert.equal((await stream({ route: name })).error, undefined);
     await expectFinal(panel, name);
     const networkHar = await firefox.exportNetworkHar(`/r/${name}/`);
