@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { chromium } from 'playwright';
 import { ChromiumWithDevtools, EXTENSION_DIR } from '../e2e/chromium-devtools.ts';
 import { startTestSite } from '../server/test-site.ts';
+import { ensureBrowsers } from '../setup/ensure-browsers.ts';
 import { FIREFOX_PATH, FirefoxWithDevtools } from '../e2e/firefox-devtools.ts';
 
 function findChromium(): string | undefined {
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
   console.log(`Demo server: ${url} (replaying ${server.recordings().length} recordings from test/fixtures/responses-streams)`);
 
   const wantsFirefox = process.argv.includes('firefox') && process.argv.includes('--browser');
+  // Installs Debian's browser when it can (root with apt-get); otherwise the messages below say what to do.
+  ensureBrowsers([wantsFirefox ? 'firefox' : 'chromium']);
   if (wantsFirefox) {
     await startFirefox(url, () => server.stop());
     return;
