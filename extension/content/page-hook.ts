@@ -44,11 +44,42 @@ let flushScheduled = false;
 /** The private channel to the relay, once the relay accepted it. */
 let relayPort: MessagePort | undefined;
 
+/** Next chunk index of each capture: indexes are given when chunks leave, after merging. */
+const nextChunkIndex = new Map<string, number>();
+
+/**
+ * Pieces of one body that arrived within the same task leave as one chunk
+ * (stamped with the last piece's time, when the merged text was complete):
+ * a burst of thousands of tiny reads costs a few messages, not thousands.
+ */
+function mergeChunks(messages: CaptureMessage[]): CaptureMessage[] {
+  const merged: CaptureMessage[] = [];
+  for (const message of messages) {
+    const previous = merged[merged.length - 1];
+    if (message.kind === 'capture.chunk' && previous?.kind === 'capture.chunk' && previous.chunk.captureId === message.chunk.captureId) {
+      previous.chunk.text += message.chunk.text;
+      previous.chunk.receivedAt = message.chunk.receivedAt;
+      continue;
+    }
+    merged.push(message.kind === 'capture.chunk' ? { kind: 'capture.chunk', chunk: { ...message.chunk } } : message);
+  }
+  for (const message of merged) {
+    if (message.kind === 'capture.chunk') {
+      const index = nextChunkIndex.get(message.chunk.captureId) ?? 0;
+      message.chunk.index = index;
+      nextChunkIndex.set(message.chunk.captureId, index + 1);
+    } else if (message.kind === 'capture.end') {
+      nextChunkIndex.delete(message.end.captureId);
+    }
+  }
+  return merged;
+}
+
 function flush(): void {
   flushScheduled = false;
   // Until the relay has accepted the channel, messages wait here (in order).
   if (!relayPort || outbox.length === 0) return;
-  const messages = outbox;
+  const messages = mergeChunks(outbox);
   outbox = [];
   try {
     relayPort.postMessage({ kind: 'page.batch', messages } satisfies PageToRelay);
@@ -117,7 +148,6 @@ function bodyText(body: unknown): string | undefined {
  */
 class BodyReporter {
   private readonly decoder = new TextDecoder();
-  private index = 0;
   private pending: Array<{ text: string; receivedAt: number }> | undefined;
   private pendingLength = 0;
   private probe: SseDecoder | undefined;
@@ -182,7 +212,7 @@ class BodyReporter {
   }
 
   private send(text: string, receivedAt: number): void {
-    post({ kind: 'capture.chunk', chunk: { captureId: this.captureId, index: this.index++, text, receivedAt } });
+    post({ kind: 'capture.chunk', chunk: { captureId: this.captureId, index: -1, text, receivedAt } });
   }
 }
 
