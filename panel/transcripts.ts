@@ -1,4 +1,4 @@
-import { buildTranscript, readInput, UnreadableBodyError, type TranscriptCall } from '../extension/core/index.ts';
+import { buildTranscript, callsOfInput, readInput, UnreadableBodyError, type TranscriptCall } from '../extension/core/index.ts';
 import { PanelCapture } from './model/panel-capture.ts';
 
 export type ExportScope = 'all' | 'selected' | 'filtered';
@@ -34,24 +34,10 @@ export function importFile(name: string, text: string): ImportResult {
   let calls: TranscriptCall[];
   try {
     const reading = readInput(text);
-    if (reading.har) {
-      calls = reading.har.calls;
-      for (const problem of reading.har.problems) messages.push(`${name}: skipped ${problem.message}`);
-      if (reading.har.skipped > 0) messages.push(`${name}: ${reading.har.skipped} entr${reading.har.skipped === 1 ? 'y is' : 'ies are'} not Responses calls and were left out.`);
-    } else {
-      calls = [
-        {
-          method: 'POST',
-          url: `https://recording.invalid/v1/responses?recording=${encodeURIComponent(name)}`,
-          requestHeaders: [],
-          status: 200,
-          statusText: 'OK',
-          responseHeaders: [{ name: 'content-type', value: reading.kind === 'json' ? 'application/json' : 'text/event-stream' }],
-          body: text,
-          records: reading.responses,
-        },
-      ];
-    }
+    calls = callsOfInput(name, text, reading);
+    for (const problem of reading.har?.problems ?? []) messages.push(`${name}: skipped ${problem.message}`);
+    const skipped = reading.har?.skipped ?? 0;
+    if (skipped > 0) messages.push(`${name}: ${skipped} entr${skipped === 1 ? 'y is' : 'ies are'} not Responses calls and were left out.`);
   } catch (error) {
     const reason = error instanceof UnreadableBodyError ? error.message : `could not be read (${String(error)})`;
     return { captures: [], messages: [`${name}: ${reason}`] };

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { buildTranscript, readInput, summarizeRecord, UnreadableBodyError, type TranscriptCall } from '../core/index.ts';
+import { buildTranscript, callsOfInput, readInput, summarizeRecord, UnreadableBodyError, type TranscriptCall } from '../core/index.ts';
 import { formatResponseText } from './format-text.ts';
 
 const USAGE = `Usage:
@@ -25,8 +25,7 @@ function readFile(path: string): Buffer {
   }
 }
 
-function readNamed(path: string): ReturnType<typeof readInput> {
-  const bytes = readFile(path);
+function readNamed(path: string, bytes: Buffer = readFile(path)): ReturnType<typeof readInput> {
   try {
     return readInput(bytes);
   } catch (error) {
@@ -41,26 +40,10 @@ function reportHarProblems(path: string, problems: ReadonlyArray<{ message: stri
 
 /** The calls of one input file: a HAR's Responses entries, or a recording as one call. */
 function callsOf(path: string): TranscriptCall[] {
-  const reading = readNamed(path);
-  if (reading.har) {
-    reportHarProblems(path, reading.har.problems);
-    return reading.har.calls;
-  }
-  const body = (path === '-' ? '' : readFile(path).toString('utf8')) || '';
-  const isJson = reading.kind === 'json';
-  // A recording says nothing of its request: the URL names the file, on a reserved domain.
-  return [
-    {
-      method: 'POST',
-      url: `https://recording.invalid/v1/responses?recording=${encodeURIComponent(basename(path))}`,
-      requestHeaders: [],
-      status: 200,
-      statusText: 'OK',
-      responseHeaders: [{ name: 'content-type', value: isJson ? 'application/json' : 'text/event-stream; charset=utf-8' }],
-      body,
-      records: reading.responses,
-    },
-  ];
+  const bytes = readFile(path);
+  const reading = readNamed(path, bytes);
+  reportHarProblems(path, reading.har?.problems ?? []);
+  return callsOfInput(basename(path), bytes.toString('utf8'), reading);
 }
 
 function har(args: string[]): void {

@@ -1,5 +1,5 @@
 import { readResponsesBody, UnreadableBodyError, type BodyKind } from './body-reader.ts';
-import { looksLikeHar, readHar, type HarCall, type HarReading } from './har.ts';
+import { looksLikeHar, readHar, type HarCall, type HarReading, type TranscriptCall } from './har.ts';
 import type { ResponseRecord } from './stream-reader.ts';
 
 export interface InputReading {
@@ -31,4 +31,26 @@ export function readInput(input: Uint8Array | string): InputReading {
     }
   }
   return readResponsesBody(text);
+}
+
+/**
+ * A recording as a transcript call. A recording says nothing of its request:
+ * the URL names the file, on a reserved domain.
+ */
+export function recordingCall(fileName: string, body: string, reading: InputReading): TranscriptCall {
+  return {
+    method: 'POST',
+    url: `https://recording.invalid/v1/responses?recording=${encodeURIComponent(fileName)}`,
+    requestHeaders: [],
+    status: 200,
+    statusText: 'OK',
+    responseHeaders: [{ name: 'content-type', value: reading.kind === 'json' ? 'application/json' : 'text/event-stream; charset=utf-8' }],
+    body,
+    records: reading.responses,
+  };
+}
+
+/** The calls of one input: a HAR's Responses entries, or a recording as one call. */
+export function callsOfInput(fileName: string, body: string, reading: InputReading): TranscriptCall[] {
+  return reading.har ? reading.har.calls : [recordingCall(fileName, body, reading)];
 }

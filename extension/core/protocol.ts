@@ -138,9 +138,7 @@ export type RelayToBackground =
     };
 
 /** Background → relay. `persisted` confirms chunks up to `upTo` are safe, so the relay may forget them. */
-export type BackgroundToRelay =
-  | { kind: 'relay.settings'; settings: CaptureSettings }
-  | { kind: 'relay.persisted'; captureId: string; upTo: number; complete: boolean };
+export type BackgroundToRelay = { kind: 'relay.persisted'; captureId: string; upTo: number; complete: boolean };
 
 /** Panel → background, over a port named "panel". */
 export type PanelToBackground =

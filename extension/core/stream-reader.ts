@@ -18,6 +18,8 @@ export interface LoggedEvent {
 export class ResponseRecord {
   readonly assembler = new ResponseAssembler();
   readonly events: LoggedEvent[] = [];
+  /** The event types in `events`, kept as they arrive (a viewer lists them without scanning the log). */
+  readonly eventTypes = new Set<string>();
   readonly marks: TimingMarks = {};
   /** A terminal event or `data: [DONE]` was seen: further events belong to another response. */
   closed = false;
@@ -41,6 +43,7 @@ export class ResponseRecord {
 
   log(event: LoggedEvent): number {
     this.events.push(event);
+    this.eventTypes.add(event.type);
     if (event.receivedAt !== undefined) this.marks.lastEventAt = event.receivedAt;
     return this.events.length - 1;
   }

@@ -26,6 +26,10 @@ export class PanelCapture {
   /** The body as received, chunk by chunk (the Raw view, HAR export). */
   readonly chunks: Array<{ text: string; receivedAt: number }> = [];
   bodyLength = 0;
+  /** The body split into lines as it arrives (the Raw view), so nothing is re-split per render. */
+  readonly lines: string[] = [''];
+  /** The model the request asked for, read once from its body. */
+  private readonly requestedModel: string | undefined;
   /** Bumped on every change: views compare it to skip work. */
   revision = 0;
   private reader: ResponsesStreamReader;
@@ -41,6 +45,7 @@ export class PanelCapture {
     this.response = snapshot.response;
     this.networkTimings = snapshot.networkTimings;
     this.lossNote = snapshot.lossNote;
+    this.requestedModel = modelOf(snapshot.start.requestBody);
     this.lostChunks = snapshot.lostChunks ?? 0;
     for (const chunk of snapshot.chunks) this.addChunk(chunk);
     if (snapshot.end) this.finish(snapshot.end);
@@ -57,10 +62,23 @@ export class PanelCapture {
   }
 
   addChunk(chunk: Pick<CaptureChunk, 'text' | 'receivedAt'>): void {
-    this.chunks.push({ text: chunk.text, receivedAt: chunk.receivedAt });
-    this.bodyLength += chunk.text.length;
+    this.keepBody(chunk.text, chunk.receivedAt);
     if (!this.isJsonBody) this.reader.push(chunk.text, chunk.receivedAt);
     this.revision++;
+  }
+
+  /** Keeps body text as received: the chunks (Raw view, export) and its lines. */
+  private keepBody(text: string, receivedAt: number): void {
+    this.chunks.push({ text, receivedAt });
+    this.bodyLength += text.length;
+    this.appendLines(text);
+  }
+
+  private appendLines(text: string): void {
+    const pieces = text.split(/\r\n|\r|\n/);
+    const lastIndex = this.lines.length - 1;
+    this.lines[lastIndex] = (this.lines[lastIndex] ?? '') + (pieces[0] ?? '');
+    for (let index = 1; index < pieces.length; index++) this.lines.push(pieces[index] ?? '');
   }
 
   setResponse(response: CaptureResponse): void {
@@ -109,8 +127,7 @@ export class PanelCapture {
       ...(call.networkTimings ? { networkTimings: call.networkTimings } : {}),
     });
     capture.importedRecords = call.records;
-    capture.chunks.push({ text: call.body, receivedAt: firstEventAt ?? startedAt });
-    capture.bodyLength = call.body.length;
+    capture.keepBody(call.body, firstEventAt ?? startedAt);
     capture.end = { captureId, state: 'complete', endedAt };
     return capture;
   }
@@ -164,17 +181,21 @@ export class PanelCapture {
 
   get model(): string | undefined {
     const model = this.record?.response.model;
-    if (typeof model === 'string') return model;
-    try {
-      const body = JSON.parse(this.start.requestBody ?? '') as { model?: unknown };
-      return typeof body.model === 'string' ? body.model : undefined;
-    } catch {
-      return undefined;
-    }
+    return typeof model === 'string' ? model : this.requestedModel;
   }
+
 
   get durationMs(): number | undefined {
     const end = this.end?.endedAt ?? this.chunks[this.chunks.length - 1]?.receivedAt;
     return end === undefined ? undefined : Math.max(0, end - this.start.startedAt);
+  }
+}
+
+function modelOf(requestBody: string | undefined): string | undefined {
+  try {
+    const body = JSON.parse(requestBody ?? '') as { model?: unknown };
+    return typeof body.model === 'string' ? body.model : undefined;
+  } catch {
+    return undefined;
   }
 }

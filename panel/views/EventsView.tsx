@@ -1,14 +1,25 @@
 import { useMemo, useState } from 'preact/hooks';
-import { redactText, type LoggedEvent } from '../../extension/core/index.ts';
+import { redactText, type LoggedEvent, type ResponseRecord } from '../../extension/core/index.ts';
 import type { PanelCapture } from '../model/panel-capture.ts';
 import { formatMs, prettyJson, summarizeEventData } from '../format.ts';
 import { VirtualList } from './VirtualList.tsx';
 
 interface Row {
   event: LoggedEvent;
-  responseIndex: number;
-  eventIndex: number;
   warning: string | undefined;
+}
+
+/** Where each response's events start in the one list: rows are looked up, not copied, while nothing is filtered. */
+function rowAt(records: readonly ResponseRecord[], index: number, warnings: ReadonlyArray<Map<number, string>>): Row | undefined {
+  let offset = index;
+  for (const [responseIndex, record] of records.entries()) {
+    if (offset < record.events.length) {
+      const event = record.events[offset] as LoggedEvent;
+      return { event, warning: warnings[responseIndex]?.get(offset) };
+    }
+    offset -= record.events.length;
+  }
+  return undefined;
 }
 
 export function EventsView({ capture }: { capture: PanelCapture }) {
@@ -17,45 +28,54 @@ export function EventsView({ capture }: { capture: PanelCapture }) {
   const [selected, setSelected] = useState<Row | undefined>(undefined);
   const records = capture.records;
   const revision = capture.revision;
+  const total = records.reduce((sum, record) => sum + record.events.length, 0);
 
-  const allRows = useMemo(() => {
+  const warnings = useMemo(
+    () =>
+      records.map((record) => {
+        const byEvent = new Map<number, string>();
+        for (const warning of record.warnings) if (warning.eventIndex !== undefined && !byEvent.has(warning.eventIndex)) byEvent.set(warning.eventIndex, `${warning.code}: ${warning.message}`);
+        return byEvent;
+      }),
+    [records, revision],
+  );
+  const types = useMemo(() => [...new Set(records.flatMap((record) => [...record.eventTypes]))].sort(), [records, revision]);
+  const text = textFilter.trim().toLowerCase();
+  const filtering = typeFilter !== '' || text !== '';
+  // Only a filter needs a pass over every event; without one, rows come straight from the log.
+  const filtered = useMemo(() => {
+    if (!filtering) return undefined;
     const rows: Row[] = [];
-    records.forEach((record, responseIndex) => {
-      const warnings = new Map<number, string>();
-      for (const warning of record.warnings) if (warning.eventIndex !== undefined && !warnings.has(warning.eventIndex)) warnings.set(warning.eventIndex, `${warning.code}: ${warning.message}`);
-      record.events.forEach((event, eventIndex) => rows.push({ event, responseIndex, eventIndex, warning: warnings.get(eventIndex) }));
-    });
+    for (let index = 0; index < total; index++) {
+      const row = rowAt(records, index, warnings);
+      if (row && (typeFilter === '' || row.event.type === typeFilter) && (text === '' || row.event.data.toLowerCase().includes(text) || row.event.type.includes(text))) rows.push(row);
+    }
     return rows;
-  }, [records, revision]);
-
-  const types = useMemo(() => [...new Set(allRows.map((row) => row.event.type))].sort(), [allRows]);
-  const rows = useMemo(() => {
-    const text = textFilter.trim().toLowerCase();
-    return allRows.filter((row) => (typeFilter === '' || row.event.type === typeFilter) && (text === '' || row.event.data.toLowerCase().includes(text) || row.event.type.includes(text)));
-  }, [allRows, typeFilter, textFilter]);
+  }, [records, revision, typeFilter, text]);
+  const count = filtered ? filtered.length : total;
 
   const start = capture.start.startedAt;
   return (
     <div class="events-view" data-testid="events-view">
       <div class="events-toolbar">
         <select aria-label="Event type" data-testid="event-type-filter" value={typeFilter} onChange={(event) => setTypeFilter(event.currentTarget.value)}>
-          <option value="">All types ({allRows.length})</option>
+          <option value="">All types ({total})</option>
           {types.map((type) => (
             <option value={type}>{type}</option>
           ))}
         </select>
         <input type="search" placeholder="Filter event text" aria-label="Filter event text" data-testid="event-text-filter" value={textFilter} onInput={(event) => setTextFilter(event.currentTarget.value)} />
-        <span class="sub">{rows.length} shown</span>
+        <span class="sub">{count} shown</span>
       </div>
       <div class="events-split">
         <VirtualList
-          count={rows.length}
+          count={count}
           rowHeight={20}
           stickToBottom={capture.live}
           testId="event-list"
           label="Events"
           renderRow={(index) => {
-            const row = rows[index];
+            const row = filtered ? filtered[index] : rowAt(records, index, warnings);
             if (!row) return null;
             const isSelected = selected?.event === row.event;
             return (

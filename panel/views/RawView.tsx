@@ -1,11 +1,9 @@
-import { useMemo } from 'preact/hooks';
 import { redactText } from '../../extension/core/index.ts';
 import type { PanelCapture } from '../model/panel-capture.ts';
 import { VirtualList } from './VirtualList.tsx';
 
 export function RawView({ capture }: { capture: PanelCapture }) {
-  // Keys the model may have echoed stay masked here as everywhere.
-  const lines = useMemo(() => redactText(capture.bodyText()).split(/\r\n|\r|\n/), [capture, capture.bodyLength]);
+  const { lines } = capture;
   return (
     <div class="raw-view" data-testid="raw-view">
       <p class="sub">
@@ -17,7 +15,8 @@ export function RawView({ capture }: { capture: PanelCapture }) {
         stickToBottom={capture.live}
         testId="raw-lines"
         label="Raw body"
-        renderRow={(index) => <span class="raw-line mono">{lines[index]}</span>}
+        // Keys the model may have echoed stay masked here as everywhere; only visible lines are touched.
+        renderRow={(index) => <span class="raw-line mono">{redactText(lines[index] ?? '')}</span>}
       />
     </div>
   );
