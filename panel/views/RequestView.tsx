@@ -49,7 +49,8 @@ function InputItem({ item }: { item: JsonValue }) {
 export function RequestView({ capture, store }: { capture: PanelCapture; store: PanelStore }) {
   const { start } = capture;
   // Credentials are kept for an explicit export only: this view always masks them.
-  const requestBody = start.requestBody === undefined ? undefined : redactBody(start.requestBody);
+  const contentType = start.requestHeaders.find((header) => header.name.toLowerCase() === 'content-type')?.value;
+  const requestBody = start.requestBody === undefined ? undefined : redactBody(start.requestBody, contentType);
   let body: JsonObject | undefined;
   try {
     const parsed: unknown = JSON.parse(requestBody ?? '');
