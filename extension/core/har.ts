@@ -13,7 +13,7 @@
  */
 import { readResponsesBody, UnreadableBodyError } from './body-reader.ts';
 import type { HeaderList, NetworkTimings } from './protocol.ts';
-import { REDACTED, isSecretHeader, redactBody, redactText, redactUrl } from './redact.ts';
+import { redactBody, redactHeaders, redactText, redactUrl } from './redact.ts';
 import { isEventStream, isResponsesEndpoint, isResponsesEventData } from './request-match.ts';
 import { isOutputDelta } from './stream-events.ts';
 import { isJsonObject, looksLikeResponseObject } from './response-types.ts';
@@ -99,8 +99,7 @@ export interface RedactionOptions {
 }
 
 function redactHarHeaders(headers: HarHeader[], keep: boolean): HarHeader[] {
-  if (keep) return headers;
-  return headers.map(({ name, value }) => ({ name, value: isSecretHeader(name) ? REDACTED : redactText(value) }));
+  return keep ? headers : redactHeaders(headers);
 }
 
 function queryString(url: string): Array<{ name: string; value: string }> {
@@ -165,7 +164,8 @@ export function transcriptEntry(call: TranscriptCall, options: RedactionOptions 
     [HAR_ASSEMBLY_FIELD]: { responses: call.records.map(summarizeRecord) },
   };
   if (call.requestBody !== undefined) {
-    entry.request.postData = { mimeType: header(call.requestHeaders, 'content-type') ?? 'application/json', text: keep ? call.requestBody : redactBody(call.requestBody) };
+    const contentType = header(call.requestHeaders, 'content-type');
+    entry.request.postData = { mimeType: contentType ?? 'application/json', text: keep ? call.requestBody : redactBody(call.requestBody, contentType) };
   }
   if (!keep) {
     const summaries = entry[HAR_ASSEMBLY_FIELD];
