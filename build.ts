@@ -5,6 +5,7 @@
  *   tsx build.ts [--browser chrome|firefox] [--cli-only] [--test-key]
  */
 import { build, type BuildOptions } from 'esbuild';
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,7 +67,11 @@ async function buildExtension(browser: TargetBrowser): Promise<void> {
     logLevel: 'warning',
     jsx: 'automatic',
     jsxImportSource: 'preact',
-    define: { __TARGET_BROWSER__: JSON.stringify(browser) },
+    define: {
+      __TARGET_BROWSER__: JSON.stringify(browser),
+      // The page hook and the relay meet on the window under a name no page can know in advance.
+      __HANDSHAKE_EVENT__: JSON.stringify(`rdt-${randomBytes(8).toString('hex')}`),
+    },
   };
   const entryPoints = Object.entries(EXTENSION_ENTRIES)
     // Firefox reads bodies in the background: the page-side capture is Chrome's alone.

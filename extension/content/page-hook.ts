@@ -4,30 +4,26 @@
  * copied, chunk by chunk, to the extension while the page reads them.
  *
  * The page must not notice: it gets the very bytes, as soon as they arrive;
- * cancelling its reader cancels the request; the Response keeps its url,
- * status, headers, redirected and type. Any failure in here falls back to the
- * page's own, unwrapped objects. No extension API exists in this world.
+ * cancelling its reader cancels the request; every wrapper reads as native
+ * (`natives.ts`); the page's arguments are read once, and what was read is
+ * what the native gets; a rebuilt Response behaves as the native one
+ * (`response-disguise.ts`). Any failure in here falls back to the page's own,
+ * unwrapped objects. No extension API exists in this world.
  */
 import { isEventStream, isResponsesEventData, compileUrlPatterns, shouldCapture } from '../core/request-match.ts';
 import { SseDecoder } from '../core/sse-decoder.ts';
-import {
-  DEFAULT_SETTINGS,
-  PAGE_MESSAGE_TAG,
-  type CaptureMessage,
-  type CaptureSettings,
-  type HeaderList,
-  type PageToRelay,
-  type RelayToPage,
-  type WindowHandshake,
-} from '../core/protocol.ts';
+import { DEFAULT_SETTINGS, type CaptureMessage, type CaptureSettings, type HeaderList, type PageToRelay, type RelayToPage } from '../core/protocol.ts';
+import { HANDSHAKE_EVENT } from './handshake.ts';
+import { call, callNative, disguise, disguiseMethod, disguiseToString, getVia, natives, PrivateMap, scrubStack } from './natives.ts';
+import { disguiseResponses, registerRebuilt, type RebuiltState } from './response-disguise.ts';
 
-declare global {
-  interface Window {
-    [PAGE_MESSAGE_TAG]?: boolean;
-  }
-}
-
-const now = () => performance.timeOrigin + performance.now();
+const now = () => natives.timeOrigin + natives.now();
+const reflectGet = Reflect.get;
+const toUpperCase = String.prototype.toUpperCase;
+const toLowerCase = String.prototype.toLowerCase;
+const NativeAbortController = AbortController;
+const abortControllerAbort = AbortController.prototype.abort;
+const abortControllerSignal = Object.getOwnPropertyDescriptor(AbortController.prototype, 'signal')?.get;
 
 let settings: CaptureSettings = DEFAULT_SETTINGS;
 let userPatterns: RegExp[] = [];
@@ -92,16 +88,20 @@ function post(message: CaptureMessage): void {
   outbox.push(message);
   if (flushScheduled) return;
   flushScheduled = true;
-  setTimeout(flush, 0);
+  natives.setTimeout(flush, 0);
 }
 
-/** Offers the relay a fresh channel; the first one it accepts is kept. */
-function offerChannel(): void {
-  if (relayPort) return;
-  const channel = new MessageChannel();
+/** Hands the relay one end of a private channel (see handshake.ts). */
+function connectToRelay(): void {
+  const channel = new natives.MessageChannel();
+  const offer = () => call(natives.dispatchEvent, window, new natives.MessageEvent(HANDSHAKE_EVENT, { ports: [channel.port2] }));
+  const onRelayHello = (event: Event) => {
+    if (!relayPort && (event as MessageEvent).ports.length === 0) offer();
+  };
   channel.port1.onmessage = (event: MessageEvent<RelayToPage>) => {
     const message = event.data;
     if (message.kind === 'relay.accept') {
+      if (!relayPort) call(natives.removeEventListener, window, HANDSHAKE_EVENT, onRelayHello);
       relayPort ??= channel.port1;
       flush();
     } else if (message.kind === 'relay.settings') {
@@ -109,37 +109,43 @@ function offerChannel(): void {
       userPatterns = compileUrlPatterns(settings.urlPatterns);
     }
   };
-  const offer: WindowHandshake = { tag: PAGE_MESSAGE_TAG, from: 'page', offer: true };
-  // Sandboxed and file: documents have an opaque origin, which postMessage cannot target by name.
-  window.postMessage(offer, location.origin === 'null' ? '*' : location.origin, [channel.port2]);
-}
-
-function listenForRelay(): void {
-  window.addEventListener('message', (event: MessageEvent<unknown>) => {
-    if (event.source !== window) return;
-    const data = event.data as Partial<{ tag: string; from: string; hello: boolean }> | null;
-    // The relay loaded after our first offer went out: offer again.
-    if (data && data.tag === PAGE_MESSAGE_TAG && data.from === 'relay' && data.hello) offerChannel();
-  });
+  call(natives.addEventListener, window, HANDSHAKE_EVENT, onRelayHello);
+  offer();
 }
 
 function newCaptureId(): string {
   return `${frameId}-${++captureCounter}`;
 }
 
-function headerList(headers: Headers | Record<string, string> | Array<[string, string]> | undefined): HeaderList {
+/** The entries of a native Headers; throws if `headers` is not one. */
+function readHeaders(headers: unknown): HeaderList {
   const list: HeaderList = [];
-  if (!headers) return list;
-  new Headers(headers).forEach((value, name) => list.push({ name, value }));
+  call(natives.headersForEach, headers, (value: string, name: string) => list.push({ name, value }));
   return list;
 }
 
+const bodyDecoder = new natives.TextDecoder();
+
+/** A request body as text, when it is text or bytes; read through natives only, so no page code runs. */
 function bodyText(body: unknown): string | undefined {
   if (typeof body === 'string') return body;
-  if (body instanceof URLSearchParams) return body.toString();
-  if (body instanceof ArrayBuffer) return new TextDecoder().decode(body);
-  if (ArrayBuffer.isView(body)) return new TextDecoder().decode(body);
-  return undefined;
+  if (body === null || typeof body !== 'object') return undefined;
+  try {
+    return call<string>(natives.searchParamsToString, body);
+  } catch {
+    // not URLSearchParams
+  }
+  try {
+    if (natives.isView(body)) return call<string>(natives.decode, bodyDecoder, body);
+    getVia(natives.arrayBufferByteLength, body);
+    return call<string>(natives.decode, bodyDecoder, body);
+  } catch {
+    return undefined;
+  }
+}
+
+function upperCase(method: string): string {
+  return call<string>(toUpperCase, method);
 }
 
 /**
@@ -147,7 +153,7 @@ function bodyText(body: unknown): string | undefined {
  * endpoint is reported only once its first event proves to be a Responses event.
  */
 class BodyReporter {
-  private readonly decoder = new TextDecoder();
+  private readonly decoder = new natives.TextDecoder();
   private pending: Array<{ text: string; receivedAt: number }> | undefined;
   private pendingLength = 0;
   private probe: SseDecoder | undefined;
@@ -173,7 +179,7 @@ class BodyReporter {
 
   chunk(bytes: Uint8Array | string, receivedAt: number): void {
     if (this.decided && !this.reporting) return;
-    const text = typeof bytes === 'string' ? bytes : this.decoder.decode(bytes, { stream: true });
+    const text = typeof bytes === 'string' ? bytes : call<string>(natives.decode, this.decoder, bytes, { stream: true });
     if (text === '') return;
     if (!this.decided) {
       this.pending?.push({ text, receivedAt });
@@ -204,10 +210,10 @@ class BodyReporter {
 
   end(state: 'complete' | 'cancelled' | 'error', error?: unknown): void {
     if (!this.reporting) return;
-    const rest = this.decoder.decode();
+    const rest = call<string>(natives.decode, this.decoder);
     if (rest !== '') this.send(rest, now());
     const end: CaptureMessage = { kind: 'capture.end', end: { captureId: this.captureId, state, endedAt: now() } };
-    if (error !== undefined) end.end.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    if (error !== undefined) end.end.error = describeError(error);
     post(end);
   }
 
@@ -216,33 +222,73 @@ class BodyReporter {
   }
 }
 
+/** Words for an error, without running page code (a page's error may have a getter or a toString of its own). */
+function describeError(error: unknown): string {
+  if (error instanceof DOMException || error instanceof TypeError) {
+    const name = reflectGet(error, 'name') as unknown;
+    const message = reflectGet(error, 'message') as unknown;
+    if (typeof name === 'string' && typeof message === 'string') return `${name}: ${message}`;
+  }
+  return typeof error === 'string' ? error : 'the page gave a reason of its own';
+}
+
 // ── fetch ────────────────────────────────────────────────────────────────
 
-function hookFetch(): void {
-  const originalFetch = window.fetch;
-  const wrapped = function fetch(this: unknown, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    let request: FetchDescription | undefined;
-    try {
-      if (!settings.paused) request = describeFetch(input, init);
-    } catch {
-      request = undefined;
-    }
-    const startedAt = now();
-    const pending = originalFetch.call(this, input, init);
-    if (!request) return pending;
-    const described = request;
-    return pending.then((response) => {
+/** What the page's `init` said, as fetch itself read it. */
+interface InitSeen {
+  method?: unknown;
+  headers?: HeaderList;
+  body?: unknown;
+  signal?: unknown;
+}
+
+/**
+ * `init` as fetch should see it, reading each member once: fetch reads the
+ * members itself (in its own order, once each); we keep what it read. Headers
+ * given as anything but a Headers object (a record, pairs, a generator) are
+ * converted once, here, and fetch gets the converted Headers: an iterable
+ * cannot be read twice.
+ */
+function readOnce(init: object, seen: InitSeen): object {
+  return new Proxy(init, {
+    get(target, key) {
+      let value: unknown;
       try {
-        return observeResponse(response, described, startedAt);
-      } catch {
-        return response;
+        value = reflectGet(target, key);
+      } catch (error) {
+        scrubStack(error);
+        throw error;
       }
-    });
-  };
-  // Keep the native function's look for code that inspects it.
-  Object.defineProperty(wrapped, 'name', { value: 'fetch' });
-  Object.defineProperty(wrapped, 'length', { value: originalFetch.length });
-  window.fetch = wrapped as typeof window.fetch;
+      try {
+        if (key === 'headers') return headersOnce(value, seen);
+        if (key === 'method') seen.method = value;
+        else if (key === 'body') seen.body = value;
+        else if (key === 'signal') seen.signal = value;
+      } catch {
+        // observer only
+      }
+      return value;
+    },
+  });
+}
+
+function headersOnce(value: unknown, seen: InitSeen): unknown {
+  if (value === null || value === undefined || (typeof value !== 'object' && typeof value !== 'function')) return value;
+  try {
+    seen.headers = readHeaders(value);
+    return value;
+  } catch {
+    // Not a Headers object: convert it as fetch would.
+  }
+  let converted: Headers;
+  try {
+    converted = new natives.Headers(value as HeadersInit);
+  } catch {
+    // fetch will reject with its own error for these headers.
+    return value;
+  }
+  seen.headers = readHeaders(converted);
+  return converted;
 }
 
 interface FetchDescription {
@@ -254,58 +300,125 @@ interface FetchDescription {
   signal?: AbortSignal;
 }
 
-function describeFetch(input: RequestInfo | URL, init: RequestInit | undefined): FetchDescription {
-  const isRequest = typeof Request !== 'undefined' && input instanceof Request;
-  const url = new URL(isRequest ? input.url : String(input), location.href).href;
-  const method = (init?.method ?? (isRequest ? input.method : 'GET')).toUpperCase();
-  const known = shouldCapture(method, url, userPatterns);
-  const headers = headerList(init?.headers ?? (isRequest ? input.headers : undefined));
-  const body = bodyText(init?.body);
-  const description: FetchDescription = { method, url, headers, known };
+function isAbortSignal(value: unknown): value is AbortSignal {
+  try {
+    getVia(natives.signalAborted, value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An error made while our wrapper was on the stack (a URL fetch cannot parse) would show our frames. */
+function rejectScrubbed(error: unknown): Promise<never> {
+  scrubStack(error);
+  return natives.promiseReject(error);
+}
+
+function hookFetch(): void {
+  if (typeof window.fetch !== 'function') return;
+  window.fetch = disguise(window.fetch, (native, thisArg, args) => {
+    if (settings.paused || args.length === 0) return callNative(native, thisArg, args);
+    const input = args[0];
+    let requestUrl: string | undefined;
+    try {
+      requestUrl = getVia<string>(natives.requestUrl, input);
+    } catch {
+      requestUrl = undefined;
+    }
+    if (requestUrl === undefined) {
+      // fetch turns anything but a Request into a string: do it once, here, and give fetch the string.
+      try {
+        args[0] = `${input as string}`;
+      } catch (error) {
+        scrubStack(error);
+        return natives.promiseReject(error);
+      }
+    }
+    const seen: InitSeen = {};
+    const init = args[1];
+    if (init !== null && (typeof init === 'object' || typeof init === 'function')) args[1] = readOnce(init, seen);
+    const startedAt = now();
+    const pending = callNative<Promise<Response>>(native, thisArg, args);
+    let description: FetchDescription | undefined;
+    try {
+      description = describeFetch(args[0], requestUrl !== undefined, seen);
+    } catch {
+      description = undefined;
+    }
+    const described = description;
+    return natives.reflectApply(natives.promiseThen, pending, [
+      (response: Response) => {
+        if (!described) return response;
+        try {
+          return observeResponse(response, described, startedAt);
+        } catch {
+          return response;
+        }
+      },
+      rejectScrubbed,
+    ]);
+  });
+}
+
+function describeFetch(input: unknown, isRequest: boolean, seen: InitSeen): FetchDescription | undefined {
+  const rawUrl = isRequest ? getVia<string>(natives.requestUrl, input) : (input as string);
+  const url = new natives.URL(rawUrl, natives.locationHref()).href;
+  let method = 'GET';
+  if (seen.method !== undefined) {
+    // A method that is not a string was converted by fetch's own call to the page's code: not called twice.
+    if (typeof seen.method !== 'string') return undefined;
+    method = upperCase(seen.method);
+  } else if (isRequest) {
+    method = getVia<string>(natives.requestMethod, input);
+  }
+  const headers = seen.headers ?? (isRequest ? readHeaders(getVia(natives.requestHeaders, input)) : []);
+  const description: FetchDescription = { method, url, headers, known: shouldCapture(method, url, userPatterns) };
+  const body = bodyText(seen.body);
   if (body !== undefined) description.body = body;
-  const signal = init?.signal ?? (isRequest ? input.signal : undefined);
-  if (signal) description.signal = signal;
+  const signal = seen.signal ?? (isRequest ? getVia<AbortSignal>(natives.requestSignal, input) : undefined);
+  if (isAbortSignal(signal)) description.signal = signal;
   return description;
 }
 
 function isAbort(error: unknown): boolean {
-  return error instanceof DOMException && error.name === 'AbortError';
+  return error instanceof DOMException && reflectGet(error, 'name') === 'AbortError';
 }
 
 function observeResponse(response: Response, request: FetchDescription, startedAt: number): Response {
-  const contentType = response.headers.get('content-type');
+  const responseHeaders = getVia<Headers>(natives.responseHeaders, response);
+  const contentType = call<string | null>(natives.headersGet, responseHeaders, 'content-type');
   const eventStream = isEventStream(contentType);
   if (!request.known && !eventStream) return response;
+  const body = getVia<ReadableStream<Uint8Array> | null>(natives.responseBody, response);
+  const type = getVia<ResponseType>(natives.responseType, response);
   // An opaque or body-less response cannot be rebuilt, and has nothing to show.
-  if (!response.body || response.type === 'opaque' || response.type === 'opaqueredirect') return response;
+  if (!body || type === 'opaque' || type === 'opaqueredirect') return response;
+  const status = getVia<number>(natives.responseStatus, response);
+  const statusText = getVia<string>(natives.responseStatusText, response);
 
   const captureId = newCaptureId();
   const startMessage: CaptureMessage & { kind: 'capture.start' } = {
     kind: 'capture.start',
-    start: {
-      captureId,
-      url: request.url,
-      method: request.method,
-      requestHeaders: request.headers,
-      initiator: 'fetch',
-      startedAt,
-      frameUrl: location.href,
-    },
+    start: { captureId, url: request.url, method: request.method, requestHeaders: request.headers, initiator: 'fetch', startedAt, frameUrl: natives.locationHref() },
   };
   if (request.body !== undefined) startMessage.start.requestBody = request.body;
   const responseMessage: CaptureMessage & { kind: 'capture.response' } = {
     kind: 'capture.response',
-    response: { captureId, status: response.status, statusText: response.statusText, responseHeaders: headerList(response.headers), receivedAt: now() },
+    response: { captureId, status, statusText, responseHeaders: readHeaders(responseHeaders), receivedAt: now() },
   };
   const reporter = new BodyReporter(captureId, startMessage, responseMessage, request.known);
-  const upstream = response.body.getReader();
+  let upstream: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  const state: RebuiltState = { original: response, aborted: false, hasBodyError: false };
+  const signal = request.signal;
   let finished = false;
-  const finish = (state: 'complete' | 'cancelled' | 'error', error?: unknown) => {
+  let onAbort: (() => void) | undefined;
+  const finish = (end: 'complete' | 'cancelled' | 'error', error?: unknown) => {
     if (finished) return;
     finished = true;
-    if (onAbort) request.signal?.removeEventListener('abort', onAbort);
+    if (onAbort && signal) call(natives.removeEventListener, signal, 'abort', onAbort);
     try {
-      reporter.end(state, error);
+      reporter.end(end, error);
     } catch {
       // observer only
     }
@@ -313,28 +426,34 @@ function observeResponse(response: Response, request: FetchDescription, startedA
 
   // Pull-based: a chunk is read from the network only when the page asks for
   // one, and handed over at once. Nothing is buffered, nothing read ahead.
-  let onAbort: (() => void) | undefined;
-  const pageBody = new ReadableStream(
+  const pageBody: ReadableStream<Uint8Array> = new natives.ReadableStream(
     {
       // A byte stream, as native bodies are (BYOB readers work); high-water mark 0: nothing is read ahead.
       type: 'bytes',
       start(controller) {
         // The page aborting its request errors a native body at once, read or not: so does this one.
         onAbort = () => {
-          finish('cancelled', request.signal?.reason);
+          const reason = signal ? getVia(natives.signalReason, signal) : undefined;
+          state.aborted = true;
+          state.abortReason = reason;
+          finish('cancelled', reason);
           try {
-            controller.error(request.signal?.reason);
+            controller.error(reason);
           } catch {
             // already closed
           }
         };
-        request.signal?.addEventListener('abort', onAbort, { once: true });
+        if (signal) call(natives.addEventListener, signal, 'abort', onAbort, { once: true });
       },
       async pull(controller) {
         let result: ReadableStreamReadResult<Uint8Array>;
         try {
-          result = await upstream.read();
+          result = await call<Promise<ReadableStreamReadResult<Uint8Array>>>(natives.readerRead, upstream as ReadableStreamDefaultReader<Uint8Array>);
         } catch (error) {
+          if (!state.aborted) {
+            state.hasBodyError = true;
+            state.bodyError = error;
+          }
           finish(isAbort(error) ? 'cancelled' : 'error', error);
           controller.error(error);
           return;
@@ -354,31 +473,17 @@ function observeResponse(response: Response, request: FetchDescription, startedA
       },
       cancel(reason) {
         finish('cancelled', reason);
-        return upstream.cancel(reason);
+        return call<Promise<void>>(natives.readerCancel, upstream, reason);
       },
     },
     { highWaterMark: 0 },
   );
 
-  const rebuilt = new Response(pageBody, { status: response.status, statusText: response.statusText, headers: response.headers });
-  keepIdentity(rebuilt, response);
+  const rebuilt = new natives.Response(pageBody, { status, statusText, headers: responseHeaders });
+  // Only now, with the rebuilt Response made, is the network body taken: before, any failure leaves the page its own.
+  upstream = call<ReadableStreamDefaultReader<Uint8Array>>(natives.streamGetReader, body);
+  registerRebuilt(rebuilt, state);
   return rebuilt;
-}
-
-/** A rebuilt Response (and its clones) keeps the url, redirected and type of the one it stands for. */
-function keepIdentity(rebuilt: Response, original: Response): void {
-  for (const property of ['url', 'redirected', 'type'] as const) {
-    Object.defineProperty(rebuilt, property, { value: original[property], enumerable: true, configurable: true });
-  }
-  const nativeClone = Response.prototype.clone;
-  Object.defineProperty(rebuilt, 'clone', {
-    configurable: true,
-    value: function clone(this: Response) {
-      const copy = nativeClone.call(this);
-      keepIdentity(copy, original);
-      return copy;
-    },
-  });
 }
 
 // ── XMLHttpRequest ───────────────────────────────────────────────────────
@@ -389,73 +494,103 @@ interface XhrState {
   headers: HeaderList;
 }
 
-const xhrStates = new WeakMap<XMLHttpRequest, XhrState>();
+const xhrStates = new PrivateMap<XMLHttpRequest, XhrState>();
 /** The listeners of an XHR's current send: a reused XHR drops those of its previous request. */
-const xhrListeners = new WeakMap<XMLHttpRequest, AbortController>();
+const xhrListeners = new PrivateMap<XMLHttpRequest, AbortController>();
+
+/**
+ * Converts the arguments the native converts to strings, once, and hands the
+ * native the strings: a page's `toString` runs once, as without us.
+ */
+function stringArguments(args: unknown[], count: number): string[] | undefined {
+  if (args.length < count) return undefined;
+  const strings: string[] = [];
+  for (let index = 0; index < count; index++) {
+    const value = args[index];
+    const text = typeof value === 'string' ? value : `${value as string}`;
+    args[index] = text;
+    strings.push(text);
+  }
+  return strings;
+}
+
+function convertOrThrow(args: unknown[], count: number): string[] | undefined {
+  try {
+    return stringArguments(args, count);
+  } catch (error) {
+    scrubStack(error);
+    throw error;
+  }
+}
 
 function hookXhr(): void {
   const proto = XMLHttpRequest.prototype;
-  const originalOpen = proto.open;
-  const originalSetRequestHeader = proto.setRequestHeader;
-  const originalSend = proto.send;
-
-  proto.open = function open(this: XMLHttpRequest, method: string, url: string | URL, ...rest: unknown[]) {
+  disguiseMethod(proto, 'open', (native, thisArg, args) => {
+    const strings = convertOrThrow(args, 2);
+    const result = callNative(native, thisArg, args);
     try {
-      xhrStates.set(this, { method: method.toUpperCase(), url: new URL(String(url), location.href).href, headers: [] });
-    } catch {
-      xhrStates.delete(this);
-    }
-    return (originalOpen as (...args: unknown[]) => void).call(this, method, url, ...rest);
-  } as typeof proto.open;
-
-  proto.setRequestHeader = function setRequestHeader(this: XMLHttpRequest, name: string, value: string) {
-    try {
-      xhrStates.get(this)?.headers.push({ name: String(name).toLowerCase(), value: String(value) });
+      if (strings) {
+        const [method, url] = strings as [string, string];
+        xhrStates.set(thisArg as XMLHttpRequest, { method: upperCase(method), url: new natives.URL(url, natives.locationHref()).href, headers: [] });
+      }
     } catch {
       // observer only
     }
-    return originalSetRequestHeader.call(this, name, value);
-  };
-
-  proto.send = function send(this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
+    return result;
+  });
+  disguiseMethod(proto, 'setRequestHeader', (native, thisArg, args) => {
+    const strings = convertOrThrow(args, 2);
+    const result = callNative(native, thisArg, args);
     try {
-      const state = xhrStates.get(this);
-      if (state && !settings.paused) observeXhr(this, state, bodyText(body));
+      if (strings) xhrStates.get(thisArg)?.headers.push({ name: call<string>(toLowerCase, strings[0]), value: strings[1]! });
     } catch {
       // observer only
     }
-    return originalSend.call(this, body);
-  };
+    return result;
+  });
+  disguiseMethod(proto, 'send', (native, thisArg, args) => {
+    // Listeners go on before the native send: a synchronous request has finished when it returns.
+    try {
+      const state = xhrStates.get(thisArg);
+      if (state && !settings.paused) observeXhr(thisArg as XMLHttpRequest, state, bodyText(args[0]));
+    } catch {
+      // observer only
+    }
+    return callNative(native, thisArg, args);
+  });
 }
 
 function observeXhr(xhr: XMLHttpRequest, state: XhrState, body: string | undefined): void {
-  xhrListeners.get(xhr)?.abort();
-  const listeners = new AbortController();
+  const previous = xhrListeners.get(xhr);
+  if (previous) call(abortControllerAbort, previous);
+  const listeners = new NativeAbortController();
   xhrListeners.set(xhr, listeners);
-  const options = { signal: listeners.signal };
+  const options = { signal: getVia<AbortSignal>(abortControllerSignal, listeners) };
+  const listen = (type: string, listener: () => void) => call(natives.addEventListener, xhr, type, listener, options);
   const known = shouldCapture(state.method, state.url, userPatterns);
   const startedAt = now();
   let reporter: BodyReporter | undefined;
   let seen = 0;
   let decided = false;
   let finished = false;
+  const responseType = () => getVia<XMLHttpRequestResponseType>(natives.xhrResponseType, xhr);
 
   const readNewText = () => {
     if (!reporter) return;
-    if (xhr.responseType !== '' && xhr.responseType !== 'text') return;
-    const text = xhr.responseText;
+    const type = responseType();
+    if (type !== '' && type !== 'text') return;
+    const text = getVia<string>(natives.xhrResponseText, xhr);
     if (text.length > seen) {
       reporter.chunk(text.slice(seen), now());
       seen = text.length;
     }
   };
   const onHeaders = () => {
-    if (decided || xhr.readyState < XMLHttpRequest.HEADERS_RECEIVED) return;
+    if (decided || getVia<number>(natives.xhrReadyState, xhr) < 2) return;
     decided = true;
-    if (!known && !isEventStream(xhr.getResponseHeader('content-type'))) return;
+    if (!known && !isEventStream(call<string | null>(natives.xhrGetResponseHeader, xhr, 'content-type'))) return;
     const captureId = newCaptureId();
-    const headers: HeaderList = xhr
-      .getAllResponseHeaders()
+    const headers: HeaderList = call<string>(natives.xhrGetAllResponseHeaders, xhr)
       .trim()
       .split(/\r?\n/)
       .filter((line) => line.includes(':'))
@@ -465,30 +600,36 @@ function observeXhr(xhr: XMLHttpRequest, state: XhrState, body: string | undefin
       });
     const start: CaptureMessage & { kind: 'capture.start' } = {
       kind: 'capture.start',
-      start: { captureId, url: state.url, method: state.method, requestHeaders: state.headers, initiator: 'xhr', startedAt, frameUrl: location.href },
+      start: { captureId, url: state.url, method: state.method, requestHeaders: state.headers, initiator: 'xhr', startedAt, frameUrl: natives.locationHref() },
     };
     if (body !== undefined) start.start.requestBody = body;
     const response: CaptureMessage & { kind: 'capture.response' } = {
       kind: 'capture.response',
-      response: { captureId, status: xhr.status, statusText: xhr.statusText, responseHeaders: headers, receivedAt: now() },
+      response: {
+        captureId,
+        status: getVia<number>(natives.xhrStatus, xhr),
+        statusText: getVia<string>(natives.xhrStatusText, xhr),
+        responseHeaders: headers,
+        receivedAt: now(),
+      },
     };
     reporter = new BodyReporter(captureId, start, response, known);
   };
-  const finish = (state: 'complete' | 'cancelled' | 'error') => {
+  const finish = (end: 'complete' | 'cancelled' | 'error') => {
     if (finished) return;
     finished = true;
     try {
       onHeaders();
       readNewText();
-      if (reporter && state === 'complete' && xhr.responseType !== '' && xhr.responseType !== 'text') {
-        const whole = xhr.responseType === 'json' ? JSON.stringify(xhr.response) : undefined;
+      if (reporter && end === 'complete' && responseType() === 'json') {
+        const whole = call<string | undefined>(natives.jsonStringify, JSON, getVia(natives.xhrResponse, xhr));
         if (whole !== undefined) reporter.chunk(whole, now());
       }
-      reporter?.end(state, state === 'error' ? 'network error' : undefined);
+      reporter?.end(end, end === 'error' ? 'network error' : undefined);
     } catch {
       // observer only
     }
-    listeners.abort();
+    call(abortControllerAbort, listeners);
   };
   const guard = (callback: () => void) => () => {
     try {
@@ -497,38 +638,35 @@ function observeXhr(xhr: XMLHttpRequest, state: XhrState, body: string | undefin
       // observer only
     }
   };
-  xhr.addEventListener(
+  listen(
     'readystatechange',
     guard(() => {
       onHeaders();
       readNewText();
     }),
-    options,
   );
-  xhr.addEventListener('progress', guard(readNewText), options);
-  xhr.addEventListener('load', () => finish('complete'), options);
-  xhr.addEventListener('abort', () => finish('cancelled'), options);
-  xhr.addEventListener('error', () => finish('error'), options);
-  xhr.addEventListener('timeout', () => finish('error'), options);
+  listen('progress', guard(readNewText));
+  listen('load', () => finish('complete'));
+  listen('abort', () => finish('cancelled'));
+  listen('error', () => finish('error'));
+  listen('timeout', () => finish('error'));
 }
 
-// Installed once per world, even if the script is injected twice.
-if (!window[PAGE_MESSAGE_TAG]) {
-  Object.defineProperty(window, PAGE_MESSAGE_TAG, { value: true });
-  listenForRelay();
-  try {
-    offerChannel();
-  } catch {
-    // No channel, no capture: the page is unaffected.
-  }
-  try {
-    hookFetch();
-  } catch {
-    // Leave fetch as it was.
-  }
-  try {
-    hookXhr();
-  } catch {
-    // Leave XMLHttpRequest as it was.
-  }
+// Installed once per document, before any page script (manifest content scripts are injected once).
+try {
+  connectToRelay();
+} catch {
+  // No channel, no capture: the page is unaffected.
+}
+try {
+  disguiseToString();
+  disguiseResponses();
+  hookFetch();
+} catch {
+  // Leave fetch as it was.
+}
+try {
+  hookXhr();
+} catch {
+  // Leave XMLHttpRequest as it was.
 }

@@ -8,7 +8,6 @@
 import { browser, type Runtime } from '../browser-api.ts';
 import {
   DEFAULT_SETTINGS,
-  PAGE_MESSAGE_TAG,
   PROTOCOL_VERSION,
   captureIdOf,
   type BackgroundToRelay,
@@ -17,9 +16,9 @@ import {
   type PageToRelay,
   type RelayToBackground,
   type RelayToPage,
-  type WindowHandshake,
 } from '../core/protocol.ts';
 import { SETTINGS_KEY, readSettings } from '../settings.ts';
+import { HANDSHAKE_EVENT } from './handshake.ts';
 
 interface HeldCapture {
   start?: CaptureMessage;
@@ -132,7 +131,7 @@ function onBackgroundMessage(message: BackgroundToRelay): void {
   }
 }
 
-/** The private channel from the page hook (see WindowHandshake in the protocol). */
+/** The private channel from the page hook (see handshake.ts). */
 let pagePort: MessagePort | undefined;
 let lastSettings: CaptureSettings | undefined;
 
@@ -148,25 +147,25 @@ function onPageMessage(event: MessageEvent<PageToRelay>): void {
   send({ kind: 'capture.batch', messages: data.messages });
 }
 
-window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  if (event.source !== window || pagePort) return;
-  const data = event.data as Partial<{ tag: string; from: string; offer: boolean }> | null;
-  const offered = event.ports[0];
-  if (!data || data.tag !== PAGE_MESSAGE_TAG || data.from !== 'page' || !data.offer || !offered) return;
-  // The first offer comes from the hook: both scripts run at document_start, before any page script.
+/** Takes the port the page hook offers (see handshake.ts); the first offer is the hook's, made before any page script. */
+function onHandshake(event: Event): void {
+  const offered = (event as MessageEvent).ports?.[0];
+  if (pagePort || !offered) return;
+  window.removeEventListener(HANDSHAKE_EVENT, onHandshake);
   pagePort = offered;
   pagePort.onmessage = onPageMessage;
   pagePort.postMessage({ kind: 'relay.accept' } satisfies RelayToPage);
   if (lastSettings) postSettingsToPage(lastSettings);
-});
+}
+
+window.addEventListener(HANDSHAKE_EVENT, onHandshake);
+// The hook ran first and its offer found no listener: ask for it (synchronously, still before any page script).
+if (!pagePort) window.dispatchEvent(new MessageEvent(HANDSHAKE_EVENT));
 
 browser.storage.onChanged.addListener((changes, area) => {
   const change = changes[SETTINGS_KEY];
   if (area === 'local' && change) postSettingsToPage({ ...DEFAULT_SETTINGS, ...(change.newValue as Partial<CaptureSettings>) });
 });
-
-// In case the hook's first offer went out before this script listened.
-window.postMessage({ tag: PAGE_MESSAGE_TAG, from: 'relay', hello: true } satisfies WindowHandshake, location.origin === 'null' ? '*' : location.origin);
 
 try {
   connect();

@@ -112,14 +112,10 @@ export interface CaptureSettings {
 export const DEFAULT_SETTINGS: CaptureSettings = { urlPatterns: [], paused: false, preserveLog: false };
 
 /**
- * Page hook ⇄ ISOLATED relay. The page could read anything posted on its
- * window, so the window carries only a handshake (tagged, no data): the hook
- * hands the relay one end of a MessageChannel, and captures (request headers
- * included) travel over that private channel.
+ * Page hook ⇄ ISOLATED relay, over a private MessageChannel whose port the
+ * hook hands the relay in a synchronous handshake on the window (see
+ * `extension/content/handshake.ts`): nothing is ever posted on the window.
  */
-export const PAGE_MESSAGE_TAG = '__responsesDevtools';
-/** On the window: the hook offers a channel port (in `event.ports`); the relay announces itself so a missed offer is made again. */
-export type WindowHandshake = { tag: typeof PAGE_MESSAGE_TAG; from: 'page'; offer: true } | { tag: typeof PAGE_MESSAGE_TAG; from: 'relay'; hello: true };
 /** Over the private channel. */
 export type PageToRelay = { kind: 'page.batch'; messages: CaptureMessage[] };
 export type RelayToPage = { kind: 'relay.accept' } | { kind: 'relay.settings'; settings: CaptureSettings };

@@ -5,6 +5,7 @@
  *   POST /r/<recording>[/pace/<ms>][/hold/<frames>][/type/<content-type>]/<any path>
  *        streams the recording's frames (or, for "stream": false, its final Response as JSON);
  *        `hold` stops after that many frames until the test calls `release()`.
+ *   ANY  /echo  answers with the request it got, as JSON {method, headers, body}.
  *   GET  /… static files of the test page (see `staticRoutes`).
  *
  * Every request is recorded: what was asked, every byte sent, whether the
@@ -103,6 +104,12 @@ export class ReplayServer {
       const file = this.staticRoutes[url.pathname] as StaticFile;
       response.writeHead(200, { 'content-type': file.contentType, 'cache-control': 'no-store' });
       response.end(file.body());
+      return;
+    }
+    if (url.pathname === '/echo') {
+      const body = await readBody(request);
+      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      response.end(JSON.stringify({ method: request.method, headers: request.headers, body }));
       return;
     }
     const route = /^\/r\/([\w.-]+)((?:\/(?:pace|hold|type)\/[^/]+)*)\//.exec(url.pathname);

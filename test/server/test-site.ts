@@ -21,9 +21,9 @@ export const DEMO_RECORDINGS: Array<{ name: string; label: string }> = [
   { name: 'vercel-ai__error-then-response-failed', label: 'An error (quota)' },
 ];
 
-async function bundlePage(): Promise<string> {
+async function bundlePage(file = 'page.ts'): Promise<string> {
   const result = await build({
-    entryPoints: [join(here, 'page', 'page.ts')],
+    entryPoints: [join(here, 'page', file)],
     bundle: true,
     write: false,
     format: 'iife',
@@ -36,6 +36,7 @@ async function bundlePage(): Promise<string> {
 
 export async function startTestSite(options: { port?: number; paceMs?: number } = {}): Promise<ReplayServer> {
   const pageScript = await bundlePage();
+  const probeScript = await bundlePage('probe.ts');
   const html = readFileSync(join(here, 'page', 'index.html'), 'utf8');
   const iframe = readFileSync(join(here, 'page', 'iframe.html'), 'utf8');
   const server = new ReplayServer(
@@ -45,6 +46,8 @@ export async function startTestSite(options: { port?: number; paceMs?: number } 
       '/index.html': { contentType: 'text/html; charset=utf-8', body: () => html },
       '/iframe.html': { contentType: 'text/html; charset=utf-8', body: () => iframe },
       '/page.js': { contentType: 'text/javascript; charset=utf-8', body: () => pageScript },
+      '/probe.html': { contentType: 'text/html; charset=utf-8', body: () => readFileSync(join(here, 'page', 'probe.html')) },
+      '/probe.js': { contentType: 'text/javascript; charset=utf-8', body: () => probeScript },
       '/worker.js': { contentType: 'text/javascript; charset=utf-8', body: () => readFileSync(join(here, 'page', 'worker.js')) },
       '/favicon.ico': { contentType: 'image/png', body: () => readFileSync(join(here, '..', '..', 'extension', 'icons', 'icon-32.png')) },
       '/recordings.json': { contentType: 'application/json', body: () => JSON.stringify(DEMO_RECORDINGS) },
