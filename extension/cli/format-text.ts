@@ -5,6 +5,7 @@ import {
   type JsonObject,
   type OutputItem,
   type ResponseSummary,
+  stringifyJson,
 } from '../core/index.ts';
 
 /** A readable transcript of one response, for a terminal. */
@@ -83,7 +84,7 @@ function indent(text: string, prefix: string): string[] {
 
 function prettyJson(text: string): string {
   try {
-    return JSON.stringify(JSON.parse(text), null, 2);
+    return stringifyJson(JSON.parse(text), 2);
   } catch {
     return text;
   }
@@ -138,7 +139,7 @@ function formatItem(item: OutputItem, index: number): string[] {
       lines.push(head(`mcp_call ${String(item.server_label ?? '?')}.${String(item.name ?? '?')}`));
       lines.push(`${body}arguments:`, ...indent(prettyJson(String(item.arguments ?? '')), body + '  '));
       if (typeof item.output === 'string') lines.push(`${body}output:`, ...indent(truncate(item.output, 600), body + '  '));
-      if (item.error) lines.push(`${body}error: ${JSON.stringify(item.error)}`);
+      if (item.error) lines.push(`${body}error: ${stringifyJson(item.error)}`);
       break;
     case 'mcp_list_tools': {
       const tools = Array.isArray(item.tools) ? item.tools.filter(isJsonObject) : [];
@@ -155,7 +156,7 @@ function formatItem(item: OutputItem, index: number): string[] {
     case 'file_search_call': {
       lines.push(head('file_search_call'));
       const queries = Array.isArray(item.queries) ? item.queries : [];
-      if (queries.length > 0) lines.push(`${body}queries: ${queries.map((query) => JSON.stringify(query)).join(', ')}`);
+      if (queries.length > 0) lines.push(`${body}queries: ${queries.map((query) => stringifyJson(query)).join(', ')}`);
       if (Array.isArray(item.results)) lines.push(`${body}${item.results.length} result(s)`);
       break;
     }
@@ -201,7 +202,7 @@ function formatItem(item: OutputItem, index: number): string[] {
       const name = typeof item.name === 'string' ? ` ${item.name}` : '';
       lines.push(head(`${item.type}${name}`));
       if (typeof item.arguments === 'string') lines.push(`${body}arguments:`, ...indent(prettyJson(item.arguments), body + '  '));
-      else if (isJsonObject(item.arguments)) lines.push(`${body}arguments:`, ...indent(JSON.stringify(item.arguments, null, 2), body + '  '));
+      else if (isJsonObject(item.arguments)) lines.push(`${body}arguments:`, ...indent(stringifyJson(item.arguments, 2), body + '  '));
       break;
     }
   }
@@ -222,7 +223,7 @@ function formatAnnotation(annotation: JsonObject): string {
     case 'file_path':
       return `file path ${String(annotation.file_id ?? '?')}`;
     default:
-      return `${String(annotation.type)} ${JSON.stringify(annotation)}`;
+      return `${String(annotation.type)} ${stringifyJson(annotation)}`;
   }
 }
 
@@ -230,15 +231,15 @@ function formatWebSearchAction(action: JsonObject): string {
   switch (action.type) {
     case 'search': {
       const sources = Array.isArray(action.sources) ? `, ${action.sources.length} source(s)` : '';
-      return `search ${JSON.stringify(action.query ?? '')}${sources}`;
+      return `search ${stringifyJson(action.query ?? '')}${sources}`;
     }
     case 'open_page':
       return `open page ${String(action.url ?? '')}`;
     case 'find':
     case 'find_in_page':
-      return `find ${JSON.stringify(action.pattern ?? '')} in ${String(action.url ?? '')}`;
+      return `find ${stringifyJson(action.pattern ?? '')} in ${String(action.url ?? '')}`;
     default:
-      return JSON.stringify(action);
+      return stringifyJson(action);
   }
 }
 

@@ -1,6 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { buildTranscript, callsOfInput, readInput, summarizeRecord, UnreadableBodyError, type TranscriptCall } from '../core/index.ts';
+import { buildTranscript, callsOfInput, readInput, summarizeRecord, UnreadableBodyError, writeJson, type TranscriptCall } from '../core/index.ts';
 import { formatResponseText } from './format-text.ts';
 
 const USAGE = `Usage:
@@ -58,19 +58,35 @@ function har(args: string[]): void {
   if (files.length === 0) throw new UsageError('har takes at least one FILE');
   if (files.includes('-')) throw new UsageError('har reads files, not stdin');
   const calls = files.flatMap(callsOf);
-  const text = JSON.stringify(buildTranscript(calls, { keepSecrets }), null, 2) + '\n';
+  const pieces = jsonPieces(buildTranscript(calls, { keepSecrets }));
   if (out === undefined || out === '-') {
-    process.stdout.write(text);
+    for (const piece of pieces) process.stdout.write(piece);
     return;
   }
   try {
-    writeFileSync(out, text);
+    const fd = openSync(out, 'w');
+    try {
+      for (const piece of pieces) writeFileSync(fd, piece);
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
     throw new UnreadableBodyError(`cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }
 
-function inspect(args: string[]): string {
+/**
+ * Indented JSON text and a final newline, in pieces: a value of any depth,
+ * and text longer than one string may hold.
+ */
+function jsonPieces(value: unknown): string[] {
+  const pieces: string[] = [];
+  writeJson(value, (piece) => pieces.push(piece), 2);
+  pieces.push('\n');
+  return pieces;
+}
+
+function inspect(args: string[]): string[] {
   const json = args.includes('--json');
   const files = args.filter((arg) => arg !== '--json');
   const unknownOption = files.find((arg) => arg.startsWith('-') && arg !== '-');
@@ -80,15 +96,15 @@ function inspect(args: string[]): string {
   const reading = readNamed(path);
   reportHarProblems(path, reading.har?.problems ?? []);
   const summaries = reading.responses.map(summarizeRecord);
-  if (json) return JSON.stringify({ responses: summaries }, null, 2);
-  return summaries.map((summary, index) => formatResponseText(summary, index, summaries.length)).join('\n\n');
+  if (json) return jsonPieces({ responses: summaries });
+  return summaries.map((summary, index) => (index === 0 ? '' : '\n\n') + formatResponseText(summary, index, summaries.length)).concat('\n');
 }
 
 function main(argv: string[]): number {
   const [command, ...args] = argv;
   try {
     if (command === 'inspect') {
-      process.stdout.write(inspect(args) + '\n');
+      for (const piece of inspect(args)) process.stdout.write(piece);
       return 0;
     }
     if (command === 'har') {

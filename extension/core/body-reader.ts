@@ -1,3 +1,4 @@
+import { stringifyJson } from './json-text.ts';
 import { isJsonObject, looksLikeResponseObject } from './response-types.ts';
 import { ResponseRecord, ResponsesStreamReader } from './stream-reader.ts';
 
@@ -52,7 +53,7 @@ function readJson(text: string): ReadBody {
   }
   if (values.length > 0 && values.every((value) => isJsonObject(value) && typeof value.type === 'string')) {
     const reader = new ResponsesStreamReader();
-    for (const value of values) reader.pushEvent(value as never, JSON.stringify(value));
+    for (const value of values) reader.pushEvent(value as never, stringifyJson(value));
     reader.end();
     return { kind: 'json-lines', responses: reader.responses };
   }

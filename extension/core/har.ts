@@ -12,6 +12,7 @@
  *                          what `responses-devtools inspect --json` prints for the body.
  */
 import { readResponsesBody, UnreadableBodyError } from './body-reader.ts';
+import { stringifyJson } from './json-text.ts';
 import type { HeaderList, NetworkTimings } from './protocol.ts';
 import { redactBody, redactHeaders, redactText, redactUrl } from './redact.ts';
 import { isEventStream, isResponsesEndpoint, isResponsesEventData } from './request-match.ts';
@@ -169,7 +170,7 @@ export function transcriptEntry(call: TranscriptCall, options: RedactionOptions 
   }
   if (!keep) {
     const summaries = entry[HAR_ASSEMBLY_FIELD];
-    if (summaries) entry[HAR_ASSEMBLY_FIELD] = JSON.parse(redactText(JSON.stringify(summaries))) as { responses: ResponseSummary[] };
+    if (summaries) entry[HAR_ASSEMBLY_FIELD] = JSON.parse(redactText(stringifyJson(summaries))) as { responses: ResponseSummary[] };
   }
   return entry;
 }

@@ -14,3 +14,4 @@ export * from './redact.ts';
 export * from './har-entry.ts';
 export * from './har.ts';
 export * from './input-reader.ts';
+export * from './json-text.ts';

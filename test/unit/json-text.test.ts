@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MAX_INDENT_DEPTH, readResponsesBody, stringifyJson, summarizeRecord, writeJson } from '../../extension/core/index.ts';
+import { deepJsonText, jsonDepth } from '../helpers/hostile.ts';
+import { fixtureNames, readFixture } from '../helpers/streams.ts';
+
+describe('stringifyJson', () => {
+  it('writes what JSON.stringify writes for every recording, compact and indented', () => {
+    for (const name of fixtureNames()) {
+      const summaries = readResponsesBody(readFixture(name)).responses.map(summarizeRecord);
+      assert.equal(stringifyJson({ responses: summaries }), JSON.stringify({ responses: summaries }), name);
+      assert.equal(stringifyJson({ responses: summaries }, 2), JSON.stringify({ responses: summaries }, null, 2), name);
+    }
+  });
+
+  it('follows JSON.stringify on the odd values', () => {
+    const values: unknown[] = [
+      null, true, false, 0, -0, 1.5e300, NaN, Infinity, '', 'a"\\\n\u0000\u2028\ud800', [], {}, [undefined, () => 1, Symbol('s'), null],
+      { a: undefined, b: () => 1, c: 1 }, { a: undefined }, { toJSON: () => ({ x: 1 }) }, { nested: { toJSON: (key: string) => key } },
+      [new Date(0)], [Object(1), Object('s'), Object(false)], { 2: 'b', 1: 'a', z: [], y: {} }, JSON.parse('{"__proto__": {"polluted": 1}, "constructor": 2}'),
+      [[[[]]], [{}], { a: [{ b: [] }] }],
+    ];
+    for (const value of values) {
+      for (const indent of [0, 2, 4]) assert.equal(stringifyJson(value, indent), JSON.stringify(value, null, indent), `${String(JSON.stringify(value))} indent ${indent}`);
+    }
+    assert.equal(stringifyJson(undefined), 'null');
+  });
+
+  it('refuses cycles and BigInts as JSON.stringify does', () => {
+    const cycle: Record<string, unknown> = { a: 1 };
+    cycle.self = { back: cycle };
+    assert.throws(() => stringifyJson(cycle), TypeError);
+    assert.throws(() => stringifyJson([1n]), TypeError);
+    const shared = { x: 1 };
+    assert.equal(stringifyJson([shared, shared]), '[{"x":1},{"x":1}]');
+  });
+
+  it('writes values a million levels deep, whole, with indentation that stops growing', () => {
+    for (const kind of ['arrays', 'objects'] as const) {
+      const depth = 1_000_000;
+      const value: unknown = JSON.parse(deepJsonText(depth, kind));
+      assert.throws(() => JSON.stringify(value), RangeError, 'JSON.stringify cannot');
+      const compact = stringifyJson(value);
+      assert.equal(compact, deepJsonText(depth, kind));
+      const indented = stringifyJson(value, 2);
+      assert.equal(jsonDepth(JSON.parse(indented)), depth);
+      assert.ok(indented.length < compact.length + MAX_INDENT_DEPTH * (MAX_INDENT_DEPTH + 1) * 2 + 2 * MAX_INDENT_DEPTH, `${indented.length} chars`);
+    }
+  });
+
+  it('indents the first levels as JSON.stringify does, then writes compactly', () => {
+    const value: unknown = JSON.parse(deepJsonText(MAX_INDENT_DEPTH + 3, 'objects'));
+    const text = stringifyJson(value, 2);
+    const lines = text.split('\n');
+    assert.equal(lines.length, 2 * MAX_INDENT_DEPTH + 1);
+    assert.equal(lines[MAX_INDENT_DEPTH], `${' '.repeat(2 * MAX_INDENT_DEPTH)}"a": {"a":{"a":{"a":1}}}`);
+    assert.deepEqual(JSON.parse(text), value);
+  });
+
+  it('hands long text over in pieces', () => {
+    const pieces: string[] = [];
+    const value = Array.from({ length: 50_000 }, (_, index) => ({ index, text: 'x'.repeat(50) }));
+    writeJson(value, (piece) => pieces.push(piece), 2);
+    assert.ok(pieces.length > 1);
+    assert.equal(pieces.join(''), JSON.stringify(value, null, 2));
+  });
+});
