@@ -147,8 +147,9 @@ export const REDACTION_RULES: readonly RedactionRule[] = [
   {
     id: 'body-json-header-pair',
     where: 'body',
-    description: 'A pair `["<secret header>", "<value>"]`, as in `new Headers([…])`.',
+    description: 'A pair `["<header>", "<value>"]`, as in `new Headers([…])`, of a credential header or a secret-named one with a dash (`x-session-token`); not `["password", "token"]` (a schema\'s `required`).',
     example: { input: '[["Authorization","Basic YWRhOmh1bnRlcjI="],["Accept","*/*"]]', output: `[["Authorization","Basic ${REDACTED}"],["Accept","*/*"]]` },
+    keeps: [{ input: '{"required":["password","token"]}', output: '{"required":["password","token"]}' }],
   },
   {
     id: 'body-json-name-value',
@@ -176,7 +177,7 @@ export const REDACTION_RULES: readonly RedactionRule[] = [
     id: 'text-openai-key',
     where: 'text',
     description: 'API keys `sk-…`, `sk-proj-…`, `sk-ant-…` (Anthropic), `rk-…`; the prefix is kept.',
-    example: { input: 'key=sk-proj-AbC123dEf456gHi789', output: `key=sk-${REDACTED}` },
+    example: { input: 'my key: sk-proj-AbC123dEf456gHi789', output: `my key: sk-${REDACTED}` },
     keeps: [{ input: 'task-manager risk-free', output: 'task-manager risk-free' }],
     pattern: /\b(sk|rk)-[A-Za-z0-9_-]{8,}/,
     replace: (_match, prefix) => `${prefix}-${REDACTED}`,
@@ -287,6 +288,11 @@ const headerMapKey = memo((name) => HEADER_MAP_WORDS.includes(nameWords(name).po
 
 export function isSecretHeader(name: string): boolean {
   return typeof name === 'string' && secretHeader(name);
+}
+
+/** The first of a `[name, value]` pair: a credential header, or a secret header name with a dash (not a lone word like `password`). */
+function isHeaderPairName(name: string): boolean {
+  return CREDENTIAL_HEADER_SET.has(name.trim().toLowerCase()) || (name.includes('-') && isSecretHeader(name));
 }
 
 // ── text ─────────────────────────────────────────────────────────────────
@@ -511,7 +517,7 @@ function jsonReplacements(text: string, from = 0, to = text.length): Replacement
   const close = (done: Frame): void => {
     if (done.masked) return;
     if (done.array) {
-      if (done.count === 2 && done.allStrings && done.first !== undefined && done.second && isSecretHeader(done.first)) maskCredentialValue(done.second);
+      if (done.count === 2 && done.allStrings && done.first !== undefined && done.second && isHeaderPairName(done.first)) maskCredentialValue(done.second);
       return;
     }
     if (done.token && !done.logprob) maskLeaf(done.token);
@@ -691,7 +697,7 @@ export function redactBody(text: string, contentType?: string): string {
     const type = (contentType ?? '').toLowerCase();
     const first = firstNonSpace(body);
     let structured = body;
-    const boundary = type === '' || type.includes('multipart/') ? multipartBoundary(body, type) : undefined;
+    const boundary = type === '' || type.includes('multipart/') ? multipartBoundary(body, String(contentType ?? '')) : undefined;
     if (boundary !== undefined) structured = redactMultipart(body, boundary);
     else if (first === '{' || first === '[') structured = redactJson(body);
     else if (type.includes('x-www-form-urlencoded') || (type === '' && looksLikeForm(body))) structured = redactForm(body);
