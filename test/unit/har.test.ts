@@ -10,6 +10,7 @@ import validator from '@har-sdk/validator';
 const { HarValidator } = validator;
 import { FIXTURE_DIR, fixtureNames, readFixture, readFixtureBytes, splitFrames } from '../helpers/streams.ts';
 import { assertChromeImportable, type HarJson } from '../helpers/har-rules.ts';
+import { KEPT, leakedSecrets, PLANTED, plantedHar } from '../helpers/planted-secrets.ts';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli', 'responses-devtools.js');
 const scratch = mkdtempSync(join(tmpdir(), 'responses-devtools-har-'));
@@ -111,6 +112,57 @@ describe('responses-devtools har', () => {
     const kept = run(['har', path, '--keep-secrets']);
     assert.equal(kept.status, 0, kept.stderr);
     for (const value of [secret, 'azure-PLANTED-key', 'body-PLANTED-secret']) assert.ok(kept.stdout.includes(value), `kept output lacks ${value}`);
+  });
+
+  it('redacts credentials planted everywhere: URL, headers of every kind, JSON, form and multipart bodies, keys in a recording', async () => {
+    const harPath = join(scratch, 'planted.har');
+    writeFileSync(harPath, JSON.stringify(plantedHar()));
+    // A recording whose model output holds a key: its body, events and assembly are text.
+    const sseKey = 'sk-proj-PLANTEDinRecording0123456789';
+    const recording = readFixture('seed__hello-gpt-4.1-nano.sse').replace('"delta":" assist"', `"delta":" ${sseKey}"`).replaceAll('How can I assist you', `How can I ${sseKey} you`);
+    assert.ok(recording.includes(sseKey));
+    const ssePath = join(scratch, 'planted.sse');
+    writeFileSync(ssePath, recording);
+    const secrets = [...Object.values(PLANTED), sseKey];
+
+    const out = join(scratch, 'planted-out.har');
+    const result = run(['har', harPath, ssePath, '-o', out]);
+    assert.equal(result.status, 0, result.stderr);
+    const text = readFileSync(out, 'utf8');
+    assert.deepEqual(secrets.filter((secret) => text.includes(secret)), [], 'planted credentials in the transcript');
+    const har = JSON.parse(text) as HarJson;
+    await assertValidHar(har);
+    assert.equal(har.log.entries.length, 4);
+    const [json, form, multipart] = har.log.entries as Array<Record<string, any>>;
+    const jsonBody = json?.request.postData.text as string;
+    for (const kept of [KEPT.maxOutputTokens, KEPT.topLogprobs, KEPT.promptCacheKey, KEPT.safetyIdentifier, KEPT.logprobToken, KEPT.filterKey, KEPT.schemaPassword]) assert.ok(jsonBody.includes(kept), `kept ${kept}`);
+    assert.ok((form?.request.postData.text as string).includes(KEPT.formClientId));
+    assert.ok((multipart?.request.postData.text as string).includes(KEPT.multipartPurpose));
+    assert.match(json?.request.url, /^https:\/\/\[redacted\]@api\.example\.com\/openai\/v1\/responses\?api-version=2025-04-01-preview&sig=\[redacted\]/);
+    const responseHeaders = new Map((json?.response.headers as Array<{ name: string; value: string }>).map((header) => [header.name, header.value]));
+    assert.equal(responseHeaders.get('x-ratelimit-remaining-tokens'), KEPT.rateLimitRemaining);
+    assert.equal(responseHeaders.get('x-ratelimit-limit-tokens'), KEPT.rateLimitLimit);
+    assert.equal(responseHeaders.get('openai-processing-ms'), KEPT.processingMs);
+    assert.equal(responseHeaders.get('set-cookie'), '[redacted]');
+    const requestHeaders = new Map((json?.request.headers as Array<{ name: string; value: string }>).map((header) => [header.name, header.value]));
+    assert.equal(requestHeaders.get('Authorization'), 'Bearer [redacted]');
+    assert.equal(requestHeaders.get('Proxy-Authorization'), 'Basic [redacted]');
+    assert.equal(requestHeaders.get('Content-Type'), 'application/json');
+    assert.equal(requestHeaders.get('accept'), 'text/event-stream');
+    // The query list is the redacted URL's.
+    assert.deepEqual((json?.request.queryString as Array<{ name: string; value: string }>).find((param) => param.name === 'client_secret')?.value, '[redacted]');
+
+    const kept = run(['har', harPath, ssePath, '--keep-secrets']);
+    assert.equal(kept.status, 0, kept.stderr);
+    assert.deepEqual(secrets.filter((secret) => !kept.stdout.includes(secret)), [], 'credentials missing from the --keep-secrets transcript');
+
+    // inspect prints the responses, never the request.
+    for (const input of [harPath, out]) {
+      const inspected = run(['inspect', '--json', input]);
+      assert.equal(inspected.status, 0, inspected.stderr);
+      assert.deepEqual(leakedSecrets(inspected.stdout), [], `inspect --json ${input}`);
+      assert.deepEqual(leakedSecrets(run(['inspect', input]).stdout), [], `inspect ${input}`);
+    }
   });
 
   it('reads an entry whose body a browser stored as base64', () => {
