@@ -15,6 +15,12 @@ import { STATUS_EVENTS, TERMINAL_EVENT_TYPES, isKnownEventType } from './stream-
 
 /** What the assembler knows of an output item beyond the API's own fields. */
 export interface ItemMeta {
+  /**
+   * The item's `output_index` as the stream gave it. It is the item's position
+   * in `output`, unless the stream left a gap before it: missing items are not
+   * padded, so an item past a gap sits at the end of the output (with a warning).
+   */
+  outputIndex: number;
   /** The assembler's revision when this item last changed (for cheap re-render checks). */
   revision: number;
   /** The item was never announced (resumed stream, or a broken one): it may lack its beginning. */
@@ -25,17 +31,31 @@ export interface ItemMeta {
   partialImage?: { b64: string; index: number; outputFormat?: string };
 }
 
-/** How far past the end of a list an index may point before it is refused (a broken stream must not allocate millions of slots). */
+/** How far past the end of a list an index may point before it is refused as implausible. */
 const MAX_INDEX_GAP = 1024;
 
-/** A list index from an event: a whole number not far past the list's end, or undefined. */
+/** A list index from an event: a whole number not far past the end of a list of `length` entries, or undefined. */
 function indexField(event: JsonObject, key: string, length: number): number | undefined {
   const value = numberField(event, key);
   return value !== undefined && Number.isInteger(value) && value >= 0 && value <= length + MAX_INDEX_GAP ? value : undefined;
 }
 
-/** The type of the items that fill the slots before an item placed past the end of the output. */
-const PADDING_TYPE = 'unknown';
+/** The type given to output entries that are not items. */
+const UNKNOWN_ITEM_TYPE = 'unknown';
+
+/**
+ * Where the entries of a list with a gap sit. An event may name an index past
+ * the end of a list (the output, a message's parts, a shell call's commands…):
+ * nothing is padded, the entry goes at the end of the list, and this records
+ * which position each index the events named is at. Memory and time stay in
+ * proportion to the events, whatever indexes they name.
+ */
+interface SparseList {
+  /** Declared index → position in the list. */
+  positions: Map<number, number>;
+  /** One past the highest index named: the list's length had it been padded. */
+  declaredLength: number;
+}
 
 type Location = { holder: JsonObject | JsonValue[]; key: string | number };
 
@@ -43,7 +63,7 @@ interface AppendFamily {
   itemType: string;
   /** The field of the `.done` event that carries the whole value. */
   doneField: string;
-  locate(this: void, assembler: ResponseAssembler, item: OutputItem, event: JsonObject, outputIndex: number): Location | undefined;
+  locate(this: void, assembler: ResponseAssembler, item: OutputItem, event: JsonObject, position: number): Location | undefined;
 }
 
 /**
@@ -69,6 +89,8 @@ export class ResponseAssembler {
   private currentSequence: number | undefined;
   private currentEventIndex: number | undefined;
   private readonly unknownTypesSeen = new Set<string>();
+  /** The lists a stream left gaps in; undefined until one does (no cost for a sound stream). */
+  private sparseLists: WeakMap<readonly unknown[], SparseList> | undefined;
 
   /** Applies one parsed event. `eventIndex` is its position in the caller's event log. */
   apply(event: JsonObject, eventIndex?: number, type: string = typeof event.type === 'string' ? event.type : 'error'): void {
@@ -108,14 +130,14 @@ export class ResponseAssembler {
   private sanitizeOutput(response: ResponseObject, source: string): void {
     if (response.output.every((item) => isJsonObject(item) && typeof item.type === 'string')) return;
     this.warn('malformed_event', `${source} has output entries that are not items; they are shown as unknown items.`);
-    response.output = response.output.map((item) => (isJsonObject(item) && typeof item.type === 'string' ? item : placeholderItem(PADDING_TYPE, undefined)));
+    response.output = response.output.map((item) => (isJsonObject(item) && typeof item.type === 'string' ? item : placeholderItem(UNKNOWN_ITEM_TYPE, undefined)));
   }
 
   /** Takes a whole Response object (a non-streaming body) as final. */
   adoptFinalResponse(response: ResponseObject): void {
     this.sanitizeOutput(response, 'The response');
     this.response = response;
-    this.itemMeta = response.output.map(() => ({ revision: this.revision, partial: false }));
+    this.itemMeta = response.output.map((_item, index) => ({ outputIndex: index, revision: this.revision, partial: false }));
     this.terminal = true;
     this.revision++;
   }
@@ -131,6 +153,39 @@ export class ResponseAssembler {
   /** Records a warning about a frame that never became an event (not JSON, no type…). */
   warnAboutFrame(code: WarningCode, message: string, eventIndex: number): void {
     this.warnings.push({ code, message, eventIndex });
+  }
+
+  // ── list indexes ───────────────────────────────────────────────────────
+
+  /** The position in `list` of the entry at `index`, if there is one. */
+  positionIn(list: readonly unknown[], index: number): number | undefined {
+    const sparse = this.sparseLists?.get(list);
+    if (sparse) return sparse.positions.get(index);
+    return index < list.length ? index : undefined;
+  }
+
+  /** One past the highest index of `list`: its length, had the gaps the events left been padded. */
+  declaredLength(list: readonly unknown[]): number {
+    return this.sparseLists?.get(list)?.declaredLength ?? list.length;
+  }
+
+  /** Puts `entry` at `index` of `list`: in its place, or at the end past a gap. Returns its position. */
+  private putAt<T>(list: T[], index: number, entry: T): number {
+    const at = this.positionIn(list, index);
+    if (at !== undefined) {
+      list[at] = entry;
+      return at;
+    }
+    let sparse = this.sparseLists?.get(list);
+    if (!sparse) {
+      if (index === list.length) return list.push(entry) - 1;
+      sparse = { positions: new Map(), declaredLength: list.length };
+      for (let position = 0; position < list.length; position++) sparse.positions.set(position, position);
+      (this.sparseLists ??= new WeakMap()).set(list, sparse);
+    }
+    sparse.positions.set(index, list.length);
+    if (index >= sparse.declaredLength) sparse.declaredLength = index + 1;
+    return list.push(entry) - 1;
   }
 
   private checkSequence(): void {
@@ -178,19 +233,26 @@ export class ResponseAssembler {
     this.terminal = true;
   }
 
+  /** Meta for a snapshot's `length` items, each keeping what was known of the built item at its index. */
   private resetMeta(length: number): void {
     const previous = this.itemMeta;
+    const built = this.response.output;
     this.itemMeta = [];
     for (let index = 0; index < length; index++) {
-      const kept = previous[index];
-      this.itemMeta.push(kept ? { ...kept, partial: false, revision: this.revision } : { revision: this.revision, partial: false });
+      const position = this.positionIn(built, index);
+      const kept = position === undefined ? undefined : previous[position];
+      this.itemMeta.push(kept ? { ...kept, outputIndex: index, partial: false, revision: this.revision } : { outputIndex: index, revision: this.revision, partial: false });
     }
   }
 
   private compareWithFinal(final: ResponseObject): void {
     const built = this.response.output;
-    built.forEach((item, index) => {
-      if (this.itemMeta[index]?.partial) return;
+    let announced = 0;
+    built.forEach((item, position) => {
+      const meta = this.itemMeta[position];
+      const index = meta?.outputIndex ?? position;
+      if (index < final.output.length) announced++;
+      if (meta?.partial) return;
       const finalItem = final.output[index];
       if (!finalItem) {
         if (final.output.length > 0) this.warn('snapshot_mismatch', `The final response lacks ${describeItem(item, index)}, which the stream built.`);
@@ -207,8 +269,8 @@ export class ResponseAssembler {
         );
       }
     });
-    if (this.sawCreated && final.output.length > built.length && built.length > 0) {
-      this.warn('snapshot_mismatch', `The final response has ${final.output.length - built.length} output item(s) the stream never announced.`);
+    if (this.sawCreated && final.output.length > announced && built.length > 0) {
+      this.warn('snapshot_mismatch', `The final response has ${final.output.length - announced} output item(s) the stream never announced.`);
     }
   }
 
@@ -216,27 +278,31 @@ export class ResponseAssembler {
 
   applyOutputItem(event: JsonObject, done: boolean): void {
     const item = event.item;
-    const outputIndex = indexField(event, 'output_index', this.response.output.length);
-    if (!isJsonObject(item) || typeof item.type !== 'string' || outputIndex === undefined || outputIndex < 0) {
+    const output = this.response.output;
+    const length = this.declaredLength(output);
+    const outputIndex = indexField(event, 'output_index', length);
+    if (!isJsonObject(item) || typeof item.type !== 'string' || outputIndex === undefined) {
       this.warn('malformed_event', `${String(event.type)} lacks an item or output_index.`);
       return;
     }
     const newItem = item as OutputItem;
-    const output = this.response.output;
+    const position = this.positionIn(output, outputIndex);
     if (!done) {
       if (this.resumed) {
-        // A resumed stream starts after earlier items: their slots are simply unknown.
-      } else if (outputIndex < output.length) {
-        this.warn('unknown_index', `output_item.added at output_index ${outputIndex}, which already holds ${describeItem(output[outputIndex] as OutputItem, outputIndex)}.`);
-      } else if (outputIndex > output.length) {
-        this.warn('unknown_index', `output_item.added at output_index ${outputIndex}, but the output has ${output.length} item(s).`);
+        // A resumed stream starts after earlier items: their indexes are simply unknown.
+      } else if (position !== undefined) {
+        this.warn('unknown_index', `output_item.added at output_index ${outputIndex}, which already holds ${describeItem(output[position] as OutputItem, outputIndex)}.`);
+      } else if (outputIndex > length) {
+        this.warn('unknown_index', `output_item.added at output_index ${outputIndex}, but the output has ${length} item(s).`);
+      } else if (outputIndex < length) {
+        this.warn('unknown_index', `output_item.added at output_index ${outputIndex}, after items at later indexes.`);
       }
       this.placeItem(outputIndex, newItem, false);
       return;
     }
-    const existing = output[outputIndex];
-    const meta = this.itemMeta[outputIndex];
-    if (!existing) {
+    const existing = position === undefined ? undefined : output[position];
+    const meta = position === undefined ? undefined : this.itemMeta[position];
+    if (position === undefined || !existing) {
       if (!this.resumed) this.warn('unknown_item', `output_item.done for output_index ${outputIndex}, which was never added.`);
       this.placeItem(outputIndex, newItem, false);
       return;
@@ -250,77 +316,77 @@ export class ResponseAssembler {
         this.warn('done_mismatch', `output_item.done disagrees with the deltas at ${describeItem(existing, outputIndex)}.${difference.path}: ${describeDifference(difference.built, difference.final)}.`);
       }
     }
-    output[outputIndex] = newItem;
+    output[position] = newItem;
     if (meta) {
       meta.partial = false;
       meta.revision = this.revision;
     }
   }
 
-  private placeItem(outputIndex: number, item: OutputItem, partial: boolean): void {
-    const output = this.response.output;
-    while (output.length < outputIndex) {
-      output.push(placeholderItem(PADDING_TYPE, undefined));
-      this.itemMeta.push({ revision: this.revision, partial: true });
-    }
-    output[outputIndex] = item;
-    this.itemMeta[outputIndex] = { revision: this.revision, partial };
+  /** Puts an item at `outputIndex` (at the end of the output past a gap); returns its position. */
+  private placeItem(outputIndex: number, item: OutputItem, partial: boolean): number {
+    const position = this.putAt(this.response.output, outputIndex, item);
+    this.itemMeta[position] = { outputIndex, revision: this.revision, partial };
+    return position;
+  }
+
+  /** `output[position]` for a warning, named by the index the stream gave it. */
+  describeAt(position: number): string {
+    return describeItem(this.response.output[position] as OutputItem, this.itemMeta[position]?.outputIndex ?? position);
   }
 
   /**
-   * The item an item-scoped event is about. Events name it by `output_index`
-   * and `item_id`; an item missing from the state is created so that nothing
-   * streamed is lost (a resumed stream starts mid-item), with a warning
-   * unless the stream was resumed.
+   * The item an item-scoped event is about, and its position in the output.
+   * Events name it by `output_index` and `item_id`; an item missing from the
+   * state is created so that nothing streamed is lost (a resumed stream
+   * starts mid-item), with a warning unless the stream was resumed.
    */
-  itemFor(event: JsonObject, itemType: string): { item: OutputItem; outputIndex: number } | undefined {
+  itemFor(event: JsonObject, itemType: string): { item: OutputItem; position: number } | undefined {
     const output = this.response.output;
     const itemId = stringField(event, 'item_id');
-    let outputIndex = indexField(event, 'output_index', output.length);
-    let item = outputIndex === undefined ? undefined : output[outputIndex];
-    // A slot padded for a resumed stream holds no real item yet.
-    if (item !== undefined && item.type === PADDING_TYPE && this.isPartial(outputIndex as number)) item = undefined;
+    let outputIndex = indexField(event, 'output_index', this.declaredLength(output));
+    let position = outputIndex === undefined ? undefined : this.positionIn(output, outputIndex);
+    let item = position === undefined ? undefined : output[position];
     if (itemId !== undefined && (item === undefined || (item.id !== undefined && item.id !== itemId))) {
       const byId = output.findIndex((candidate) => candidate.id === itemId);
       if (byId >= 0) {
-        if (item !== undefined) this.warn('unknown_item', `${String(event.type)} names item ${itemId} at output_index ${outputIndex}, where ${describeItem(item, outputIndex as number)} is; applied to output[${byId}].`);
-        outputIndex = byId;
+        if (item !== undefined) this.warn('unknown_item', `${String(event.type)} names item ${itemId} at output_index ${outputIndex}, where ${describeItem(item, outputIndex as number)} is; applied to ${this.describeAt(byId)}.`);
+        position = byId;
         item = output[byId];
       } else if (item !== undefined) {
         this.warn('unknown_item', `${String(event.type)} names item ${itemId}, which does not exist (output_index ${outputIndex} holds ${describeItem(item, outputIndex as number)}).`);
         return undefined;
       }
     }
-    if (item === undefined) {
-      if (outputIndex === undefined || outputIndex < 0) outputIndex = output.length;
+    if (item === undefined || position === undefined) {
+      outputIndex ??= this.declaredLength(output);
       if (!this.resumed) {
         this.warn('unknown_item', `${String(event.type)} for ${itemId ?? `output_index ${outputIndex}`}, which was never added.`);
       }
-      item = placeholderItem(itemType, itemId);
-      this.placeItem(outputIndex, item, true);
-      return { item, outputIndex };
+      const placeholder = placeholderItem(itemType, itemId);
+      return { item: placeholder, position: this.placeItem(outputIndex, placeholder, true) };
     }
     if (item.type !== itemType) {
-      this.warn('item_type_mismatch', `${String(event.type)} targets ${describeItem(item, outputIndex as number)}, expected a ${itemType}.`);
+      this.warn('item_type_mismatch', `${String(event.type)} targets ${this.describeAt(position)}, expected a ${itemType}.`);
       return undefined;
     }
-    this.touch(outputIndex as number);
-    return { item, outputIndex: outputIndex as number };
+    this.touch(position);
+    return { item, position };
   }
 
-  touch(outputIndex: number): void {
-    const meta = this.itemMeta[outputIndex];
+  touch(position: number): void {
+    const meta = this.itemMeta[position];
     if (meta) meta.revision = this.revision;
   }
 
-  isPartial(outputIndex: number): boolean {
-    return this.itemMeta[outputIndex]?.partial ?? true;
+  isPartial(position: number): boolean {
+    return this.itemMeta[position]?.partial ?? true;
   }
 
   /** `item[listKey][index]`, created if missing (with a warning when the item is not partial). */
-  partAt(item: OutputItem, outputIndex: number, listKey: 'content' | 'summary', index: number | undefined, partType: string, eventType: string): ContentPart | undefined {
+  partAt(item: OutputItem, position: number, listKey: 'content' | 'summary', index: number | undefined, partType: string, eventType: string): ContentPart | undefined {
     const current = item[listKey];
-    if (index === undefined || !Number.isInteger(index) || index < 0 || index > (Array.isArray(current) ? current.length : 0) + MAX_INDEX_GAP) {
+    if (index === undefined || !Number.isInteger(index) || index < 0 || index > (Array.isArray(current) ? this.declaredLength(current) : 0) + MAX_INDEX_GAP) {
       this.warn('malformed_event', `${eventType} lacks a usable ${listKey === 'summary' ? 'summary_index' : 'content_index'}.`);
       return undefined;
     }
@@ -330,14 +396,14 @@ export class ResponseAssembler {
       item[listKey] = list;
     }
     const parts = list as ContentPart[];
-    const existing = parts[index];
+    const at = this.positionIn(parts, index);
+    const existing = at === undefined ? undefined : parts[at];
     if (isJsonObject(existing)) return existing as ContentPart;
-    if (!this.isPartial(outputIndex)) {
-      this.warn('unknown_index', `${eventType} for ${listKey}[${index}] of ${describeItem(item, outputIndex)}, which has ${parts.length} part(s).`);
+    if (!this.isPartial(position)) {
+      this.warn('unknown_index', `${eventType} for ${listKey}[${index}] of ${this.describeAt(position)}, which has ${this.declaredLength(parts)} part(s).`);
     }
-    while (parts.length < index) parts.push(emptyPartLike(partType));
     const part = emptyPartLike(partType);
-    parts[index] = part;
+    this.putAt(parts, index, part);
     return part;
   }
 
@@ -353,7 +419,7 @@ export class ResponseAssembler {
     if (!target) return;
     const listKey = summary ? 'summary' : 'content';
     const existingList = target.item[summary ? 'summary' : 'content'];
-    const index = indexField(event, summary ? 'summary_index' : 'content_index', Array.isArray(existingList) ? existingList.length : 0);
+    const index = indexField(event, summary ? 'summary_index' : 'content_index', Array.isArray(existingList) ? this.declaredLength(existingList) : 0);
     if (index === undefined) {
       this.warn('malformed_event', `${eventType} lacks its ${summary ? 'summary_index' : 'content_index'}.`);
       return;
@@ -365,30 +431,30 @@ export class ResponseAssembler {
     }
     const parts = list as ContentPart[];
     const newPart = part as ContentPart;
+    const at = this.positionIn(parts, index);
     if (done) {
-      const existing = parts[index];
-      if (existing === undefined) {
-        if (!this.isPartial(target.outputIndex)) this.warn('unknown_index', `${eventType} for ${listKey}[${index}] of ${describeItem(target.item, target.outputIndex)}, which was never added.`);
-      } else if (!this.isPartial(target.outputIndex)) {
+      const existing = at === undefined ? undefined : parts[at];
+      if (!isJsonObject(existing)) {
+        if (!this.isPartial(target.position)) this.warn('unknown_index', `${eventType} for ${listKey}[${index}] of ${this.describeAt(target.position)}, which was never added.`);
+      } else if (!this.isPartial(target.position)) {
         for (const field of ['text', 'refusal'] as const) {
           const built = existing[field];
           const final = newPart[field];
           if (typeof built === 'string' && built !== '' && built !== final) {
-            this.warn('done_mismatch', `${eventType} disagrees with the deltas at ${describeItem(target.item, target.outputIndex)}.${listKey}[${index}].${field}: ${describeDifference(built, typeof final === 'string' ? final : '')}.`);
+            this.warn('done_mismatch', `${eventType} disagrees with the deltas at ${this.describeAt(target.position)}.${listKey}[${index}].${field}: ${describeDifference(built, typeof final === 'string' ? final : '')}.`);
           }
         }
       }
-    } else if (index !== parts.length && !this.isPartial(target.outputIndex)) {
-      this.warn('unknown_index', `${eventType} at ${listKey}[${index}] of ${describeItem(target.item, target.outputIndex)}, which has ${parts.length} part(s).`);
+    } else if (index !== this.declaredLength(parts) && !this.isPartial(target.position)) {
+      this.warn('unknown_index', `${eventType} at ${listKey}[${index}] of ${this.describeAt(target.position)}, which has ${this.declaredLength(parts)} part(s).`);
     }
-    while (parts.length < index) parts.push(emptyPartLike(newPart.type));
-    parts[index] = newPart;
+    this.putAt(parts, index, newPart);
   }
 
   applyAppend(event: JsonObject, family: AppendFamily): void {
     const target = this.itemFor(event, family.itemType);
     if (!target) return;
-    const location = family.locate(this, target.item, event, target.outputIndex);
+    const location = family.locate(this, target.item, event, target.position);
     if (!location) return;
     const delta = event.delta;
     if (typeof delta !== 'string') {
@@ -403,7 +469,7 @@ export class ResponseAssembler {
   applyDone(event: JsonObject, family: AppendFamily): void {
     const target = this.itemFor(event, family.itemType);
     if (!target) return;
-    const location = family.locate(this, target.item, event, target.outputIndex);
+    const location = family.locate(this, target.item, event, target.position);
     if (!location) return;
     const final = event[family.doneField];
     if (typeof final !== 'string') {
@@ -412,8 +478,8 @@ export class ResponseAssembler {
     }
     const holder = location.holder as Record<string | number, JsonValue | undefined>;
     const built = holder[location.key];
-    if (typeof built === 'string' && built !== '' && built !== final && !this.isPartial(target.outputIndex)) {
-      this.warn('done_mismatch', `${String(event.type)} disagrees with the deltas at ${describeItem(target.item, target.outputIndex)}: ${describeDifference(built, final)}.`);
+    if (typeof built === 'string' && built !== '' && built !== final && !this.isPartial(target.position)) {
+      this.warn('done_mismatch', `${String(event.type)} disagrees with the deltas at ${this.describeAt(target.position)}: ${describeDifference(built, final)}.`);
     }
     holder[location.key] = final;
     if (event.type === 'response.output_text.done' && Array.isArray(event.logprobs) && !Array.isArray(holder.logprobs)) {
@@ -424,9 +490,9 @@ export class ResponseAssembler {
   applyAnnotation(event: JsonObject): void {
     const target = this.itemFor(event, 'message');
     if (!target) return;
-    const part = this.partAt(target.item, target.outputIndex, 'content', numberField(event, 'content_index'), 'output_text', String(event.type));
+    const part = this.partAt(target.item, target.position, 'content', numberField(event, 'content_index'), 'output_text', String(event.type));
     const annotation = event.annotation;
-    const index = indexField(event, 'annotation_index', Array.isArray(part?.annotations) ? part.annotations.length : 0);
+    const index = indexField(event, 'annotation_index', Array.isArray(part?.annotations) ? this.declaredLength(part.annotations) : 0);
     if (!part || !isJsonObject(annotation)) {
       if (part) this.warn('malformed_event', `${String(event.type)} has no annotation.`);
       return;
@@ -436,19 +502,18 @@ export class ResponseAssembler {
       annotations = [];
       part.annotations = annotations;
     }
-    const at = index ?? annotations.length;
-    if (at > annotations.length) {
-      if (!this.isPartial(target.outputIndex)) this.warn('unknown_index', `annotation_index ${at} skips past the ${annotations.length} annotation(s) of ${describeItem(target.item, target.outputIndex)}.`);
-      annotations.push(annotation as never);
-    } else {
-      annotations[at] = annotation as never;
+    const length = this.declaredLength(annotations);
+    const at = index ?? length;
+    if (at > length && !this.isPartial(target.position)) {
+      this.warn('unknown_index', `annotation_index ${at} skips past the ${length} annotation(s) of ${this.describeAt(target.position)}.`);
     }
+    this.putAt(annotations, at, annotation as never);
   }
 
   applyStatus(event: JsonObject, itemType: string, status: string): void {
     const target = this.itemFor(event, itemType);
     if (!target) return;
-    const meta = this.itemMeta[target.outputIndex];
+    const meta = this.itemMeta[target.position];
     if (meta) meta.progress = status;
     // mcp_list_tools items carry no status field in the API.
     if (itemType !== 'mcp_list_tools') target.item.status = status;
@@ -457,7 +522,7 @@ export class ResponseAssembler {
   applyPartialImage(event: JsonObject): void {
     const target = this.itemFor(event, 'image_generation_call');
     if (!target) return;
-    const meta = this.itemMeta[target.outputIndex];
+    const meta = this.itemMeta[target.position];
     const b64 = stringField(event, 'partial_image_b64');
     if (!meta || b64 === undefined) return;
     const image: ItemMeta['partialImage'] = { b64, index: numberField(event, 'partial_image_index') ?? 0 };
@@ -472,7 +537,7 @@ export class ResponseAssembler {
     const target = this.itemFor(event, 'shell_call');
     if (!target) return;
     let action = asObject(target.item.action);
-    const known = action && Array.isArray(action.commands) ? action.commands.length : 0;
+    const known = action && Array.isArray(action.commands) ? this.declaredLength(action.commands) : 0;
     const commandIndex = indexField(event, 'command_index', known);
     if (commandIndex === undefined) {
       this.warn('malformed_event', `${String(event.type)} lacks a usable command_index.`);
@@ -487,27 +552,27 @@ export class ResponseAssembler {
       commands = [];
       action.commands = commands;
     }
-    const current = commands[commandIndex];
-    if (kind !== 'added' && typeof current !== 'string' && !this.isPartial(target.outputIndex)) {
-      this.warn('unknown_index', `${String(event.type)} for command ${commandIndex} of ${describeItem(target.item, target.outputIndex)}, which was never added.`);
+    const at = this.positionIn(commands, commandIndex);
+    const current = at === undefined ? undefined : commands[at];
+    if (kind !== 'added' && typeof current !== 'string' && !this.isPartial(target.position)) {
+      this.warn('unknown_index', `${String(event.type)} for command ${commandIndex} of ${this.describeAt(target.position)}, which was never added.`);
     }
-    while (commands.length < commandIndex) commands.push('');
     if (kind === 'delta') {
       const delta = stringField(event, 'delta') ?? '';
-      commands[commandIndex] = (typeof current === 'string' ? current : '') + delta;
+      this.putAt(commands, commandIndex, (typeof current === 'string' ? current : '') + delta);
       return;
     }
     const command = stringField(event, 'command') ?? '';
-    if (kind === 'done' && typeof current === 'string' && current !== '' && current !== command && !this.isPartial(target.outputIndex)) {
-      this.warn('done_mismatch', `${String(event.type)} disagrees with the deltas at ${describeItem(target.item, target.outputIndex)}.action.commands[${commandIndex}]: ${describeDifference(current, command)}.`);
+    if (kind === 'done' && typeof current === 'string' && current !== '' && current !== command && !this.isPartial(target.position)) {
+      this.warn('done_mismatch', `${String(event.type)} disagrees with the deltas at ${this.describeAt(target.position)}.action.commands[${commandIndex}]: ${describeDifference(current, command)}.`);
     }
-    commands[commandIndex] = command;
+    this.putAt(commands, commandIndex, command);
   }
 
   applyShellOutput(event: JsonObject, done: boolean): void {
     const target = this.itemFor(event, 'shell_call_output');
     if (!target) return;
-    const commandIndex = indexField(event, 'command_index', Array.isArray(target.item.output) ? target.item.output.length : 0);
+    const commandIndex = indexField(event, 'command_index', Array.isArray(target.item.output) ? this.declaredLength(target.item.output) : 0);
     if (commandIndex === undefined) {
       this.warn('malformed_event', `${String(event.type)} lacks a usable command_index.`);
       return;
@@ -517,9 +582,9 @@ export class ResponseAssembler {
       entries = [];
       target.item.output = entries;
     }
-    while (entries.length <= commandIndex) entries.push({ stdout: '', stderr: '' });
-    const entry = asObject(entries[commandIndex]) ?? {};
-    entries[commandIndex] = entry;
+    const at = this.positionIn(entries, commandIndex);
+    const entry = at === undefined ? { stdout: '', stderr: '' } : (asObject(entries[at]) ?? {});
+    this.putAt(entries, commandIndex, entry);
     if (!done) {
       const delta = asObject(event.delta);
       if (!delta) return;
@@ -535,16 +600,16 @@ export class ResponseAssembler {
       this.warn('malformed_event', `${String(event.type)} has no output.`);
       return;
     }
-    if (!this.isPartial(target.outputIndex)) {
+    if (!this.isPartial(target.position)) {
       for (const stream of ['stdout', 'stderr'] as const) {
         const built = stringField(entry, stream) ?? '';
         const finalValue = stringField(final, stream) ?? '';
         if (built !== '' && built !== finalValue) {
-          this.warn('done_mismatch', `${String(event.type)} disagrees with the deltas at ${describeItem(target.item, target.outputIndex)}.output[${commandIndex}].${stream}: ${describeDifference(built, finalValue)}.`);
+          this.warn('done_mismatch', `${String(event.type)} disagrees with the deltas at ${this.describeAt(target.position)}.output[${commandIndex}].${stream}: ${describeDifference(built, finalValue)}.`);
         }
       }
     }
-    entries[commandIndex] = final;
+    this.putAt(entries, commandIndex, final);
   }
 
   applyError(event: JsonObject): void {
@@ -565,8 +630,8 @@ export class ResponseAssembler {
 }
 
 function partLocator(listKey: 'content' | 'summary', indexField: string, partType: string, key: 'text' | 'refusal'): AppendFamily['locate'] {
-  return (assembler, item, event, outputIndex) => {
-    const part = assembler.partAt(item, outputIndex, listKey, numberField(event, indexField), partType, String(event.type));
+  return (assembler, item, event, position) => {
+    const part = assembler.partAt(item, position, listKey, numberField(event, indexField), partType, String(event.type));
     return part ? { holder: part, key } : undefined;
   };
 }

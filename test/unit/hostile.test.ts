@@ -12,10 +12,11 @@ import {
   readResponsesBody,
   stringifyJson,
   summarizeRecord,
+  type JsonObject,
   type ResponseRecord,
 } from '../../extension/core/index.ts';
 import { formatResponseText } from '../../extension/cli/format-text.ts';
-import { deepItemStream, deepJsonText, deepSnapshotStream, jsonDepth, type NestingKind } from '../helpers/hostile.ts';
+import { deepItemStream, deepJsonText, deepSnapshotStream, gappedItemsStream, gappedPartsStream, jsonDepth, type NestingKind } from '../helpers/hostile.ts';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli', 'responses-devtools.js');
 const scratch = mkdtempSync(join(tmpdir(), 'responses-devtools-hostile-'));
@@ -91,5 +92,59 @@ describe('values nested deeper than the call stack', () => {
     assert.equal(body.kind, 'json-lines');
     assert.equal(body.responses[0]?.response.status, 'completed');
     assert.deepEqual(body.responses[0]?.warnings, []);
+  });
+});
+
+describe('indexes that leave gaps', () => {
+  it('2,000 items each 1,000 past the end take 2,000 slots, keep their declared index, and get one warning each', () => {
+    const record = only(gappedItemsStream(2000, 1000));
+    const { output } = record.response;
+    assert.equal(output.length, 2000);
+    assert.equal(record.assembler.itemMeta.length, 2000);
+    output.forEach((item, position) => {
+      assert.equal(item.id, `msg_${position}`);
+      assert.equal(record.assembler.itemMeta[position]?.outputIndex, (position + 1) * 1000);
+    });
+    const gaps = record.warnings.filter((warning) => warning.code === 'unknown_index');
+    assert.equal(gaps.length, 2000);
+    assert.match(gaps[1]?.message ?? '', /output_index 2000/);
+  });
+
+  it('events find an item placed past a gap by its declared index', () => {
+    const frames = [
+      { type: 'response.created', response: { id: 'r', object: 'response', status: 'in_progress', output: [] } },
+      { type: 'response.output_item.added', output_index: 500, item: { type: 'message', id: 'm', role: 'assistant', content: [] } },
+      { type: 'response.content_part.added', output_index: 500, item_id: 'm', content_index: 0, part: { type: 'output_text', text: '', annotations: [] } },
+      { type: 'response.output_text.delta', output_index: 500, item_id: 'm', content_index: 0, delta: 'Hello' },
+      { type: 'response.output_item.added', output_index: 501, item: { type: 'shell_call', id: 's', action: { commands: [] } } },
+      { type: 'response.shell_call_command.added', output_index: 501, command_index: 0, command: '' },
+      { type: 'response.shell_call_command.delta', output_index: 501, command_index: 0, delta: 'ls' },
+      { type: 'response.output_item.done', output_index: 500, item: { type: 'message', id: 'm', role: 'assistant', content: [{ type: 'output_text', text: 'Hello', annotations: [] }] } },
+    ];
+    const record = only(frames.map((frame) => `data: ${JSON.stringify(frame)}\n\n`).join(''));
+    const { output } = record.response;
+    assert.equal(output.length, 2);
+    assert.deepEqual(output[0]?.content, [{ type: 'output_text', text: 'Hello', annotations: [] }]);
+    assert.deepEqual((output[1]?.action as JsonObject).commands, ['ls']);
+    assert.deepEqual(record.assembler.itemMeta.map((meta) => meta.outputIndex), [500, 501]);
+    assert.deepEqual(record.warnings.map((warning) => warning.code), ['unknown_index', 'no_terminal_event']);
+  });
+
+  it('parts, commands and command outputs each 1,000 past the end are not padded either', () => {
+    const record = only(gappedPartsStream(2000, 1000));
+    const [message, shell, shellOutput] = record.response.output;
+    assert.ok(Array.isArray(message?.content) && message.content.length <= 4000, `${(message?.content as unknown[]).length} parts`);
+    assert.ok(Array.isArray((shell?.action as JsonObject).commands) && ((shell?.action as JsonObject).commands as unknown[]).length === 2000);
+    assert.ok(Array.isArray(shellOutput?.output) && shellOutput.output.length === 2000);
+  });
+
+  it('the command reads the gapped stream in proportion to it', () => {
+    const path = writeScratch('gaps.sse', gappedItemsStream(2000, 1000));
+    const json = run(['inspect', '--json', path]);
+    assert.equal(json.status, 0, json.stderr);
+    const printed = (JSON.parse(json.stdout) as { responses: Array<{ response: { output: unknown[] } }> }).responses[0];
+    assert.equal(printed?.response.output.length, 2000);
+    const har = run(['har', path, '-o', join(scratch, 'gaps.har')]);
+    assert.equal(har.status, 0, har.stderr);
   });
 });
