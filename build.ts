@@ -74,8 +74,6 @@ async function buildExtension(browser: TargetBrowser): Promise<void> {
     },
   };
   const entryPoints = Object.entries(EXTENSION_ENTRIES)
-    // Firefox reads bodies in the background: the page-side capture is Chrome's alone.
-    .filter(([out]) => browser === 'chrome' || !out.startsWith('content/'))
     .filter(([, source]) => existsSync(join(root, source)))
     .map(([out, source]) => ({ out, in: join(root, source) }));
   await build({ ...common, entryPoints, outdir });

@@ -1,7 +1,10 @@
 /**
- * Firefox: the background reads Responses bodies itself, as they stream, with
- * `webRequest.filterResponseData`. No page script is needed, and requests from
- * workers are seen like any other.
+ * Firefox: the background reads the Responses bodies that no page hook sees
+ * (requests from workers), as they stream, with `webRequest.filterResponseData`.
+ * A document's own requests are the page hook's, as in Chrome: a response
+ * filter keeps its request alive when the page cancels the body (the page's
+ * `reader.cancel()` never reaches the network while a filter is attached), and
+ * it slows every response it sits on.
  *
  * Each chunk is written on to the page first, unchanged, and only then
  * reported: whatever our code does, the page's bytes are not held back.
@@ -171,7 +174,7 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
     (details) => {
       try {
         if (details.type === 'main_frame' && details.tabId >= 0) onTopNavigation(details.tabId);
-        if (settings()?.paused || details.tabId < 0) return {};
+        if (settings()?.paused || details.tabId < 0 || fromDocument(details)) return {};
         const known = shouldCapture(details.method, details.url, userPatterns());
         const entry = newEntry(details, known);
         const raw = details.requestBody?.raw?.[0]?.bytes;
@@ -203,7 +206,7 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
         const headers = headerList(details.responseHeaders);
         const contentType = headers.find((header) => header.name.toLowerCase() === 'content-type')?.value;
         let entry = pending.get(`ff-${details.requestId}`);
-        if (!entry && isEventStream(contentType) && details.tabId >= 0 && !settings()?.paused) {
+        if (!entry && isEventStream(contentType) && details.tabId >= 0 && !fromDocument(details) && !settings()?.paused) {
           // An event stream on an unknown URL: watch it, report it only if it turns out to be a Responses stream.
           entry = newEntry(details, false);
           entry.probe = new SseDecoder();
@@ -250,6 +253,11 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
     },
     { urls: ['<all_urls>'] },
   );
+}
+
+/** A document's request carries its document's id; a worker's does not. The page hook captures a document's requests. */
+function fromDocument(details: object): boolean {
+  return typeof (details as { documentId?: unknown }).documentId === 'string';
 }
 
 function newEntry(details: { requestId: string; tabId: number; frameId: number; method: string; url: string; timeStamp: number }, known: boolean): Pending {

@@ -23,8 +23,6 @@ export function manifestFor(browser: TargetBrowser, source: Manifest, version?: 
     // Firefox MV3 runs background scripts as an event page; it has no extension service workers.
     if (background) delete background.service_worker;
     manifest.permissions = [...((manifest.permissions as string[] | undefined) ?? []), ...FIREFOX_ONLY_PERMISSIONS];
-    // The background reads bodies itself: no page script is needed.
-    delete manifest.content_scripts;
   }
   return manifest;
 }

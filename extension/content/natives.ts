@@ -96,17 +96,34 @@ export class PrivateMap<K extends object, V> {
 /** Each wrapper we installed → the native it stands for. */
 const disguised = new PrivateMap<object, object>();
 
-/** This script's own URL, as it appears in stack traces. */
+/**
+ * Where this script's frames say they are in stack traces: its URL in Chrome
+ * ("at f (chrome-extension://…/page-hook.js:1:2)"), "<anonymous code>" in
+ * Firefox ("f@<anonymous code>:1:2"). Read off a stack of our own.
+ */
 const ownScript = (() => {
-  const stack = new Error().stack ?? '';
-  const match = /((?:chrome|moz)-extension:\/\/[^\s)]+?)(?::\d+){2}/.exec(stack);
-  return match?.[1];
+  const frames = (new Error().stack ?? '').split('\n');
+  for (const frame of frames) {
+    const match = /(?:@|\(|at\s+)([^@()]+?):\d+:\d+\)?\s*$/.exec(frame);
+    if (match?.[1]) return `${match[1]}:`;
+  }
+  return undefined;
 })();
+
+const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+const stringMatch = String.prototype.match;
 
 /**
  * An error thrown by a native called from one of our wrappers carries our
  * frames in its stack: remove them, so the stack reads as if the page had
  * called the native itself.
+ *
+ * V8 keeps `stack` as an own property of the error: it is rewritten. In
+ * Firefox `stack` is an accessor of `Error.prototype`, and writing it would
+ * give the error an own `stack` a native one lacks: there the stack stays as
+ * it is (ARCHITECTURE.md lists this among what a page can still observe), and
+ * only the own `fileName`, `lineNumber` and `columnNumber` are set to the
+ * page's frame.
  */
 export function scrubStack(error: unknown): void {
   if (!ownScript || typeof error !== 'object' || error === null) return;
@@ -115,7 +132,16 @@ export function scrubStack(error: unknown): void {
     if (typeof stack !== 'string' || !reflectApply(stringIncludes, stack, [ownScript])) return;
     const lines = reflectApply(stringSplit, stack, ['\n']) as string[];
     const kept = reflectApply(arrayFilter, lines, [(line: string) => !reflectApply(stringIncludes, line, [ownScript])]) as string[];
-    (error as { stack: string }).stack = reflectApply(arrayJoin, kept, ['\n']) as string;
+    if (getOwnPropertyDescriptor(error, 'stack')) {
+      (error as { stack: string }).stack = reflectApply(arrayJoin, kept, ['\n']) as string;
+      return;
+    }
+    const pageFrame = kept[0] === undefined ? null : (reflectApply(stringMatch, kept[0], [/@(.*):(\d+):(\d+)$/]) as RegExpMatchArray | null);
+    if (!pageFrame || !getOwnPropertyDescriptor(error, 'fileName')?.writable) return;
+    const record = error as Record<string, unknown>;
+    record.fileName = pageFrame[1];
+    record.lineNumber = Number(pageFrame[2]);
+    record.columnNumber = Number(pageFrame[3]);
   } catch {
     // A frozen error keeps its stack.
   }
@@ -154,10 +180,21 @@ export function disguiseGetter(prototype: object, property: string, get: (native
   Object.defineProperty(prototype, property, descriptor);
 }
 
-/** Replaces a method on a prototype (or an object) with a disguised one, keeping the property's attributes. */
-export function disguiseMethod(holder: object, property: string, apply: (native: (...args: unknown[]) => unknown, thisArg: unknown, args: unknown[]) => unknown): void {
+/**
+ * Replaces a method on a prototype (or an object) with a disguised one, keeping the property's attributes.
+ * `settleOwnKeys`: Firefox lists the `length` and `name` of some natives (Response's methods) in that order
+ * however they were read, but a Proxy's reads fix the order they are read in: listing them first keeps the
+ * native order.
+ */
+export function disguiseMethod(
+  holder: object,
+  property: string,
+  apply: (native: (...args: unknown[]) => unknown, thisArg: unknown, args: unknown[]) => unknown,
+  options: { settleOwnKeys?: boolean } = {},
+): void {
   const descriptor = Object.getOwnPropertyDescriptor(holder, property);
   if (typeof descriptor?.value !== 'function') return;
+  if (options.settleOwnKeys) Reflect.ownKeys(descriptor.value as object);
   descriptor.value = disguise(descriptor.value as (...args: unknown[]) => unknown, apply);
   Object.defineProperty(holder, property, descriptor);
 }

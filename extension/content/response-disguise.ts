@@ -41,12 +41,17 @@ export function disguiseResponses(): void {
       return callNative(native, state ? state.original : thisArg, []);
     });
   }
-  disguiseMethod(prototype, 'clone', (native, thisArg, args) => {
-    const copy = callNative<Response>(native, thisArg, args);
-    const state = rebuilt.get(thisArg);
-    if (state) rebuilt.set(copy, state);
-    return copy;
-  });
+  disguiseMethod(
+    prototype,
+    'clone',
+    (native, thisArg, args) => {
+      const copy = callNative<Response>(native, thisArg, args);
+      const state = rebuilt.get(thisArg);
+      if (state) rebuilt.set(copy, state);
+      return copy;
+    },
+    { settleOwnKeys: true },
+  );
   for (const method of BODY_METHODS) {
     disguiseMethod(prototype, method, (native, thisArg, args) => {
       const state = rebuilt.get(thisArg);
@@ -66,6 +71,6 @@ export function disguiseResponses(): void {
           return natives.promiseReject(error);
         },
       ]);
-    });
+    }, { settleOwnKeys: true });
   }
 }

@@ -162,6 +162,22 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     await panel.waitForText('cancelled this request');
   });
 
+  it('closes the connection at once when the page cancels the body through its reader or the stream', async () => {
+    const name = 'fantasy__azure-reasoning-summary-gpt-5-mini';
+    for (const how of ['reader', 'body'] as const) {
+      const from = server.requests.length;
+      const result = await browser.firstPage().evaluate(([route, cancelHow]) => window.e2e.readThenCancel(route, cancelHow, 5), [`${name}/pace/20`, how] as const);
+      assert.equal(result.cancelled, true);
+      const request = await server.waitForRequest((candidate) => candidate.id > from && candidate.recording === name);
+      const framesAtCancel = request.framesSent;
+      await request.done;
+      assert.equal(request.closedEarly, true, `${how}: the server saw no close`);
+      assert.ok(request.framesSent - framesAtCancel < 50, `${how}: ${request.framesSent - framesAtCancel} frames after the cancel`);
+    }
+    await panel.waitFor(`${ROW_COUNT} === 2`);
+    await panel.waitFor('document.querySelector("[data-testid=summary] [data-testid=status]")?.textContent.includes("cancelled")');
+  });
+
   it('captures a streaming XMLHttpRequest', async () => {
     const name = 'pydantic-ai__text-with-logprobs-gpt-4o-mini';
     const result = await browser.firstPage().evaluate((route) => window.e2e.streamWithXhr(route), name);

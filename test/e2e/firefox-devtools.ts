@@ -28,6 +28,11 @@ export class FirefoxWithDevtools {
     readonly extensionId: string,
   ) {}
 
+  /** Firefox as it is, without the extension: what a page sees when nobody watches. */
+  static launchBare(): Promise<Browser> {
+    return puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX_PATH, headless: true });
+  }
+
   static async launch(options: { headless?: boolean } = {}): Promise<FirefoxWithDevtools> {
     if (!existsSync(join(FIREFOX_EXTENSION_DIR, 'manifest.json'))) throw new Error(`build the extension first: ${FIREFOX_EXTENSION_DIR} is missing`);
     const browser = await puppeteer.launch({

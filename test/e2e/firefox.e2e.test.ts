@@ -38,7 +38,7 @@ beforeEach(async () => {
   await panel.waitFor(`${ROW_COUNT} === 0`);
 });
 
-describe('Firefox: capture in the background and the panel in the real toolbox', () => {
+describe('Firefox: capture in the page (and the background, for workers) and the panel in the real toolbox', () => {
   it('captures every chunk live, shows the message while it streams and the final text and usage after; the page got the exact bytes', async () => {
     const name = 'seed__hello-gpt-4.1-nano';
     const run = stream({ route: `${name}/hold/8` });
@@ -77,6 +77,30 @@ describe('Firefox: capture in the background and the panel in the real toolbox',
     await request.done;
     assert.equal(request.closedEarly, true);
     await panel.waitFor('document.querySelector("[data-testid=summary] [data-testid=status]")?.textContent.includes("cancelled")');
+  });
+
+  it('closes the connection at once when the page cancels the body, through its reader or the stream, toolbox open or closed', async () => {
+    const name = 'fantasy__azure-reasoning-summary-gpt-5-mini';
+    const withoutToolbox = await firefox.browser.newPage();
+    try {
+      await withoutToolbox.goto(`${server.url}/`);
+      for (const target of [page, withoutToolbox]) {
+        for (const how of ['reader', 'body'] as const) {
+          const from = server.requests.length;
+          // 50 frames a second: the whole recording would take many seconds.
+          const result = await target.evaluate((route, cancelHow) => window.e2e.readThenCancel(route, cancelHow, 5), `${name}/pace/20`, how);
+          assert.equal(result.cancelled, true);
+          const request = await server.waitForRequest((candidate) => candidate.id > from && candidate.recording === name);
+          const framesAtCancel = request.framesSent;
+          await request.done;
+          assert.equal(request.closedEarly, true, `${how}: the server saw no close`);
+          // Under a second of frames went out after the page cancelled.
+          assert.ok(request.framesSent - framesAtCancel < 50, `${how}: ${request.framesSent - framesAtCancel} frames after the cancel`);
+        }
+      }
+    } finally {
+      await withoutToolbox.close();
+    }
   });
 
   it('captures a non-streaming JSON response', async () => {

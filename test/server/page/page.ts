@@ -119,6 +119,34 @@ export function streamInWorker(route: string): Promise<{ text?: string; error?: 
   });
 }
 
+/**
+ * Streams a Responses call with a plain fetch, reads a few chunks, then
+ * cancels the body: through the reader, or on the body stream itself.
+ */
+export async function readThenCancel(route: string, how: 'reader' | 'body', chunks: number): Promise<{ chunksRead: number; cancelled: boolean }> {
+  const response = await fetch(`${location.origin}/r/${route}/v1/responses`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'gpt-4.1-nano', input: 'Say hello', stream: true }),
+  });
+  const body = response.body;
+  if (!body) return { chunksRead: 0, cancelled: false };
+  const reader = body.getReader();
+  let chunksRead = 0;
+  while (chunksRead < chunks) {
+    const { done } = await reader.read();
+    if (done) return { chunksRead, cancelled: false };
+    chunksRead++;
+  }
+  if (how === 'reader') {
+    await reader.cancel();
+  } else {
+    reader.releaseLock();
+    await body.cancel();
+  }
+  return { chunksRead, cancelled: true };
+}
+
 /** A plain fetch of an event stream on any path (for user URL patterns). */
 export async function fetchText(path: string, body: unknown): Promise<string> {
   const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -148,8 +176,8 @@ async function setUpDemo(): Promise<void> {
 
 declare global {
   interface Window {
-    e2e: { streamWithOpenAI: typeof streamWithOpenAI; streamWithXhr: typeof streamWithXhr; fetchText: typeof fetchText; streamInWorker: typeof streamInWorker };
+    e2e: { streamWithOpenAI: typeof streamWithOpenAI; streamWithXhr: typeof streamWithXhr; fetchText: typeof fetchText; streamInWorker: typeof streamInWorker; readThenCancel: typeof readThenCancel };
   }
 }
-window.e2e = { streamWithOpenAI, streamWithXhr, fetchText, streamInWorker };
+window.e2e = { streamWithOpenAI, streamWithXhr, fetchText, streamInWorker, readThenCancel };
 void setUpDemo();

@@ -39,6 +39,12 @@ function descriptorLook(holder: object, property: string): unknown {
   };
 }
 
+/** An error's own properties and where it says it was made (Firefox's errors carry a file name and line). */
+function errorLook(error: unknown): unknown {
+  const record = error as Record<string, unknown>;
+  return { own: Object.getOwnPropertyNames(error), fileName: record.fileName, lineNumber: record.lineNumber, columnNumber: record.columnNumber };
+}
+
 function responseLook(response: Response): unknown {
   let headersSet: string;
   try {
@@ -108,14 +114,16 @@ export async function observe(): Promise<Observations> {
     Function.prototype.toString.call({});
   } catch (error) {
     seen.toStringErrorStack = (error as Error).stack;
+    seen.toStringErrorOwn = errorLook(error);
   }
   try {
     (XMLHttpRequest.prototype.open as (this: unknown, method: string, url: string) => void).call({}, 'GET', '/');
   } catch (error) {
     seen.xhrOpenErrorStack = (error as Error).stack;
+    seen.xhrOpenErrorOwn = errorLook(error);
   }
   const badFetch = await fetch('http://[bad').catch((error: unknown) => error as Error);
-  seen.badFetch = { message: describe(badFetch), stack: (badFetch as Error).stack };
+  seen.badFetch = { message: describe(badFetch), stack: (badFetch as Error).stack, own: errorLook(badFetch) };
 
   // The window: no property, no message.
   seen.windowProperties = Object.getOwnPropertyNames(window).sort();
