@@ -12,10 +12,10 @@ import {
 export function formatResponseText(summary: ResponseSummary, position: number, count: number): string {
   const { response, usage, timing, warnings } = summary;
   const lines: string[] = [];
-  const title = `Response ${position + 1} of ${count}: ${response.id ?? '(no id)'}`;
+  const title = `Response ${position + 1} of ${count}: ${text(response.id, '(no id)')}`;
   lines.push(title, '='.repeat(title.length));
-  lines.push(`model   ${response.model ?? '(unknown)'}`);
-  lines.push(`status  ${String(response.status ?? 'unknown')}${reasonSuffix(response.incomplete_details)}`);
+  lines.push(`model   ${text(response.model, '(unknown)')}`);
+  lines.push(`status  ${text(response.status, 'unknown')}${reasonSuffix(response.incomplete_details)}`);
   if (isJsonObject(response.error)) {
     lines.push(`error   ${stringField(response.error, 'code') ?? ''} ${stringField(response.error, 'message') ?? ''}`.trimEnd());
   }
@@ -36,8 +36,8 @@ export function formatResponseText(summary: ResponseSummary, position: number, c
       ['  reasoning', usage.reasoning],
       ['total', usage.total],
     ];
-    const width = Math.max(...rows.map(([, value]) => String(value).length));
-    for (const [label, value] of rows) lines.push(`  ${label.padEnd(14)}${String(value).padStart(width)}`);
+    const width = Math.max(...rows.map(([, value]) => text(value).length));
+    for (const [label, value] of rows) lines.push(`  ${label.padEnd(14)}${text(value).padStart(width)}`);
   } else {
     lines.push('  (not reported)');
   }
@@ -74,12 +74,18 @@ function escapeControlCharacters(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** A value of the response as text: a string as it is, anything else as compact JSON; `fallback` when absent. */
+function text(value: unknown, fallback = ''): string {
+  if (value === undefined || value === null) return fallback;
+  return typeof value === 'string' ? value : stringifyJson(value);
+}
+
 function reasonSuffix(details: unknown): string {
   return isJsonObject(details) && typeof details.reason === 'string' ? ` (${details.reason})` : '';
 }
 
-function indent(text: string, prefix: string): string[] {
-  return text.split('\n').map((line) => prefix + line);
+function indent(lines: string, prefix: string): string[] {
+  return lines.split('\n').map((line) => prefix + line);
 }
 
 function prettyJson(text: string): string {
@@ -95,20 +101,20 @@ function parts(value: unknown): ContentPart[] {
 }
 
 function formatItem(item: OutputItem, index: number): string[] {
-  const status = item.status ? ` [${item.status}]` : '';
+  const status = item.status ? ` [${text(item.status)}]` : '';
   const head = (label: string) => `  [${index}] ${label}${status}`;
   const body = '      ';
   const lines: string[] = [];
   switch (item.type) {
     case 'message': {
       const phase = typeof item.phase === 'string' ? `, ${item.phase}` : '';
-      lines.push(head(`message (${String(item.role ?? 'assistant')}${phase})`));
+      lines.push(head(`message (${text(item.role, 'assistant')}${phase})`));
       for (const part of parts(item.content)) {
         if (part.type === 'refusal') {
-          lines.push(`${body}REFUSAL:`, ...indent(part.refusal ?? '', body + '  '));
+          lines.push(`${body}REFUSAL:`, ...indent(text(part.refusal), body + '  '));
           continue;
         }
-        lines.push(...indent(part.text ?? '', body));
+        lines.push(...indent(text(part.text), body));
         const annotations = Array.isArray(part.annotations) ? part.annotations : [];
         if (annotations.length > 0) {
           lines.push(`${body}citations:`);
@@ -121,29 +127,29 @@ function formatItem(item: OutputItem, index: number): string[] {
       lines.push(head('reasoning'));
       const summary = parts(item.summary);
       if (summary.length > 0) lines.push(`${body}summary:`);
-      for (const part of summary) lines.push(...indent(part.text ?? '', body + '  '));
-      for (const part of parts(item.content)) lines.push(`${body}reasoning text:`, ...indent(part.text ?? '', body + '  '));
+      for (const part of summary) lines.push(...indent(text(part.text), body + '  '));
+      for (const part of parts(item.content)) lines.push(`${body}reasoning text:`, ...indent(text(part.text), body + '  '));
       if (typeof item.encrypted_content === 'string') lines.push(`${body}(encrypted content, ${item.encrypted_content.length} chars)`);
       if (summary.length === 0 && parts(item.content).length === 0) lines.push(`${body}(no summary)`);
       break;
     }
     case 'function_call':
-      lines.push(head(`function_call ${String(item.name ?? '?')} (call_id ${String(item.call_id ?? '?')})`));
-      lines.push(`${body}arguments:`, ...indent(prettyJson(String(item.arguments ?? '')), body + '  '));
+      lines.push(head(`function_call ${text(item.name, '?')} (call_id ${text(item.call_id, '?')})`));
+      lines.push(`${body}arguments:`, ...indent(prettyJson(text(item.arguments, '')), body + '  '));
       break;
     case 'custom_tool_call':
-      lines.push(head(`custom_tool_call ${String(item.name ?? '?')} (call_id ${String(item.call_id ?? '?')})`));
-      lines.push(`${body}input:`, ...indent(String(item.input ?? ''), body + '  '));
+      lines.push(head(`custom_tool_call ${text(item.name, '?')} (call_id ${text(item.call_id, '?')})`));
+      lines.push(`${body}input:`, ...indent(text(item.input, ''), body + '  '));
       break;
     case 'mcp_call':
-      lines.push(head(`mcp_call ${String(item.server_label ?? '?')}.${String(item.name ?? '?')}`));
-      lines.push(`${body}arguments:`, ...indent(prettyJson(String(item.arguments ?? '')), body + '  '));
+      lines.push(head(`mcp_call ${text(item.server_label, '?')}.${text(item.name, '?')}`));
+      lines.push(`${body}arguments:`, ...indent(prettyJson(text(item.arguments, '')), body + '  '));
       if (typeof item.output === 'string') lines.push(`${body}output:`, ...indent(truncate(item.output, 600), body + '  '));
       if (item.error) lines.push(`${body}error: ${stringifyJson(item.error)}`);
       break;
     case 'mcp_list_tools': {
       const tools = Array.isArray(item.tools) ? item.tools.filter(isJsonObject) : [];
-      lines.push(head(`mcp_list_tools ${String(item.server_label ?? '?')}`));
+      lines.push(head(`mcp_list_tools ${text(item.server_label, '?')}`));
       lines.push(`${body}${tools.length} tool(s): ${tools.map((tool) => stringField(tool, 'name') ?? '?').join(', ')}`);
       break;
     }
@@ -162,11 +168,11 @@ function formatItem(item: OutputItem, index: number): string[] {
     }
     case 'code_interpreter_call': {
       lines.push(head('code_interpreter_call'));
-      lines.push(`${body}code:`, ...indent(String(item.code ?? ''), body + '  '));
+      lines.push(`${body}code:`, ...indent(text(item.code, ''), body + '  '));
       const outputs = Array.isArray(item.outputs) ? item.outputs.filter(isJsonObject) : [];
       for (const output of outputs) {
-        if (output.type === 'logs') lines.push(`${body}logs:`, ...indent(truncate(String(output.logs ?? ''), 600), body + '  '));
-        else lines.push(`${body}${String(output.type)} output${typeof output.url === 'string' ? ` ${output.url}` : ''}`);
+        if (output.type === 'logs') lines.push(`${body}logs:`, ...indent(truncate(text(output.logs, ''), 600), body + '  '));
+        else lines.push(`${body}${text(output.type)} output${typeof output.url === 'string' ? ` ${output.url}` : ''}`);
       }
       break;
     }
@@ -177,24 +183,24 @@ function formatItem(item: OutputItem, index: number): string[] {
       break;
     }
     case 'shell_call': {
-      lines.push(head(`shell_call (call_id ${String(item.call_id ?? '?')})`));
+      lines.push(head(`shell_call (call_id ${text(item.call_id, '?')})`));
       const commands = isJsonObject(item.action) && Array.isArray(item.action.commands) ? item.action.commands : [];
-      for (const command of commands) lines.push(`${body}$ ${String(command)}`);
+      for (const command of commands) lines.push(`${body}$ ${text(command)}`);
       break;
     }
     case 'shell_call_output': {
-      lines.push(head(`shell_call_output (call_id ${String(item.call_id ?? '?')})`));
+      lines.push(head(`shell_call_output (call_id ${text(item.call_id, '?')})`));
       const outputs = Array.isArray(item.output) ? item.output.filter(isJsonObject) : [];
       outputs.forEach((output, number) => {
         lines.push(`${body}command ${number}:${formatOutcome(output.outcome)}`);
-        if (output.stdout) lines.push(...indent(truncate(String(output.stdout), 600), body + '  '));
-        if (output.stderr) lines.push(...indent(truncate(String(output.stderr), 600), body + '  stderr: '));
+        if (output.stdout) lines.push(...indent(truncate(text(output.stdout), 600), body + '  '));
+        if (output.stderr) lines.push(...indent(truncate(text(output.stderr), 600), body + '  stderr: '));
       });
       break;
     }
     case 'apply_patch_call': {
       const operation = isJsonObject(item.operation) ? item.operation : {};
-      lines.push(head(`apply_patch_call ${String(operation.type ?? '')} ${String(operation.path ?? '')}`.trimEnd()));
+      lines.push(head(`apply_patch_call ${text(operation.type, '')} ${text(operation.path, '')}`.trimEnd()));
       if (typeof operation.diff === 'string') lines.push(...indent(operation.diff, body));
       break;
     }
@@ -216,14 +222,14 @@ function formatAnnotation(annotation: JsonObject): string {
       : '';
   switch (annotation.type) {
     case 'url_citation':
-      return `${String(annotation.title ?? '')} <${String(annotation.url ?? '')}>${range}`.trim();
+      return `${text(annotation.title, '')} <${text(annotation.url, '')}>${range}`.trim();
     case 'file_citation':
     case 'container_file_citation':
-      return `file ${String(annotation.filename ?? annotation.file_id ?? '?')}${range}`;
+      return `file ${text(annotation.filename ?? annotation.file_id, '?')}${range}`;
     case 'file_path':
-      return `file path ${String(annotation.file_id ?? '?')}`;
+      return `file path ${text(annotation.file_id, '?')}`;
     default:
-      return `${String(annotation.type)} ${stringifyJson(annotation)}`;
+      return `${text(annotation.type)} ${stringifyJson(annotation)}`;
   }
 }
 
@@ -234,10 +240,10 @@ function formatWebSearchAction(action: JsonObject): string {
       return `search ${stringifyJson(action.query ?? '')}${sources}`;
     }
     case 'open_page':
-      return `open page ${String(action.url ?? '')}`;
+      return `open page ${text(action.url, '')}`;
     case 'find':
     case 'find_in_page':
-      return `find ${stringifyJson(action.pattern ?? '')} in ${String(action.url ?? '')}`;
+      return `find ${stringifyJson(action.pattern ?? '')} in ${text(action.url, '')}`;
     default:
       return stringifyJson(action);
   }
@@ -245,8 +251,8 @@ function formatWebSearchAction(action: JsonObject): string {
 
 function formatOutcome(outcome: unknown): string {
   if (!isJsonObject(outcome)) return '';
-  if (outcome.type === 'exit') return ` exit ${String(outcome.exit_code ?? '?')}`;
-  return ` ${String(outcome.type)}`;
+  if (outcome.type === 'exit') return ` exit ${text(outcome.exit_code, '?')}`;
+  return ` ${text(outcome.type)}`;
 }
 
 function truncate(text: string, max: number): string {

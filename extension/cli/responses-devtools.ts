@@ -1,6 +1,6 @@
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { buildTranscript, callsOfInput, readInput, summarizeRecord, UnreadableBodyError, writeJson, type TranscriptCall } from '../core/index.ts';
+import { buildTranscript, callsOfInput, oneLine, readInput, summarizeRecord, UnreadableBodyError, writeJson, type TranscriptCall } from '../core/index.ts';
 import { formatResponseText } from './format-text.ts';
 
 const USAGE = `Usage:
@@ -35,7 +35,7 @@ function readNamed(path: string, bytes: Buffer = readFile(path)): ReturnType<typ
 }
 
 function reportHarProblems(path: string, problems: ReadonlyArray<{ message: string }>): void {
-  for (const problem of problems) process.stderr.write(`responses-devtools: ${path}: skipped ${problem.message}\n`);
+  for (const problem of problems) process.stderr.write(`responses-devtools: ${oneLine(`${path}: skipped ${problem.message}`)}\n`);
 }
 
 /** The calls of one input file: a HAR's Responses entries, or a recording as one call. */
@@ -122,11 +122,11 @@ function main(argv: string[]): number {
       return 2;
     }
     if (error instanceof UnreadableBodyError) {
-      process.stderr.write(`responses-devtools: ${error.message}\n`);
+      process.stderr.write(`responses-devtools: ${oneLine(error.message)}\n`);
       return 1;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`responses-devtools: internal error: ${message}\n`);
+    process.stderr.write(`responses-devtools: internal error: ${oneLine(message)}\n`);
     return 70;
   }
 }

@@ -10,7 +10,7 @@ import {
   type ResponseObject,
 } from './response-types.ts';
 import { asObject, describeItem, disagreements, emptyPartLike, placeholderItem } from './streamed-values.ts';
-import { describeDifference, type StreamWarning, type WarningCode } from './warnings.ts';
+import { describeDifference, excerptOf, type StreamWarning, type WarningCode } from './warnings.ts';
 import { STATUS_EVENTS, TERMINAL_EVENT_TYPES, isKnownEventType } from './stream-events.ts';
 
 /** What the assembler knows of an output item beyond the API's own fields. */
@@ -85,6 +85,8 @@ export class ResponseAssembler {
   eventCount = 0;
   audioTranscript = '';
   audioDeltaCount = 0;
+  /** The type of the event being applied, for warnings (an event's own `type` may be missing or not a string). */
+  eventType = '';
   private lastSequence: number | undefined;
   private currentSequence: number | undefined;
   private currentEventIndex: number | undefined;
@@ -96,6 +98,7 @@ export class ResponseAssembler {
   apply(event: JsonObject, eventIndex?: number, type: string = typeof event.type === 'string' ? event.type : 'error'): void {
     this.currentSequence = numberField(event, 'sequence_number');
     this.currentEventIndex = eventIndex;
+    this.eventType = type;
     if (this.eventCount === 0 && type !== 'response.created') this.resumed = true;
     this.eventCount++;
     this.revision++;
@@ -121,7 +124,7 @@ export class ResponseAssembler {
       this.currentEventIndex = undefined;
       this.warn(
         'no_terminal_event',
-        `The stream ended without a terminal event; status stays "${String(this.response.status ?? 'unknown')}".`,
+        `The stream ended without a terminal event; status stays "${excerptOf(this.response.status ?? 'unknown')}".`,
       );
     }
   }
@@ -259,7 +262,7 @@ export class ResponseAssembler {
         return;
       }
       if (finalItem.type !== item.type) {
-        this.warn('snapshot_mismatch', `${describeItem(item, index)} is a ${finalItem.type} in the final response.`);
+        this.warn('snapshot_mismatch', `${describeItem(item, index)} is a ${excerptOf(finalItem.type)} in the final response.`);
         return;
       }
       for (const difference of disagreements(item, finalItem)) {
@@ -282,7 +285,7 @@ export class ResponseAssembler {
     const length = this.declaredLength(output);
     const outputIndex = indexField(event, 'output_index', length);
     if (!isJsonObject(item) || typeof item.type !== 'string' || outputIndex === undefined) {
-      this.warn('malformed_event', `${String(event.type)} lacks an item or output_index.`);
+      this.warn('malformed_event', `${this.eventType} lacks an item or output_index.`);
       return;
     }
     const newItem = item as OutputItem;
@@ -350,24 +353,24 @@ export class ResponseAssembler {
     if (itemId !== undefined && (item === undefined || (item.id !== undefined && item.id !== itemId))) {
       const byId = output.findIndex((candidate) => candidate.id === itemId);
       if (byId >= 0) {
-        if (item !== undefined) this.warn('unknown_item', `${String(event.type)} names item ${itemId} at output_index ${outputIndex}, where ${describeItem(item, outputIndex as number)} is; applied to ${this.describeAt(byId)}.`);
+        if (item !== undefined) this.warn('unknown_item', `${this.eventType} names item ${itemId} at output_index ${outputIndex}, where ${describeItem(item, outputIndex as number)} is; applied to ${this.describeAt(byId)}.`);
         position = byId;
         item = output[byId];
       } else if (item !== undefined) {
-        this.warn('unknown_item', `${String(event.type)} names item ${itemId}, which does not exist (output_index ${outputIndex} holds ${describeItem(item, outputIndex as number)}).`);
+        this.warn('unknown_item', `${this.eventType} names item ${itemId}, which does not exist (output_index ${outputIndex} holds ${describeItem(item, outputIndex as number)}).`);
         return undefined;
       }
     }
     if (item === undefined || position === undefined) {
       outputIndex ??= this.declaredLength(output);
       if (!this.resumed) {
-        this.warn('unknown_item', `${String(event.type)} for ${itemId ?? `output_index ${outputIndex}`}, which was never added.`);
+        this.warn('unknown_item', `${this.eventType} for ${itemId ?? `output_index ${outputIndex}`}, which was never added.`);
       }
       const placeholder = placeholderItem(itemType, itemId);
       return { item: placeholder, position: this.placeItem(outputIndex, placeholder, true) };
     }
     if (item.type !== itemType) {
-      this.warn('item_type_mismatch', `${String(event.type)} targets ${this.describeAt(position)}, expected a ${itemType}.`);
+      this.warn('item_type_mismatch', `${this.eventType} targets ${this.describeAt(position)}, expected a ${itemType}.`);
       return undefined;
     }
     this.touch(position);
@@ -409,7 +412,7 @@ export class ResponseAssembler {
 
   applyPartAdded(event: JsonObject, done: boolean, summary: boolean): void {
     const part = event.part;
-    const eventType = String(event.type);
+    const eventType = this.eventType;
     if (!isJsonObject(part) || typeof part.type !== 'string') {
       this.warn('malformed_event', `${eventType} lacks its part.`);
       return;
@@ -458,7 +461,7 @@ export class ResponseAssembler {
     if (!location) return;
     const delta = event.delta;
     if (typeof delta !== 'string') {
-      this.warn('malformed_event', `${String(event.type)} has no string delta.`);
+      this.warn('malformed_event', `${this.eventType} has no string delta.`);
       return;
     }
     const holder = location.holder as Record<string | number, JsonValue | undefined>;
@@ -473,13 +476,13 @@ export class ResponseAssembler {
     if (!location) return;
     const final = event[family.doneField];
     if (typeof final !== 'string') {
-      this.warn('malformed_event', `${String(event.type)} has no ${family.doneField}.`);
+      this.warn('malformed_event', `${this.eventType} has no ${family.doneField}.`);
       return;
     }
     const holder = location.holder as Record<string | number, JsonValue | undefined>;
     const built = holder[location.key];
     if (typeof built === 'string' && built !== '' && built !== final && !this.isPartial(target.position)) {
-      this.warn('done_mismatch', `${String(event.type)} disagrees with the deltas at ${this.describeAt(target.position)}: ${describeDifference(built, final)}.`);
+      this.warn('done_mismatch', `${this.eventType} disagrees with the deltas at ${this.describeAt(target.position)}: ${describeDifference(built, final)}.`);
     }
     holder[location.key] = final;
     if (event.type === 'response.output_text.done' && Array.isArray(event.logprobs) && !Array.isArray(holder.logprobs)) {
@@ -490,11 +493,11 @@ export class ResponseAssembler {
   applyAnnotation(event: JsonObject): void {
     const target = this.itemFor(event, 'message');
     if (!target) return;
-    const part = this.partAt(target.item, target.position, 'content', numberField(event, 'content_index'), 'output_text', String(event.type));
+    const part = this.partAt(target.item, target.position, 'content', numberField(event, 'content_index'), 'output_text', this.eventType);
     const annotation = event.annotation;
     const index = indexField(event, 'annotation_index', Array.isArray(part?.annotations) ? this.declaredLength(part.annotations) : 0);
     if (!part || !isJsonObject(annotation)) {
-      if (part) this.warn('malformed_event', `${String(event.type)} has no annotation.`);
+      if (part) this.warn('malformed_event', `${this.eventType} has no annotation.`);
       return;
     }
     let annotations = part.annotations;
@@ -540,7 +543,7 @@ export class ResponseAssembler {
     const known = action && Array.isArray(action.commands) ? this.declaredLength(action.commands) : 0;
     const commandIndex = indexField(event, 'command_index', known);
     if (commandIndex === undefined) {
-      this.warn('malformed_event', `${String(event.type)} lacks a usable command_index.`);
+      this.warn('malformed_event', `${this.eventType} lacks a usable command_index.`);
       return;
     }
     if (!action) {
@@ -555,7 +558,7 @@ export class ResponseAssembler {
     const at = this.positionIn(commands, commandIndex);
     const current = at === undefined ? undefined : commands[at];
     if (kind !== 'added' && typeof current !== 'string' && !this.isPartial(target.position)) {
-      this.warn('unknown_index', `${String(event.type)} for command ${commandIndex} of ${this.describeAt(target.position)}, which was never added.`);
+      this.warn('unknown_index', `${this.eventType} for command ${commandIndex} of ${this.describeAt(target.position)}, which was never added.`);
     }
     if (kind === 'delta') {
       const delta = stringField(event, 'delta') ?? '';
@@ -564,7 +567,7 @@ export class ResponseAssembler {
     }
     const command = stringField(event, 'command') ?? '';
     if (kind === 'done' && typeof current === 'string' && current !== '' && current !== command && !this.isPartial(target.position)) {
-      this.warn('done_mismatch', `${String(event.type)} disagrees with the deltas at ${this.describeAt(target.position)}.action.commands[${commandIndex}]: ${describeDifference(current, command)}.`);
+      this.warn('done_mismatch', `${this.eventType} disagrees with the deltas at ${this.describeAt(target.position)}.action.commands[${commandIndex}]: ${describeDifference(current, command)}.`);
     }
     this.putAt(commands, commandIndex, command);
   }
@@ -574,7 +577,7 @@ export class ResponseAssembler {
     if (!target) return;
     const commandIndex = indexField(event, 'command_index', Array.isArray(target.item.output) ? this.declaredLength(target.item.output) : 0);
     if (commandIndex === undefined) {
-      this.warn('malformed_event', `${String(event.type)} lacks a usable command_index.`);
+      this.warn('malformed_event', `${this.eventType} lacks a usable command_index.`);
       return;
     }
     let entries = target.item.output;
@@ -597,7 +600,7 @@ export class ResponseAssembler {
     const finalList = event.output;
     const final = Array.isArray(finalList) ? asObject(finalList[0]) : undefined;
     if (!final) {
-      this.warn('malformed_event', `${String(event.type)} has no output.`);
+      this.warn('malformed_event', `${this.eventType} has no output.`);
       return;
     }
     if (!this.isPartial(target.position)) {
@@ -605,7 +608,7 @@ export class ResponseAssembler {
         const built = stringField(entry, stream) ?? '';
         const finalValue = stringField(final, stream) ?? '';
         if (built !== '' && built !== finalValue) {
-          this.warn('done_mismatch', `${String(event.type)} disagrees with the deltas at ${this.describeAt(target.position)}.output[${commandIndex}].${stream}: ${describeDifference(built, finalValue)}.`);
+          this.warn('done_mismatch', `${this.eventType} disagrees with the deltas at ${this.describeAt(target.position)}.output[${commandIndex}].${stream}: ${describeDifference(built, finalValue)}.`);
         }
       }
     }
@@ -631,7 +634,7 @@ export class ResponseAssembler {
 
 function partLocator(listKey: 'content' | 'summary', indexField: string, partType: string, key: 'text' | 'refusal'): AppendFamily['locate'] {
   return (assembler, item, event, position) => {
-    const part = assembler.partAt(item, position, listKey, numberField(event, indexField), partType, String(event.type));
+    const part = assembler.partAt(item, position, listKey, numberField(event, indexField), partType, assembler.eventType);
     return part ? { holder: part, key } : undefined;
   };
 }

@@ -9,9 +9,18 @@ export interface ReadBody {
   responses: ResponseRecord[];
 }
 
-/** The input holds nothing the core can read as Responses API traffic. */
+/** The input holds nothing the core can read as Responses API traffic. The message is one line, whatever the input holds. */
 export class UnreadableBodyError extends Error {
   override name = 'UnreadableBodyError';
+  constructor(message: string) {
+    super(oneLine(message));
+  }
+}
+
+/** Text on one line, with no control characters (they are escaped): messages quote input, which may hold anything. */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**

@@ -17,7 +17,7 @@ import type { HeaderList, NetworkTimings } from './protocol.ts';
 import { redactBody, redactHeaders, redactText, redactUrl } from './redact.ts';
 import { isEventStream, isResponsesEndpoint, isResponsesEventData } from './request-match.ts';
 import { isOutputDelta } from './stream-events.ts';
-import { isJsonObject, looksLikeResponseObject } from './response-types.ts';
+import { isJsonObject, looksLikeResponseObject, type JsonObject } from './response-types.ts';
 import type { ResponseRecord } from './stream-reader.ts';
 import { summarizeRecord, type ResponseSummary } from './summary.ts';
 import { utf8Length } from './sse-decoder.ts';
@@ -224,7 +224,8 @@ function isResponsesEntry(entry: HarEntry, body: string): boolean {
   const method = entry.request?.method ?? 'GET';
   const url = entry.request?.url ?? '';
   if (isResponsesEndpoint(method, url)) return true;
-  const mimeType = entry.response?.content?.mimeType;
+  const declared = entry.response?.content?.mimeType;
+  const mimeType = typeof declared === 'string' ? declared : undefined;
   if (isEventStream(mimeType) && isResponsesEventData(body.slice(body.indexOf('data:') + 5))) return true;
   if (mimeType?.includes('json')) {
     try {
@@ -284,19 +285,23 @@ function readEntry(entry: HarEntry, entryIndex: number, reading: HarReading): vo
       return;
     }
     const events = entry[HAR_EVENTS_FIELD];
-    const started = Date.parse(entry.startedDateTime);
+    // Any field may hold anything: each is read only when it has the type it should.
+    const started = typeof entry.startedDateTime === 'string' ? Date.parse(entry.startedDateTime) : NaN;
     const ours = Array.isArray(events);
     const timed = ours && events.some((event) => isJsonObject(event) && typeof event.time === 'number');
     if (ours) {
       // Our own transcript: the events carry their receive times (or say they had none).
       applyEventTimes(records, events, timed && Number.isFinite(started) ? started : undefined);
       // The timing we wrote says when the first byte came and when the body ended: take it back as it was.
-      const written = entry[HAR_ASSEMBLY_FIELD]?.responses ?? [];
+      const assembly: unknown = entry[HAR_ASSEMBLY_FIELD];
+      const written: unknown[] = isJsonObject(assembly) && Array.isArray(assembly.responses) ? assembly.responses : [];
       records.forEach((record, index) => {
-        const timing = written[index]?.timing;
-        if (!timing || typeof timing.startedAt !== 'number') return;
-        const at = (offset: number | null) => (offset === null ? undefined : (timing.startedAt as number) + offset);
-        record.marks.requestStartedAt = timing.startedAt;
+        const summary = written[index];
+        const timing = isJsonObject(summary) && isJsonObject(summary.timing) ? summary.timing : undefined;
+        const startedAt = timing?.startedAt;
+        if (!timing || typeof startedAt !== 'number' || !Number.isFinite(startedAt)) return;
+        const at = (offset: unknown) => (typeof offset === 'number' && Number.isFinite(offset) ? startedAt + offset : undefined);
+        record.marks.requestStartedAt = startedAt;
         const firstByte = at(timing.firstByteMs);
         const ended = at(timing.durationMs);
         if (firstByte !== undefined) record.marks.firstByteAt = firstByte;
@@ -304,9 +309,9 @@ function readEntry(entry: HarEntry, entryIndex: number, reading: HarReading): vo
       });
     } else if (Number.isFinite(started)) {
       // A browser's or Playwright's HAR: the network's times.
-      const timings = entry.timings ?? ({} as HarEntry['timings']);
-      const before = ['blocked', 'dns', 'connect', 'send', 'wait'].reduce((sum, key) => sum + Math.max(0, Number(timings[key as keyof typeof timings] ?? 0)), 0);
-      const endedAt = started + Math.max(0, Number(entry.time) || 0);
+      const timings: JsonObject = isJsonObject(entry.timings) ? entry.timings : {};
+      const before = ['blocked', 'dns', 'connect', 'send', 'wait'].reduce((sum, key) => sum + Math.max(0, finite(timings[key])), 0);
+      const endedAt = started + Math.max(0, finite(entry.time));
       for (const record of records) {
         record.marks.requestStartedAt = started;
         record.marks.firstByteAt = started + before;
@@ -319,25 +324,36 @@ function readEntry(entry: HarEntry, entryIndex: number, reading: HarReading): vo
       method: entry.request.method,
       url: entry.request.url,
       requestHeaders: harHeaders(entry.request.headers),
-      status: entry.response.status,
-      statusText: entry.response.statusText ?? '',
+      status: finite(entry.response.status),
+      statusText: typeof entry.response.statusText === 'string' ? entry.response.statusText : '',
       responseHeaders: harHeaders(entry.response.headers),
       body,
       records,
     };
-    const postData = entry.request.postData?.text;
-    if (postData !== undefined) call.requestBody = postData;
+    const postData: unknown = entry.request.postData;
+    if (isJsonObject(postData) && typeof postData.text === 'string') call.requestBody = postData.text;
     if (Number.isFinite(started) && !(ours && events.every((event) => !isJsonObject(event) || event.time === null))) {
       call.startedAt = started;
-      call.endedAt = started + Math.max(0, Number(entry.time) || 0);
+      call.endedAt = started + Math.max(0, finite(entry.time));
     }
     reading.calls.push(call);
   }
 }
 
+/** A number from a HAR field, or 0 when it holds anything else. */
+function finite(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+/** A header name or value as text, whatever the field holds. */
+function headerText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return value === undefined || value === null ? '' : stringifyJson(value);
+}
+
 function harHeaders(headers: unknown): HeaderList {
   if (!Array.isArray(headers)) return [];
-  return headers.filter(isJsonObject).map((header) => ({ name: String(header.name ?? ''), value: String(header.value ?? '') }));
+  return headers.filter(isJsonObject).map((header) => ({ name: headerText(header.name), value: headerText(header.value) }));
 }
 
 function applyEventTimes(records: ResponseRecord[], events: HarEvent[], startedAt: number | undefined): void {
@@ -347,8 +363,8 @@ function applyEventTimes(records: ResponseRecord[], events: HarEvent[], startedA
     for (const event of record.events) {
       const harEvent = events[index++];
       const time = isJsonObject(harEvent) ? harEvent.time : undefined;
-      if (typeof time !== 'number') continue;
-      const at = time * 1000;
+      const at = typeof time === 'number' ? time * 1000 : NaN;
+      if (!Number.isFinite(at)) continue;
       event.receivedAt = at;
       record.marks.firstByteAt ??= at;
       record.marks.lastEventAt = at;

@@ -1,4 +1,5 @@
 import { isJsonObject, type ContentPart, type JsonObject, type OutputItem } from './response-types.ts';
+import { excerptOf } from './warnings.ts';
 
 /**
  * The values of an output item that deltas build, each under a stable path
@@ -77,7 +78,8 @@ export function disagreements(built: OutputItem, final: OutputItem): Array<{ pat
 }
 
 export function describeItem(item: OutputItem, outputIndex: number): string {
-  return `output[${outputIndex}] (${item.type}${item.id ? ' ' + item.id : ''})`;
+  const id: unknown = item.id;
+  return `output[${outputIndex}] (${excerptOf(item.type)}${id === undefined || id === null || id === '' ? '' : ' ' + excerptOf(id)})`;
 }
 
 export function emptyPartLike(type: string): ContentPart {

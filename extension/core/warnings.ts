@@ -29,6 +29,18 @@ export interface StreamWarning {
   eventIndex?: number;
 }
 
+/**
+ * A value quoted in a warning: a string cut to `max` characters, a number or
+ * boolean as it is, anything else by its kind. Never the whole of a huge
+ * value: many warnings may name the same item.
+ */
+export function excerptOf(value: unknown, max = 80): string {
+  if (typeof value === 'string') return value.length > max ? `${value.slice(0, max)}…` : value;
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  if (value === undefined) return '(none)';
+  return Array.isArray(value) ? '(an array)' : '(an object)';
+}
+
 /** Describes where two strings first differ, briefly, for a warning message. */
 export function describeDifference(built: string, final: string): string {
   let index = 0;

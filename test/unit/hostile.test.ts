@@ -20,6 +20,7 @@ import { deepItemStream, deepJsonText, deepSnapshotStream, gappedItemsStream, ga
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli', 'responses-devtools.js');
 const scratch = mkdtempSync(join(tmpdir(), 'responses-devtools-hostile-'));
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'responses-streams');
 
 function run(args: string[]) {
   const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
@@ -146,5 +147,82 @@ describe('indexes that leave gaps', () => {
     assert.equal(printed?.response.output.length, 2000);
     const har = run(['har', path, '-o', join(scratch, 'gaps.har')]);
     assert.equal(har.status, 0, har.stderr);
+  });
+});
+
+describe('fields of the wrong type', () => {
+  /** Objects a careless String() cannot print: no usable toString or valueOf. */
+  const unprintable = { toString: 1, valueOf: 'x' };
+  const frames = (events: unknown[]) => events.map((event) => `data: ${JSON.stringify(event)}\n\n`).join('');
+
+  it('print as JSON in the text view, and the stream still assembles', () => {
+    const path = writeScratch('unprintable.sse', frames([
+      { type: 'response.created', response: { id: unprintable, object: 'response', model: [unprintable], status: unprintable, output: [] } },
+      { type: 'response.output_item.added', output_index: 0, item: { type: 'function_call', id: unprintable, name: unprintable, call_id: [[unprintable]], arguments: unprintable, status: unprintable } },
+      { type: 'response.output_item.added', output_index: 1, item: { type: 'message', id: 'm', role: unprintable, content: [{ type: 'output_text', text: unprintable, annotations: [{ type: 'url_citation', title: unprintable, url: [unprintable] }, { type: [unprintable] }] }] } },
+      { type: 'response.output_item.added', output_index: 2, item: { type: 'shell_call', id: 's', call_id: unprintable, action: { commands: [unprintable] } } },
+      { type: 'response.output_item.added', output_index: 3, item: { type: 'code_interpreter_call', id: 'c', code: unprintable, outputs: [{ type: 'logs', logs: unprintable }, { type: unprintable }] } },
+      { type: 'response.function_call_arguments.delta', output_index: 0, item_id: 'fc', delta: 'x' },
+    ]));
+    const text = run(['inspect', path]);
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /function_call \{"toString":1,"valueOf":"x"\} \(call_id \[\[\{"toString":1,"valueOf":"x"\}\]\]\)/);
+    assert.match(text.stdout, /status {2}\{"toString":1,"valueOf":"x"\}/);
+    const record = only(readFileSync(path, 'utf8'));
+    assert.ok(record.warnings.some((warning) => warning.code === 'no_terminal_event' && warning.message.includes('(an object)')));
+    assert.ok(record.warnings.some((warning) => warning.code === 'unknown_item' && warning.message.includes('fc')), 'the delta is applied, not dropped');
+  });
+
+  it('in a HAR entry, are read as far as they make sense, and the entry still loads and exports', () => {
+    const har = JSON.parse(run(['har', join(FIXTURES, 'seed__hello-gpt-4.1-nano.sse'), '-o', '-']).stdout) as { log: { entries: Array<Record<string, any>> } };
+    const entry = har.log.entries[0] as Record<string, any>;
+    entry.request.headers = [{ name: unprintable, value: [[1]] }, { name: 'x-ok', value: 'yes' }];
+    entry.request.postData = { mimeType: 'application/json', text: unprintable };
+    entry.response.status = unprintable;
+    entry.response.statusText = [unprintable];
+    entry.response.content.mimeType = unprintable;
+    entry.startedDateTime = unprintable;
+    entry.time = unprintable;
+    entry.timings = { wait: unprintable, send: 'x' };
+    entry._responsesAssembly.responses[0].timing = { startedAt: 1000, firstByteMs: 'x', durationMs: unprintable };
+    entry._responsesEvents[0].time = 1e308;
+    const path = writeScratch('unprintable.har', JSON.stringify(har));
+    const reading = readInput(readFileSync(path, 'utf8'));
+    assert.deepEqual(reading.har?.problems, []);
+    const call = reading.har?.calls[0];
+    assert.deepEqual(call?.requestHeaders, [{ name: '{"toString":1,"valueOf":"x"}', value: '[[1]]' }, { name: 'x-ok', value: 'yes' }]);
+    assert.equal(call?.status, 0);
+    assert.equal(call?.requestBody, undefined);
+    assert.equal(typeof reading.responses[0]?.marks.firstByteAt, 'undefined');
+    const out = run(['har', path, '-o', join(scratch, 'unprintable.out.har')]);
+    assert.equal(out.status, 0, out.stderr);
+    assert.equal(out.stderr, '');
+  });
+
+  it('make an unreadable input fail with one line, control characters escaped', () => {
+    const json = run(['inspect', writeScratch('two-lines.json', '[DONE]\n{"type":"x"}\n\u001b[31m')]);
+    assert.equal(json.status, 1);
+    assert.equal(json.stderr.trim().split('\n').length, 1, json.stderr);
+    assert.doesNotMatch(json.stderr, /\u001b/);
+    const har = { log: { entries: [{ request: { method: 'POST', url: 'https://api.openai.com/v1/responses?q=\u001b[2J\nforged line' }, response: { status: 200, content: { mimeType: 'text/event-stream', text: '' } } }] } };
+    const result = run(['inspect', writeScratch('empty-body.har', JSON.stringify(har))]);
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+    assert.match(result.stderr, /no response body/);
+    assert.doesNotMatch(result.stderr, /\u001b/);
+  });
+
+  it('a huge item id is quoted briefly in each warning about it, not copied whole', () => {
+    const id = 'i'.repeat(1_000_000);
+    const events: unknown[] = [
+      { type: 'response.created', response: { id: 'r', object: 'response', output: [] } },
+      { type: 'response.output_item.added', output_index: 0, item: { type: 'message', id, content: [] } },
+    ];
+    for (let number = 0; number < 500; number++) events.push({ type: 'response.function_call_arguments.delta', output_index: 0, delta: 'x' });
+    const record = only(frames(events));
+    const warnings = record.warnings.filter((warning) => warning.code === 'item_type_mismatch');
+    assert.equal(warnings.length, 500);
+    const total = warnings.reduce((sum, warning) => sum + warning.message.length, 0);
+    assert.ok(total < 200_000, `${total} characters of warnings`);
   });
 });
