@@ -2,6 +2,8 @@ import type { ComponentChildren } from 'preact';
 import { isJsonObject, type ContentPart, type ItemMeta, type JsonObject, type OutputItem, type ResponseRecord } from '../../extension/core/index.ts';
 import type { PanelCapture } from '../model/panel-capture.ts';
 import { prettyJson } from '../format.ts';
+import { LongText } from './LongText.tsx';
+import { useMemo } from 'preact/hooks';
 
 function parts(value: unknown): ContentPart[] {
   return Array.isArray(value) ? (value.filter(isJsonObject) as ContentPart[]) : [];
@@ -74,13 +76,11 @@ function MessageBody({ item }: { item: OutputItem }) {
         part.type === 'refusal' ? (
           <div class="refusal" data-testid="refusal">
             <span class="label">Refusal</span>
-            <div class="text">{part.refusal ?? ''}</div>
+            <LongText className="text" text={part.refusal ?? ''} />
           </div>
         ) : (
           <div class="message-part">
-            <div class="text" data-testid="message-text">
-              {part.text ?? ''}
-            </div>
+            <LongText className="text" testId="message-text" text={part.text ?? ''} />
             {parts(part.annotations).length > 0 ? (
               <ol class="annotations" data-testid="annotations" aria-label="Citations">
                 {objects(part.annotations).map((annotation, number) => (
@@ -96,16 +96,12 @@ function MessageBody({ item }: { item: OutputItem }) {
 }
 
 function Code({ value, testId }: { value: string; testId?: string }) {
-  return (
-    <pre class="code" data-testid={testId}>
-      {value}
-    </pre>
-  );
+  return <LongText block="pre" className="code" testId={testId} text={value} />;
 }
 
 function Arguments({ value, done }: { value: string; done: boolean }) {
   // While arguments stream they are partial JSON: show them as they come, pretty once complete.
-  const pretty = done ? prettyJson(value) : { text: value, valid: false };
+  const pretty = useMemo(() => (done ? prettyJson(value) : { text: value, valid: false }), [value, done]);
   return <Code value={pretty.text} testId="arguments" />;
 }
 
@@ -142,14 +138,10 @@ function ItemView({ item, index, meta }: { item: OutputItem; index: number; meta
               {typeof item.encrypted_content === 'string' ? <span class="sub"> · encrypted content {item.encrypted_content.length} chars</span> : null}
             </summary>
             {summary.map((part) => (
-              <div class="text reasoning-text" data-testid="reasoning-summary">
-                {part.text ?? ''}
-              </div>
+              <LongText className="text reasoning-text" testId="reasoning-summary" text={part.text ?? ''} />
             ))}
             {reasoningText.map((part) => (
-              <div class="text reasoning-text raw-reasoning" data-testid="reasoning-text">
-                {part.text ?? ''}
-              </div>
+              <LongText className="text reasoning-text raw-reasoning" testId="reasoning-text" text={part.text ?? ''} />
             ))}
           </details>
         </ItemCard>
@@ -281,7 +273,7 @@ function RecordView({ record }: { record: ResponseRecord }) {
       {response.output.map((item, index) => (
         <ItemView item={item} index={index} meta={itemMeta[index]} />
       ))}
-      {audioTranscript ? <div class="text">{audioTranscript}</div> : null}
+      {audioTranscript ? <LongText className="text" text={audioTranscript} /> : null}
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { ChromiumWithDevtools, evaluate, type DevtoolsPanel } from './chromium-d
 import { expectFinal, finalMessageText, finalOf, finalUsage, ROW_COUNT } from './recordings.ts';
 import { assertChromeImportable } from '../helpers/har-rules.ts';
 import { longMessageStream } from '../helpers/synthetic.ts';
+import { expectBigResponsesShown } from './big-responses.ts';
 import type { StreamOptions, StreamResult } from '../server/page/page.ts';
 import type { ReplayServer } from '../server/replay-server.ts';
 import { RECORDINGS_DIR, startTestSite } from '../server/test-site.ts';
@@ -337,6 +338,10 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     await panel.waitFor('document.querySelectorAll("[data-testid=raw-lines] .raw-line").length > 0');
     assert.ok((await panel.evaluate<number>('document.querySelectorAll("[data-testid=raw-lines] .raw-line").length')) < 300);
     await panel.click('[data-testid=tab-assembly]');
+  });
+
+  it('shows a megabyte without a space, 100,000 lines and megabytes of JSON arguments in blocks, with the status and usage', async () => {
+    await expectBigResponsesShown(panel, server, (route) => stream({ route }));
   });
 
   it('exports a valid, redacted HAR that imports back to the same responses; credentials only when asked', async () => {

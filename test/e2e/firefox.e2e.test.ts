@@ -9,6 +9,7 @@ import { FirefoxWithDevtools, type FirefoxPanel } from './firefox-devtools.ts';
 import { startTestSite } from '../server/test-site.ts';
 import type { ReplayServer } from '../server/replay-server.ts';
 import { expectFinal, finalOf, ROW_COUNT } from './recordings.ts';
+import { expectBigResponsesShown } from './big-responses.ts';
 import type { StreamOptions, StreamResult } from '../server/page/page.ts';
 
 let firefox: FirefoxWithDevtools;
@@ -101,6 +102,10 @@ describe('Firefox: capture in the page (and the background, for workers) and the
     } finally {
       await withoutToolbox.close();
     }
+  });
+
+  it('shows a megabyte without a space, 100,000 lines and megabytes of JSON arguments in blocks, with the status and usage', async () => {
+    await expectBigResponsesShown(panel, server, (route) => stream({ route }));
   });
 
   it('captures a non-streaming JSON response', async () => {
