@@ -122,6 +122,22 @@ function isCaptureMessage(value: unknown): value is CaptureMessage {
   }
 }
 
+/** When recording was paused (`to` unset while it still is): the newest few spans. */
+const pauses: Array<{ from: number; to?: number }> = [];
+
+function notePauses(before: CaptureSettings | undefined, after: CaptureSettings): void {
+  const now = Date.now();
+  if (after.paused && !before?.paused) pauses.push({ from: now });
+  const open = pauses[pauses.length - 1];
+  if (!after.paused && open && open.to === undefined) open.to = now;
+  if (pauses.length > 100) pauses.shift();
+}
+
+function startedWhilePaused(startedAt: number): boolean {
+  if (settings?.paused) return true;
+  return pauses.some((pause) => startedAt >= pause.from && startedAt <= (pause.to ?? Infinity));
+}
+
 /** When each tab's captures were last cleared by a navigation: DevTools may report older requests after it. */
 const clearedAt = new Map<number, number>();
 
@@ -167,6 +183,7 @@ function onPanelConnect(port: Runtime.Port): void {
           broadcast(message.tabId, [{ kind: 'store.cleared', tabId: message.tabId, reason: 'user' }]);
           return;
         case 'panel.settings':
+          notePauses(settings, message.settings);
           settings = message.settings;
           await writeSettings(message.settings);
           for (const tabId of panelPorts.keys()) broadcast(tabId, [{ kind: 'store.settings', settings: message.settings }]);
@@ -174,6 +191,8 @@ function onPanelConnect(port: Runtime.Port): void {
         case 'panel.network':
           // A request of the page before the last navigation belongs to the cleared log.
           if (message.snapshot.start.startedAt < (clearedAt.get(message.tabId) ?? 0)) return;
+          // DevTools reports a request made while recording was paused only once it finished, maybe after recording resumed.
+          if (startedWhilePaused(message.snapshot.start.startedAt)) return;
           broadcast(message.tabId, store.mergeNetwork(message.tabId, message.snapshot));
           return;
       }
