@@ -91,6 +91,9 @@ export class ResponseAssembler {
   private currentSequence: number | undefined;
   private currentEventIndex: number | undefined;
   private readonly unknownTypesSeen = new Set<string>();
+  /** Item id → position, for the output array `idsOf` names; built when first needed, then kept up to date. */
+  private readonly idPositions = new Map<string, number>();
+  private idsOf: OutputItem[] | undefined;
   /** The lists a stream left gaps in; undefined until one does (no cost for a sound stream). */
   private sparseLists: WeakMap<readonly unknown[], SparseList> | undefined;
 
@@ -320,6 +323,7 @@ export class ResponseAssembler {
       }
     }
     output[position] = newItem;
+    this.noteId(newItem, position);
     if (meta) {
       meta.partial = false;
       meta.revision = this.revision;
@@ -330,7 +334,28 @@ export class ResponseAssembler {
   private placeItem(outputIndex: number, item: OutputItem, partial: boolean): number {
     const position = this.putAt(this.response.output, outputIndex, item);
     this.itemMeta[position] = { outputIndex, revision: this.revision, partial };
+    this.noteId(item, position);
     return position;
+  }
+
+  /**
+   * The position of the item with this id (the one placed last, if a broken
+   * stream gave several the same id). A map, not a scan: a stream of events
+   * naming unknown ids must not cost the output's length each.
+   */
+  private positionOfId(id: string): number | undefined {
+    const output = this.response.output;
+    if (this.idsOf !== output) {
+      this.idsOf = output;
+      this.idPositions.clear();
+      output.forEach((item, position) => this.noteId(item, position));
+    }
+    const position = this.idPositions.get(id);
+    return position !== undefined && output[position]?.id === id ? position : undefined;
+  }
+
+  private noteId(item: OutputItem, position: number): void {
+    if (this.idsOf === this.response.output && typeof item.id === 'string') this.idPositions.set(item.id, position);
   }
 
   /** `output[position]` for a warning, named by the index the stream gave it. */
@@ -351,8 +376,8 @@ export class ResponseAssembler {
     let position = outputIndex === undefined ? undefined : this.positionIn(output, outputIndex);
     let item = position === undefined ? undefined : output[position];
     if (itemId !== undefined && (item === undefined || (item.id !== undefined && item.id !== itemId))) {
-      const byId = output.findIndex((candidate) => candidate.id === itemId);
-      if (byId >= 0) {
+      const byId = this.positionOfId(itemId);
+      if (byId !== undefined) {
         if (item !== undefined) this.warn('unknown_item', `${this.eventType} names item ${itemId} at output_index ${outputIndex}, where ${describeItem(item, outputIndex as number)} is; applied to ${this.describeAt(byId)}.`);
         position = byId;
         item = output[byId];

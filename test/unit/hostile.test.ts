@@ -131,6 +131,22 @@ describe('indexes that leave gaps', () => {
     assert.deepEqual(record.warnings.map((warning) => warning.code), ['unknown_index', 'no_terminal_event']);
   });
 
+  it('events find items by id when their index is wrong, and not an id an item lost', () => {
+    const frames = [
+      { type: 'response.created', response: { id: 'r', object: 'response', status: 'in_progress', output: [] } },
+      { type: 'response.output_item.added', output_index: 0, item: { type: 'function_call', id: 'fc_x', arguments: '' } },
+      { type: 'response.output_item.added', output_index: 1, item: { type: 'function_call', id: 'fc_y', arguments: '' } },
+      { type: 'response.function_call_arguments.delta', output_index: 0, item_id: 'fc_y', delta: 'to y' },
+      { type: 'response.output_item.done', output_index: 0, item: { type: 'function_call', id: 'fc_z', arguments: '' } },
+      { type: 'response.function_call_arguments.delta', output_index: 1, item_id: 'fc_x', delta: 'to x' },
+    ];
+    const record = only(frames.map((frame) => `data: ${JSON.stringify(frame)}\n\n`).join(''));
+    assert.deepEqual(record.response.output.map((item) => [item.id, item.arguments]), [['fc_z', ''], ['fc_y', 'to y']]);
+    assert.deepEqual(record.warnings.map((warning) => warning.code), ['unknown_item', 'item_type_mismatch', 'unknown_item', 'no_terminal_event']);
+    assert.match(record.warnings[0]?.message ?? '', /names item fc_y at output_index 0.*applied to output\[1\]/);
+    assert.match(record.warnings[2]?.message ?? '', /names item fc_x, which does not exist/);
+  });
+
   it('parts, commands and command outputs each 1,000 past the end are not padded either', () => {
     const record = only(gappedPartsStream(2000, 1000));
     const [message, shell, shellOutput] = record.response.output;
