@@ -15,8 +15,9 @@ import {
   type RelayToBackground,
 } from '../extension/core/protocol.ts';
 import { readSettings, writeSettings } from '../extension/settings.ts';
-import { CaptureStore, type DirtyCapture } from './capture-store.ts';
-import { SessionPersistence } from './persistence.ts';
+import { CaptureStore, limitsOf, type Confirmation } from './capture-store.ts';
+import { IndexedDbCaptureDatabase, MemoryCaptureDatabase, type CaptureDatabase } from './capture-db.ts';
+import { CapturePersistence } from './persistence.ts';
 import { startFilterCapture } from './firefox-capture.ts';
 
 const store = new CaptureStore();
@@ -25,16 +26,27 @@ const panelPorts = new Map<number, Set<Runtime.Port>>();
 const relayPortOf = new Map<string, Runtime.Port>();
 let settings: CaptureSettings | undefined;
 
-const persistence = new SessionPersistence(store, confirmPersisted);
+function openDatabase(): CaptureDatabase {
+  try {
+    return new IndexedDbCaptureDatabase();
+  } catch {
+    // No IndexedDB here: captures live as long as the background does.
+    return new MemoryCaptureDatabase();
+  }
+}
 
-/** Everything waits for the store to be read back from storage.session. */
+let persistence = new CapturePersistence(store, openDatabase(), confirmPersisted);
+
+/** Everything waits for the store to be read back from the database. */
 const ready: Promise<void> = (async () => {
   try {
     await persistence.load();
   } catch {
-    // An unreadable session store starts empty.
+    // An unreadable database: start empty, in memory.
+    persistence = new CapturePersistence(store, new MemoryCaptureDatabase(), confirmPersisted);
   }
   settings = await readSettings().catch(() => undefined);
+  store.setLimits(limitsOf(settings));
   await forgetClosedTabs();
 })();
 
@@ -54,7 +66,7 @@ function broadcast(tabId: number, messages: BackgroundToPanel[]): void {
   }
 }
 
-function confirmPersisted(captures: DirtyCapture[]): void {
+function confirmPersisted(captures: Confirmation[]): void {
   for (const capture of captures) {
     const port = relayPortOf.get(capture.captureId);
     if (!port) continue;
@@ -182,12 +194,25 @@ function onPanelConnect(port: Runtime.Port): void {
           store.clear(message.tabId);
           broadcast(message.tabId, [{ kind: 'store.cleared', tabId: message.tabId, reason: 'user' }]);
           return;
-        case 'panel.settings':
+        case 'panel.settings': {
           notePauses(settings, message.settings);
           settings = message.settings;
           await writeSettings(message.settings);
-          for (const tabId of panelPorts.keys()) broadcast(tabId, [{ kind: 'store.settings', settings: message.settings }]);
+          const evictions = store.setLimits(limitsOf(message.settings));
+          for (const tabId of new Set([...panelPorts.keys(), ...evictions.keys()])) {
+            broadcast(tabId, [{ kind: 'store.settings', settings: message.settings }, ...(evictions.get(tabId) ?? [])]);
+          }
           return;
+        }
+        case 'panel.load': {
+          const snapshot = await persistence.loadCapture(message.captureId).catch(() => undefined);
+          port.postMessage(
+            (snapshot && snapshot.tabId === message.tabId
+              ? { kind: 'store.loaded', snapshot }
+              : { kind: 'store.load-failed', captureId: message.captureId, reason: 'This response is no longer kept.' }) satisfies BackgroundToPanel,
+          );
+          return;
+        }
         case 'panel.network':
           // A request of the page before the last navigation belongs to the cleared log.
           if (message.snapshot.start.startedAt < (clearedAt.get(message.tabId) ?? 0)) return;

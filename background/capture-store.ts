@@ -1,62 +1,111 @@
 /**
  * The per-tab store of captures. Plain logic, no extension API: the
- * background wires it to ports and storage, tests drive it directly.
+ * background wires it to ports and the database, tests drive it directly.
  *
- * Bounded per tab (captures and characters): the oldest finished captures go
- * first, and the count of those dropped is kept so the panel can say so.
+ * In memory it keeps what lists show (each capture without its body, and a
+ * summary once it ended) and the bodies of live captures; finished bodies go
+ * to the database (`takeDirty`) and are read back from there when a panel
+ * opens one. Bounded per tab (captures and characters, from the settings):
+ * the oldest finished captures go first, a live one never, and the count of
+ * those dropped since the tab's log was last cleared is kept for the panel.
  */
-import type { BackgroundToPanel, CaptureMessage, CaptureSnapshot, HeaderList, NetworkTimings } from '../extension/core/protocol.ts';
+import {
+  CaptureReading,
+  type BackgroundToPanel,
+  type CaptureMessage,
+  type CaptureSettings,
+  type CaptureSnapshot,
+  type CaptureSummary,
+  type HeaderList,
+  type NetworkTimings,
+} from '../extension/core/index.ts';
+import { emptyBatch, type StoredCapture, type StoredChunk, type WriteBatch } from './capture-db.ts';
 
 export interface StoreLimits {
   maxCapturesPerTab: number;
   maxCharsPerTab: number;
 }
 
-/** Sized so that a tab's captures usually fit storage.session (10 MB in Chrome, shared by all tabs). */
-export const DEFAULT_LIMITS: StoreLimits = { maxCapturesPerTab: 500, maxCharsPerTab: 8 * 1024 * 1024 };
+export const DEFAULT_LIMITS: StoreLimits = { maxCapturesPerTab: 10_000, maxCharsPerTab: 1024 * 1024 * 1024 };
 
-interface StoredCapture {
+export function limitsOf(settings: Partial<CaptureSettings> | undefined): StoreLimits {
+  const captures = settings?.maxCapturesPerTab;
+  const megabytes = settings?.maxMegabytesPerTab;
+  return {
+    maxCapturesPerTab: typeof captures === 'number' && captures >= 1 ? Math.floor(captures) : DEFAULT_LIMITS.maxCapturesPerTab,
+    maxCharsPerTab: typeof megabytes === 'number' && megabytes > 0 ? Math.floor(megabytes * 1024 * 1024) : DEFAULT_LIMITS.maxCharsPerTab,
+  };
+}
+
+/** The body of a capture still streaming: kept whole in memory until it ends. */
+interface LiveBody {
+  chunks: CaptureSnapshot['chunks'];
+  indexes: Set<number>;
+  lastIndex: number;
+  reading: CaptureReading;
+}
+
+interface HeldCapture {
+  seq: number;
+  tabId: number;
+  /** Without chunks; with its request body only while that is not yet written. */
   snapshot: CaptureSnapshot;
   chars: number;
-  /** Highest chunk index held. */
+  summary?: CaptureSummary;
+  live?: LiveBody;
+  /** Not yet written to the database. */
+  unpersisted: StoredChunk[];
+  requestBody?: string;
+  headerDirty: boolean;
+  /** Highest chunk index received. */
   lastIndex: number;
-  /** Chunks added since the last persistence flush. */
-  unpersisted: CaptureSnapshot['chunks'];
-  metaDirty: boolean;
-  persistedBatches: number;
 }
 
 interface TabCaptures {
   order: string[];
-  captures: Map<string, StoredCapture>;
+  captures: Map<string, HeldCapture>;
   evicted: number;
   chars: number;
+  /** Requests of captures dropped by the bounds: DevTools may still report them, and they must not come back. */
+  evictedRequests: Array<{ method: string; url: string; startedAt: number }>;
 }
 
-/** What changed, for the persistence layer. */
-export interface DirtyCapture {
+/** What a flush wrote, so that relays hear which chunks are safe. */
+export interface Confirmation {
   captureId: string;
-  tabId: number;
-  snapshotWithoutChunks?: Omit<CaptureSnapshot, 'chunks'>;
-  newChunks: CaptureSnapshot['chunks'];
-  batch: number;
-  /** Highest chunk index persisted once this flush is written. */
   upTo: number;
   complete: boolean;
 }
 
+export interface Flush {
+  batch: WriteBatch;
+  confirmations: Confirmation[];
+}
+
+const EVICTED_REQUESTS_KEPT = 1000;
+
 export class CaptureStore {
   private readonly tabs = new Map<number, TabCaptures>();
+  private readonly dirty = new Set<HeldCapture>();
   private readonly dirtyTabs = new Set<number>();
-  private readonly removed = new Set<string>();
+  private readonly removedCaptures = new Set<string>();
+  private readonly removedTabs = new Set<number>();
+  private nextSeq = 1;
 
-  constructor(private readonly limits: StoreLimits = DEFAULT_LIMITS) {}
+  constructor(private limits: StoreLimits = DEFAULT_LIMITS) {}
+
+  /** New bounds: what each tab's panels should hear of the captures they drop. */
+  setLimits(limits: StoreLimits): Map<number, BackgroundToPanel[]> {
+    this.limits = limits;
+    return new Map([...this.tabs.entries()].map(([tabId, tab]) => [tabId, this.enforceLimits(tab, tabId)]));
+  }
 
   private tab(tabId: number): TabCaptures {
     let tab = this.tabs.get(tabId);
     if (!tab) {
-      tab = { order: [], captures: new Map(), evicted: 0, chars: 0 };
+      tab = { order: [], captures: new Map(), evicted: 0, chars: 0, evictedRequests: [] };
       this.tabs.set(tabId, tab);
+      this.removedTabs.delete(tabId);
     }
     return tab;
   }
@@ -65,22 +114,36 @@ export class CaptureStore {
     return [...this.tabs.keys()];
   }
 
+  /** What a panel that (re)connects gets: live captures whole, finished ones as summaries. */
   snapshots(tabId: number): CaptureSnapshot[] {
     const tab = this.tabs.get(tabId);
     if (!tab) return [];
-    return tab.order.map((id) => tab.captures.get(id)?.snapshot).filter((snapshot): snapshot is CaptureSnapshot => snapshot !== undefined);
+    return tab.order.map((id) => tab.captures.get(id)).filter((held): held is HeldCapture => held !== undefined).map(outward);
   }
 
   evictedCount(tabId: number): number {
     return this.tabs.get(tabId)?.evicted ?? 0;
   }
 
-  find(captureId: string): { tabId: number; snapshot: CaptureSnapshot } | undefined {
+  /** A capture without its body (the database has that). */
+  find(captureId: string): { tabId: number; snapshot: CaptureSnapshot; live: boolean } | undefined {
     for (const [tabId, tab] of this.tabs) {
-      const capture = tab.captures.get(captureId);
-      if (capture) return { tabId, snapshot: capture.snapshot };
+      const held = tab.captures.get(captureId);
+      if (held) return { tabId, snapshot: held.snapshot, live: held.live !== undefined };
     }
     return undefined;
+  }
+
+  /** Characters held in memory for bodies (live captures and what is not yet written). */
+  bodyCharsInMemory(): number {
+    let chars = 0;
+    for (const tab of this.tabs.values()) {
+      for (const held of tab.captures.values()) {
+        if (held.live) chars += held.chars;
+        else chars += held.unpersisted.reduce((sum, chunk) => sum + chunk.text.length, 0);
+      }
+    }
+    return chars;
   }
 
   /** Applies one capture message; returns what panels of that tab should hear. */
@@ -96,92 +159,105 @@ export class CaptureStore {
         return [{ kind: 'store.capture', message }, ...this.enforceLimits(tab, tabId)];
       }
       case 'capture.response': {
-        const capture = tab.captures.get(message.response.captureId);
-        if (!capture || capture.snapshot.response) return [];
-        capture.snapshot.response = message.response;
-        capture.metaDirty = true;
-        this.dirtyTabs.add(tabId);
+        const held = tab.captures.get(message.response.captureId);
+        if (!held || held.snapshot.response) return [];
+        held.snapshot.response = message.response;
+        if (held.live) held.live.reading.response = message.response;
+        this.touch(held);
         return [{ kind: 'store.capture', message }];
       }
       case 'capture.chunk': {
-        const capture = tab.captures.get(message.chunk.captureId);
-        if (!capture) return [];
+        const held = tab.captures.get(message.chunk.captureId);
+        const live = held?.live;
+        // A chunk for a capture that ended, or one already held, is a relay sending again after a restart.
+        if (!held || !live || live.indexes.has(message.chunk.index)) return [];
         const { index, text, receivedAt } = message.chunk;
-        const chunks = capture.snapshot.chunks;
-        if (index <= capture.lastIndex && chunks.some((chunk) => chunk.index === index)) return [];
         const stored = { index, text, receivedAt };
-        if (index > capture.lastIndex) {
-          chunks.push(stored);
-          capture.lastIndex = index;
+        live.indexes.add(index);
+        if (index > live.lastIndex) {
+          live.chunks.push(stored);
+          live.lastIndex = index;
+          live.reading.push(text, receivedAt);
         } else {
-          chunks.splice(chunks.findIndex((chunk) => chunk.index > index), 0, stored);
+          // A gap filled late: the reading has moved on, so it reads the body again from the start.
+          live.chunks.splice(live.chunks.findIndex((chunk) => chunk.index > index), 0, stored);
+          live.reading = readingOf(held.snapshot, live.chunks);
         }
-        capture.unpersisted.push(stored);
-        capture.chars += text.length;
+        held.lastIndex = Math.max(held.lastIndex, index);
+        held.unpersisted.push({ captureId: held.snapshot.start.captureId, ...stored });
+        held.chars += text.length;
         tab.chars += text.length;
-        this.dirtyTabs.add(tabId);
+        this.touch(held);
         return [{ kind: 'store.capture', message }, ...this.enforceLimits(tab, tabId)];
       }
       case 'capture.end': {
-        const capture = tab.captures.get(message.end.captureId);
-        if (!capture || capture.snapshot.end) return [];
-        capture.snapshot.end = message.end;
-        const lost = countMissing(capture.snapshot.chunks);
+        const held = tab.captures.get(message.end.captureId);
+        if (!held || held.snapshot.end) return [];
+        held.snapshot.end = message.end;
         const messages: BackgroundToPanel[] = [{ kind: 'store.capture', message }];
+        const lost = held.live ? countMissing(held.live.chunks) : 0;
         if (lost > 0) {
-          capture.snapshot.lostChunks = lost;
-          capture.snapshot.lossNote = `${lost} chunk(s) of this body never reached the extension.`;
-          messages.push({ kind: 'store.update', captureId: message.end.captureId, lostChunks: lost, lossNote: capture.snapshot.lossNote });
+          held.snapshot.lostChunks = lost;
+          held.snapshot.lossNote = `${lost} chunk(s) of this body never reached the extension.`;
+          messages.push({ kind: 'store.update', captureId: message.end.captureId, lostChunks: lost, lossNote: held.snapshot.lossNote });
         }
-        capture.metaDirty = true;
-        this.dirtyTabs.add(tabId);
+        this.settle(held);
         return messages;
       }
     }
   }
 
-  /** Adds a whole capture (from DevTools' network log, or restored from storage). */
+  /** Adds a whole capture (from DevTools' network log). */
   addSnapshot(tabId: number, snapshot: CaptureSnapshot): BackgroundToPanel[] {
     const tab = this.tab(tabId);
     if (tab.captures.has(snapshot.start.captureId)) return [];
-    this.add(tab, tabId, snapshot);
+    const held = this.add(tab, tabId, { ...snapshot, chunks: [] });
+    const live = held.live as LiveBody;
+    for (const chunk of snapshot.chunks) {
+      live.chunks.push(chunk);
+      live.indexes.add(chunk.index);
+      live.lastIndex = Math.max(live.lastIndex, chunk.index);
+      held.unpersisted.push({ captureId: snapshot.start.captureId, ...chunk });
+      held.chars += chunk.text.length;
+      tab.chars += chunk.text.length;
+    }
+    held.lastIndex = live.lastIndex;
+    live.reading = readingOf(held.snapshot, live.chunks);
+    if (snapshot.end) this.settle(held);
     return [{ kind: 'store.capture-added', snapshot }, ...this.enforceLimits(tab, tabId)];
   }
 
   /**
    * DevTools saw a finished request: if a page hook captured it, that capture
    * gains the network's timings and full headers; otherwise (a worker's
-   * request, for one) it becomes a capture of its own.
+   * request, for one) it becomes a capture of its own, unless the bounds
+   * dropped its capture already.
    */
   mergeNetwork(tabId: number, snapshot: CaptureSnapshot): BackgroundToPanel[] {
     const tab = this.tab(tabId);
+    const sameRequest = (request: { method: string; url: string; startedAt: number }) =>
+      request.method === snapshot.start.method && request.url === snapshot.start.url && Math.abs(request.startedAt - snapshot.start.startedAt) < 3000;
     const match = tab.order
       .map((id) => tab.captures.get(id))
-      .find(
-        (capture) =>
-          capture !== undefined &&
-          capture.snapshot.start.initiator !== 'network' &&
-          capture.snapshot.networkTimings === undefined &&
-          capture.snapshot.start.method === snapshot.start.method &&
-          capture.snapshot.start.url === snapshot.start.url &&
-          Math.abs(capture.snapshot.start.startedAt - snapshot.start.startedAt) < 3000,
-      );
-    if (!match) return this.addSnapshot(tabId, snapshot);
+      .find((held) => held !== undefined && held.snapshot.start.initiator !== 'network' && held.snapshot.networkTimings === undefined && sameRequest(held.snapshot.start));
+    if (!match) {
+      if (tab.evictedRequests.some(sameRequest)) return [];
+      return this.addSnapshot(tabId, snapshot);
+    }
     const update: BackgroundToPanel & { kind: 'store.update' } = { kind: 'store.update', captureId: match.snapshot.start.captureId };
     if (snapshot.networkTimings) {
       match.snapshot.networkTimings = snapshot.networkTimings;
       update.networkTimings = snapshot.networkTimings;
     }
     if (snapshot.start.requestHeaders.length > match.snapshot.start.requestHeaders.length) {
-      match.snapshot.start.requestHeaders = snapshot.start.requestHeaders;
+      match.snapshot.start = { ...match.snapshot.start, requestHeaders: snapshot.start.requestHeaders };
       update.requestHeaders = snapshot.start.requestHeaders;
     }
     if (snapshot.response && match.snapshot.response && snapshot.response.responseHeaders.length > match.snapshot.response.responseHeaders.length) {
-      match.snapshot.response.responseHeaders = snapshot.response.responseHeaders;
+      match.snapshot.response = { ...match.snapshot.response, responseHeaders: snapshot.response.responseHeaders };
       update.responseHeaders = snapshot.response.responseHeaders;
     }
-    match.metaDirty = true;
-    this.dirtyTabs.add(tabId);
+    this.touch(match);
     return [update];
   }
 
@@ -193,10 +269,10 @@ export class CaptureStore {
     const tab = this.tabs.get(tabId);
     if (!tab) return [];
     const messages: BackgroundToPanel[] = [];
-    for (const capture of tab.captures.values()) {
-      const { snapshot } = capture;
+    for (const held of tab.captures.values()) {
+      const { snapshot } = held;
       if (snapshot.end || snapshot.frameId !== frameId || heldCaptureIds.includes(snapshot.start.captureId)) continue;
-      messages.push(...this.interrupt(tabId, capture, 'The background restarted and the page no longer had the rest of this stream.'));
+      messages.push(...this.interrupt(held, 'The background restarted and the page no longer had the rest of this stream.'));
     }
     return messages;
   }
@@ -205,17 +281,16 @@ export class CaptureStore {
   interruptTab(tabId: number, note: string): BackgroundToPanel[] {
     const tab = this.tabs.get(tabId);
     if (!tab) return [];
-    return [...tab.captures.values()].filter((capture) => !capture.snapshot.end).flatMap((capture) => this.interrupt(tabId, capture, note));
+    return [...tab.captures.values()].filter((held) => !held.snapshot.end).flatMap((held) => this.interrupt(held, note));
   }
 
-  private interrupt(tabId: number, capture: StoredCapture, note: string): BackgroundToPanel[] {
-    const { snapshot } = capture;
-    const last = snapshot.chunks[snapshot.chunks.length - 1];
+  private interrupt(held: HeldCapture, note: string): BackgroundToPanel[] {
+    const { snapshot } = held;
+    const last = held.live?.chunks[held.live.chunks.length - 1];
     const end = { captureId: snapshot.start.captureId, state: 'error' as const, endedAt: last?.receivedAt ?? snapshot.start.startedAt, error: 'capture interrupted' };
     snapshot.end = end;
     snapshot.lossNote = note;
-    capture.metaDirty = true;
-    this.dirtyTabs.add(tabId);
+    this.settle(held);
     return [
       { kind: 'store.capture', message: { kind: 'capture.end', end } },
       { kind: 'store.update', captureId: end.captureId, lossNote: note },
@@ -225,99 +300,136 @@ export class CaptureStore {
   clear(tabId: number): void {
     const tab = this.tabs.get(tabId);
     if (!tab) return;
-    for (const id of tab.order) this.removed.add(id);
+    for (const held of tab.captures.values()) this.forget(held);
     tab.order = [];
     tab.captures.clear();
     tab.chars = 0;
     tab.evicted = 0;
+    tab.evictedRequests = [];
     this.dirtyTabs.add(tabId);
   }
 
   removeTab(tabId: number): void {
     this.clear(tabId);
     this.tabs.delete(tabId);
+    this.dirtyTabs.delete(tabId);
+    this.removedTabs.add(tabId);
   }
 
-  /** Hands the persistence layer what changed since the last call. */
-  takeDirty(): { captures: DirtyCapture[]; tabs: Array<{ tabId: number; order: string[]; evicted: number } | { tabId: number; removed: true }>; removed: string[] } {
-    const captures: DirtyCapture[] = [];
-    const tabs: Array<{ tabId: number; order: string[]; evicted: number } | { tabId: number; removed: true }> = [];
+  /** What changed since the last call, for the database; relays may forget what it confirms once it is written. */
+  takeDirty(): Flush {
+    const batch = emptyBatch();
+    const confirmations: Confirmation[] = [];
+    for (const held of this.dirty) {
+      const { snapshot } = held;
+      const stored: StoredCapture = { captureId: snapshot.start.captureId, tabId: held.tabId, seq: held.seq, snapshot: bodiless(snapshot), chars: held.chars };
+      if (held.summary) stored.summary = held.summary;
+      batch.captures.push(stored);
+      if (held.requestBody !== undefined) batch.requestBodies.push({ captureId: stored.captureId, requestBody: held.requestBody });
+      batch.chunks.push(...held.unpersisted);
+      confirmations.push({ captureId: stored.captureId, upTo: held.lastIndex, complete: snapshot.end !== undefined });
+      held.unpersisted = [];
+      held.requestBody = undefined;
+      held.headerDirty = false;
+      // A finished capture's request body now lives on disk only.
+      if (!held.live && snapshot.start.requestBody !== undefined) {
+        const { requestBody: _written, ...start } = snapshot.start;
+        snapshot.start = start;
+      }
+    }
+    this.dirty.clear();
     for (const tabId of this.dirtyTabs) {
       const tab = this.tabs.get(tabId);
-      if (!tab) {
-        tabs.push({ tabId, removed: true });
-        continue;
-      }
-      tabs.push({ tabId, order: [...tab.order], evicted: tab.evicted });
-      for (const capture of tab.captures.values()) {
-        if (!capture.metaDirty && capture.unpersisted.length === 0) continue;
-        const { chunks: _chunks, ...meta } = capture.snapshot;
-        const dirty: DirtyCapture = {
-          captureId: capture.snapshot.start.captureId,
-          tabId,
-          newChunks: capture.unpersisted,
-          batch: capture.persistedBatches,
-          upTo: capture.lastIndex,
-          complete: capture.snapshot.end !== undefined,
-          snapshotWithoutChunks: meta,
-        };
-        if (capture.unpersisted.length > 0) capture.persistedBatches++;
-        capture.unpersisted = [];
-        capture.metaDirty = false;
-        captures.push(dirty);
-      }
+      if (tab) batch.tabs.push({ tabId, evicted: tab.evicted });
     }
     this.dirtyTabs.clear();
-    const removed = [...this.removed];
-    this.removed.clear();
-    return { captures, tabs, removed };
+    batch.removedCaptures = [...this.removedCaptures];
+    this.removedCaptures.clear();
+    batch.removedTabs = [...this.removedTabs];
+    this.removedTabs.clear();
+    return { batch, confirmations };
   }
 
-  /** A flush failed: what it took goes back, to be written by the next one (and not confirmed to relays before). */
-  returnDirty(dirty: ReturnType<CaptureStore['takeDirty']>): void {
-    for (const entry of dirty.captures) {
-      const tab = this.tabs.get(entry.tabId);
-      const capture = tab?.captures.get(entry.captureId);
-      if (!capture) continue;
-      if (entry.newChunks.length > 0) {
-        capture.unpersisted = [...entry.newChunks, ...capture.unpersisted];
-        capture.persistedBatches = entry.batch;
+  /** A write failed: what it took goes back, to be written by the next one (and confirmed to relays only then). */
+  returnDirty(flush: Flush): void {
+    const chunksOf = new Map<string, StoredChunk[]>();
+    for (const chunk of flush.batch.chunks) {
+      const list = chunksOf.get(chunk.captureId) ?? [];
+      list.push(chunk);
+      chunksOf.set(chunk.captureId, list);
+    }
+    const bodies = new Map(flush.batch.requestBodies.map((body) => [body.captureId, body.requestBody]));
+    for (const stored of flush.batch.captures) {
+      const held = this.tabs.get(stored.tabId)?.captures.get(stored.captureId);
+      if (!held) continue;
+      held.unpersisted = [...(chunksOf.get(stored.captureId) ?? []), ...held.unpersisted];
+      const requestBody = bodies.get(stored.captureId);
+      if (requestBody !== undefined && held.requestBody === undefined) {
+        held.requestBody = requestBody;
+        held.snapshot.start = { ...held.snapshot.start, requestBody };
       }
-      capture.metaDirty = true;
-      this.dirtyTabs.add(entry.tabId);
+      this.touch(held);
     }
-    for (const tab of dirty.tabs) this.dirtyTabs.add(tab.tabId);
-    for (const id of dirty.removed) this.removed.add(id);
+    for (const tab of flush.batch.tabs) if (this.tabs.has(tab.tabId)) this.dirtyTabs.add(tab.tabId);
+    for (const id of flush.batch.removedCaptures) this.removedCaptures.add(id);
+    for (const tabId of flush.batch.removedTabs) if (!this.tabs.has(tabId)) this.removedTabs.add(tabId);
   }
 
-  /** Batches already persisted for a capture (to name the next batch key). */
-  persistedBatches(captureId: string): number {
-    for (const tab of this.tabs.values()) {
-      const capture = tab.captures.get(captureId);
-      if (capture) return capture.persistedBatches;
-    }
-    return 0;
-  }
-
-  /** Restores a capture read back from storage, already persisted. */
-  restore(tabId: number, snapshot: CaptureSnapshot, persistedBatches: number, evicted: number): void {
+  /** Restores a tab's count of dropped captures, read back from the database. */
+  restoreTab(tabId: number, evicted: number): void {
     const tab = this.tab(tabId);
     tab.evicted = Math.max(tab.evicted, evicted);
-    const capture = this.add(tab, tabId, snapshot);
-    capture.unpersisted = [];
-    capture.metaDirty = false;
-    capture.persistedBatches = persistedBatches;
   }
 
-  private add(tab: TabCaptures, tabId: number, snapshot: CaptureSnapshot): StoredCapture {
-    const chars = snapshot.chunks.reduce((sum, chunk) => sum + chunk.text.length, 0);
-    const last = snapshot.chunks[snapshot.chunks.length - 1];
-    const capture: StoredCapture = { snapshot, chars, lastIndex: last?.index ?? -1, unpersisted: [...snapshot.chunks], metaDirty: true, persistedBatches: 0 };
-    tab.captures.set(snapshot.start.captureId, capture);
+  /** Restores a capture read back from the database; an unfinished one comes with the chunks it had. */
+  restore(stored: StoredCapture, body?: { requestBody?: string; chunks: StoredChunk[] }): void {
+    const tab = this.tab(stored.tabId);
+    if (tab.captures.has(stored.captureId)) return;
+    const snapshot: CaptureSnapshot = { ...stored.snapshot, chunks: [] };
+    const held: HeldCapture = { seq: stored.seq, tabId: stored.tabId, snapshot, chars: stored.chars, unpersisted: [], headerDirty: false, lastIndex: -1 };
+    if (stored.summary) held.summary = stored.summary;
+    if (!snapshot.end && body) {
+      if (body.requestBody !== undefined) snapshot.start = { ...snapshot.start, requestBody: body.requestBody };
+      const chunks = body.chunks.map(({ index, text, receivedAt }) => ({ index, text, receivedAt }));
+      const lastIndex = chunks.reduce((last, chunk) => Math.max(last, chunk.index), -1);
+      held.live = { chunks, indexes: new Set(chunks.map((chunk) => chunk.index)), lastIndex, reading: readingOf(snapshot, chunks) };
+      held.lastIndex = lastIndex;
+    }
+    tab.captures.set(stored.captureId, held);
+    tab.order.push(stored.captureId);
+    tab.chars += stored.chars;
+    this.nextSeq = Math.max(this.nextSeq, stored.seq + 1);
+  }
+
+  private add(tab: TabCaptures, tabId: number, snapshot: CaptureSnapshot): HeldCapture {
+    const held: HeldCapture = { seq: this.nextSeq++, tabId, snapshot, chars: 0, unpersisted: [], headerDirty: true, lastIndex: -1 };
+    if (snapshot.start.requestBody !== undefined) held.requestBody = snapshot.start.requestBody;
+    held.live = { chunks: [], indexes: new Set(), lastIndex: -1, reading: new CaptureReading(snapshot.start, snapshot.response) };
+    tab.captures.set(snapshot.start.captureId, held);
     tab.order.push(snapshot.start.captureId);
-    tab.chars += chars;
-    this.dirtyTabs.add(tabId);
-    return capture;
+    this.touch(held);
+    return held;
+  }
+
+  /** The capture ended: its summary stays, its body goes to disk with the next write. */
+  private settle(held: HeldCapture): void {
+    const end = held.snapshot.end;
+    if (held.live && end) {
+      held.live.reading.finish(end);
+      held.summary = held.live.reading.summary();
+    }
+    held.live = undefined;
+    this.touch(held);
+  }
+
+  private touch(held: HeldCapture): void {
+    held.headerDirty = true;
+    this.dirty.add(held);
+  }
+
+  private forget(held: HeldCapture): void {
+    this.dirty.delete(held);
+    this.removedCaptures.add(held.snapshot.start.captureId);
   }
 
   private enforceLimits(tab: TabCaptures, tabId: number): BackgroundToPanel[] {
@@ -327,19 +439,39 @@ export class CaptureStore {
       const victimIndex = tab.order.findIndex((id) => tab.captures.get(id)?.snapshot.end !== undefined);
       if (victimIndex === -1) break;
       const [victim] = tab.order.splice(victimIndex, 1);
-      if (victim === undefined) break;
-      const capture = tab.captures.get(victim);
+      const held = victim === undefined ? undefined : tab.captures.get(victim);
+      if (victim === undefined || !held) break;
       tab.captures.delete(victim);
-      tab.chars -= capture?.chars ?? 0;
+      tab.chars -= held.chars;
       tab.evicted++;
-      this.removed.add(victim);
+      const { method, url, startedAt } = held.snapshot.start;
+      tab.evictedRequests.push({ method, url, startedAt });
+      if (tab.evictedRequests.length > EVICTED_REQUESTS_KEPT) tab.evictedRequests.shift();
+      this.forget(held);
       evictedIds.push(victim);
-      if (tab.order.length === 0) break;
     }
     if (evictedIds.length === 0) return [];
     this.dirtyTabs.add(tabId);
     return [{ kind: 'store.evicted', captureIds: evictedIds, evicted: tab.evicted }];
   }
+}
+
+function readingOf(snapshot: CaptureSnapshot, chunks: CaptureSnapshot['chunks']): CaptureReading {
+  const reading = new CaptureReading(snapshot.start, snapshot.response);
+  for (const chunk of chunks) reading.push(chunk.text, chunk.receivedAt);
+  return reading;
+}
+
+/** What panels get: a live capture whole, a finished one without its body. */
+function outward(held: HeldCapture): CaptureSnapshot {
+  if (held.live) return { ...held.snapshot, chunks: [...held.live.chunks] };
+  const snapshot: CaptureSnapshot = { ...bodiless(held.snapshot), stored: { chars: held.chars, summary: held.summary ?? { status: 'error', events: 0 } } };
+  return snapshot;
+}
+
+function bodiless(snapshot: CaptureSnapshot): CaptureSnapshot {
+  const { requestBody: _body, ...start } = snapshot.start;
+  return { ...snapshot, start, chunks: [] };
 }
 
 function countMissing(chunks: CaptureSnapshot['chunks']): number {

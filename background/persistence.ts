@@ -1,106 +1,83 @@
 /**
- * Keeps the capture store in storage.session, which outlives a stopped MV3
- * service worker (not the browser). Writes are batched: each flush adds one
- * key per capture with the chunks that arrived since the previous flush.
- *
- * Keys: `tab:<tabId>` → { order, evicted }; `meta:<captureId>` → the capture
- * without chunks, plus how many chunk batches it has; `chunks:<captureId>:<n>`.
+ * Writes the capture store to its database in small batches (one transaction
+ * per flush, at most every 50 ms), reads it back when the background starts
+ * again, and reads one capture's body back for a panel.
  */
-import { browser } from '../extension/browser-api.ts';
 import type { CaptureSnapshot } from '../extension/core/protocol.ts';
-import type { CaptureStore, DirtyCapture } from './capture-store.ts';
+import { isEmptyBatch, type CaptureDatabase } from './capture-db.ts';
+import type { CaptureStore, Confirmation } from './capture-store.ts';
 
-interface StoredMeta {
-  meta: Omit<CaptureSnapshot, 'chunks'>;
-  batches: number;
-}
+export type PersistedCallback = (confirmations: Confirmation[]) => void;
 
-interface StoredTab {
-  order: string[];
-  evicted: number;
-}
-
-export type PersistedCallback = (captures: DirtyCapture[]) => void;
-
-export class SessionPersistence {
+export class CapturePersistence {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private writing: Promise<void> = Promise.resolve();
-  /** The last write failed (storage full): an unavoidable loss on restart is then possible. */
+  /** The last write failed (storage full or gone): the captures stay in memory and are written by the next one. */
   failing = false;
 
   constructor(
     private readonly store: CaptureStore,
+    private readonly db: CaptureDatabase,
     private readonly onPersisted: PersistedCallback,
     private readonly delayMs = 50,
   ) {}
-
-  private get area() {
-    return browser.storage.session;
-  }
 
   schedule(): void {
     if (this.timer !== undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.writing = this.writing.then(() => this.flush());
+      void this.flush();
     }, this.delayMs);
   }
 
-  async flush(): Promise<void> {
-    const dirty = this.store.takeDirty();
-    if (dirty.captures.length === 0 && dirty.tabs.length === 0 && dirty.removed.length === 0) return;
-    const writes: Record<string, unknown> = {};
-    for (const tab of dirty.tabs) {
-      if ('removed' in tab) continue;
-      writes[`tab:${tab.tabId}`] = { order: tab.order, evicted: tab.evicted } satisfies StoredTab;
-    }
-    for (const capture of dirty.captures) {
-      const batches = capture.batch + (capture.newChunks.length > 0 ? 1 : 0);
-      if (capture.snapshotWithoutChunks) writes[`meta:${capture.captureId}`] = { meta: capture.snapshotWithoutChunks, batches } satisfies StoredMeta;
-      if (capture.newChunks.length > 0) writes[`chunks:${capture.captureId}:${capture.batch}`] = capture.newChunks;
-    }
+  /** Stops a scheduled write (tests end with this). */
+  dispose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Writes what changed; resolves once it is written (or the write failed and was taken back). */
+  flush(): Promise<void> {
+    this.writing = this.writing.then(() => this.write());
+    return this.writing;
+  }
+
+  private async write(): Promise<void> {
+    const flush = this.store.takeDirty();
+    if (isEmptyBatch(flush.batch)) return;
     try {
-      if (dirty.removed.length > 0 || dirty.tabs.some((tab) => 'removed' in tab)) {
-        const all = await this.area.get(null);
-        const gone = new Set(dirty.removed);
-        const removeKeys = Object.keys(all).filter((key) => {
-          const [prefix, id] = key.split(':');
-          if (prefix === 'meta' || prefix === 'chunks') return gone.has(id ?? '');
-          return prefix === 'tab' && dirty.tabs.some((tab) => 'removed' in tab && `${tab.tabId}` === id);
-        });
-        if (removeKeys.length > 0) await this.area.remove(removeKeys);
-      }
-      await this.area.set(writes);
+      await this.db.write(flush.batch);
       this.failing = false;
-      this.onPersisted(dirty.captures);
+      this.onPersisted(flush.confirmations);
     } catch {
-      // Storage is full or gone: keep the captures in memory, write them with the next flush, and confirm
-      // nothing to the relays meanwhile (they keep their copies for a restarted background).
+      // Keep the captures in memory, write them with the next flush, and confirm nothing to the relays
+      // meanwhile (they keep their copies for a restarted background).
       this.failing = true;
-      this.store.returnDirty(dirty);
+      this.store.returnDirty(flush);
+      this.schedule();
     }
   }
 
-  /** Rebuilds the store from storage after the service worker (re)started. */
+  /** Rebuilds the store from the database after the background (re)started. */
   async load(): Promise<void> {
-    const all = await this.area.get(null);
-    for (const [key, value] of Object.entries(all)) {
-      if (!key.startsWith('tab:')) continue;
-      const tabId = Number(key.slice(4));
-      const tab = value as StoredTab;
-      for (const captureId of tab.order) {
-        const stored = all[`meta:${captureId}`] as StoredMeta | undefined;
-        if (!stored) continue;
-        const chunks: CaptureSnapshot['chunks'] = [];
-        for (let batch = 0; batch < stored.batches; batch++) {
-          const part = all[`chunks:${captureId}:${batch}`] as CaptureSnapshot['chunks'] | undefined;
-          if (part) chunks.push(...part);
-        }
-        chunks.sort((a, b) => a.index - b.index);
-        this.store.restore(tabId, { ...stored.meta, chunks }, stored.batches, tab.evicted);
-      }
+    const { tabs, captures } = await this.db.load();
+    for (const tab of tabs) this.store.restoreTab(tab.tabId, tab.evicted);
+    for (const stored of captures) {
+      // An unfinished capture goes on where it stopped: its chunks come back to memory.
+      const body = stored.snapshot.end ? undefined : await this.db.readBody(stored.captureId);
+      this.store.restore(stored, body);
     }
-    // Restoring marks nothing dirty that storage does not already hold.
+    // Restoring marks nothing dirty that the database does not already hold.
     this.store.takeDirty();
+  }
+
+  /** One capture whole, its body read back from the database (after what is pending is written). */
+  async loadCapture(captureId: string): Promise<CaptureSnapshot | undefined> {
+    await this.flush();
+    const found = this.store.find(captureId);
+    if (!found) return undefined;
+    const body = await this.db.readBody(captureId);
+    const start = body.requestBody === undefined ? found.snapshot.start : { ...found.snapshot.start, requestBody: body.requestBody };
+    return { ...found.snapshot, start, chunks: body.chunks.map(({ index, text, receivedAt }) => ({ index, text, receivedAt })) };
   }
 }

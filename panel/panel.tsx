@@ -15,6 +15,8 @@ const inspectedTabId = (browser as { devtools?: { inspectedWindow?: { tabId: num
 const store = new PanelStore();
 const connection = inspectedTabId === undefined ? undefined : new BackgroundConnection(store, inspectedTabId);
 if (!connection) store.setConnection('connected');
+// Bodies of finished captures stay in the background's store until a view needs one.
+if (connection) store.loader = (captureId) => connection.send({ kind: 'panel.load', tabId: connection.tabId, captureId });
 
 /** Renders at most every 16 ms however fast events arrive (a timer, not rAF: rAF stops in a hidden panel and in some headless windows). */
 function useStoreRevision(): number {

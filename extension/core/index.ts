@@ -15,3 +15,4 @@ export * from './har-entry.ts';
 export * from './har.ts';
 export * from './input-reader.ts';
 export * from './json-text.ts';
+export * from './capture-reading.ts';

@@ -5,7 +5,9 @@
  * text (SSE is UTF-8 by definition), times as epoch milliseconds.
  */
 
-export const PROTOCOL_VERSION = 1;
+import type { CaptureSummary } from './capture-reading.ts';
+
+export const PROTOCOL_VERSION = 2;
 
 export type HeaderList = Array<{ name: string; value: string }>;
 
@@ -20,7 +22,7 @@ export interface CaptureStart {
   method: string;
   /**
    * As sent, credentials included: they stay inside the browser (memory and
-   * storage.session), every view masks them, every export redacts them unless
+   * the extension's IndexedDB), every view masks them, every export redacts them unless
    * the user asks to keep them.
    */
   requestHeaders: HeaderList;
@@ -85,11 +87,23 @@ export function captureIdOf(message: CaptureMessage): string {
   }
 }
 
+/** A finished capture whose body the store keeps on disk: what a list shows of it until someone opens it. */
+export interface StoredBody {
+  /** Characters of the body. */
+  chars: number;
+  summary: CaptureSummary;
+}
+
 /** The whole of one capture, as the store holds it and sends it to a panel that (re)connects. */
 export interface CaptureSnapshot {
   start: CaptureStart;
   response?: CaptureResponse;
   chunks: Array<{ index: number; text: string; receivedAt: number }>;
+  /**
+   * Set when the body (the chunks and the request body) stayed on disk: `chunks` is empty and
+   * `start.requestBody` absent until the panel asks for them (`panel.load`).
+   */
+  stored?: StoredBody;
   end?: CaptureEnd;
   /** Chunks known to be missing (a gap the store could not fill). */
   lostChunks?: number;
@@ -107,9 +121,12 @@ export interface CaptureSettings {
   paused: boolean;
   /** Keep captures across navigations of the inspected page. */
   preserveLog: boolean;
+  /** What a tab keeps at most: past either bound, the oldest finished captures go. */
+  maxCapturesPerTab: number;
+  maxMegabytesPerTab: number;
 }
 
-export const DEFAULT_SETTINGS: CaptureSettings = { urlPatterns: [], paused: false, preserveLog: false };
+export const DEFAULT_SETTINGS: CaptureSettings = { urlPatterns: [], paused: false, preserveLog: false, maxCapturesPerTab: 10_000, maxMegabytesPerTab: 1024 };
 
 /**
  * Page hook ⇄ ISOLATED relay, over a private MessageChannel whose port the
@@ -142,7 +159,9 @@ export type PanelToBackground =
   | { kind: 'panel.clear'; tabId: number }
   | { kind: 'panel.settings'; settings: CaptureSettings }
   /** DevTools' network log finished a Responses request: merge it into the page hook's capture, or add it. */
-  | { kind: 'panel.network'; tabId: number; snapshot: CaptureSnapshot };
+  | { kind: 'panel.network'; tabId: number; snapshot: CaptureSnapshot }
+  /** The panel opens a capture whose body is on disk. */
+  | { kind: 'panel.load'; tabId: number; captureId: string };
 
 /** Background → panel. */
 export type BackgroundToPanel =
@@ -153,4 +172,7 @@ export type BackgroundToPanel =
   | { kind: 'store.cleared'; tabId: number; reason: 'user' | 'navigation' }
   | { kind: 'store.evicted'; captureIds: string[]; evicted: number }
   | { kind: 'store.settings'; settings: CaptureSettings }
-  | { kind: 'store.version-mismatch'; expected: number };
+  | { kind: 'store.version-mismatch'; expected: number }
+  /** The answer to `panel.load`: the whole capture, or why it cannot be had (dropped meanwhile, storage unreadable). */
+  | { kind: 'store.loaded'; snapshot: CaptureSnapshot }
+  | { kind: 'store.load-failed'; captureId: string; reason: string };

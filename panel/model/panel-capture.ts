@@ -1,20 +1,30 @@
 import {
-  ResponsesStreamReader,
-  readResponsesBody,
-  isEventStream,
+  CaptureReading,
+  displayStatus,
+  headerValue,
+  isJsonResponse,
+  requestedModel,
   type CaptureChunk,
   type CaptureEnd,
   type CaptureResponse,
   type CaptureSnapshot,
   type CaptureStart,
+  type CaptureSummary,
+  type DisplayStatus,
   type NetworkTimings,
   type ResponseRecord,
   type TranscriptCall,
+  type UsageSummary,
 } from '../../extension/core/index.ts';
 
-export type DisplayStatus = 'pending' | 'streaming' | 'completed' | 'incomplete' | 'failed' | 'cancelled' | 'error' | 'http-error';
+export type { DisplayStatus };
 
-/** One captured request as the panel holds it: the capture's data and the core's reading of its body. */
+/**
+ * One captured request as the panel holds it. A capture the panel reads
+ * (live, selected, or recently viewed) holds its body and the core's reading
+ * of it; any other finished capture holds only the store's summary, and its
+ * body stays in the background's database until the panel loads it again.
+ */
 export class PanelCapture {
   readonly id: string;
   start: CaptureStart;
@@ -23,47 +33,82 @@ export class PanelCapture {
   lossNote: string | undefined;
   lostChunks = 0;
   networkTimings: NetworkTimings | undefined;
-  /** The body as received, chunk by chunk (the Raw view, HAR export). */
-  readonly chunks: Array<{ text: string; receivedAt: number }> = [];
+  /** The body as received, chunk by chunk (the Raw view, HAR export); empty while not loaded. */
+  chunks: Array<{ text: string; receivedAt: number }> = [];
   bodyLength = 0;
   /** The body split into lines as it arrives (the Raw view), so nothing is re-split per render. */
-  readonly lines: string[] = [''];
-  /** The model the request asked for, read once from its body. */
-  private readonly requestedModel: string | undefined;
+  lines: string[] = [''];
   /** Bumped on every change: views compare it to skip work. */
   revision = 0;
-  private reader: ResponsesStreamReader;
-  private jsonRecords: ResponseRecord[] | undefined;
+  /** The body is here: chunks, lines and the core's reading. */
+  loaded = true;
+  /** A load was asked for and has not come back. */
+  loading = false;
+  loadError: string | undefined;
+  private reading: CaptureReading | undefined;
+  /** What the store said of a capture whose body is on disk, or what this panel read before letting the body go. */
+  private summary: CaptureSummary | undefined;
   /** Responses read elsewhere (a HAR with its own event times): shown as they are. */
   private importedRecords: readonly ResponseRecord[] | undefined;
-  private jsonError: string | undefined;
 
   constructor(snapshot: CaptureSnapshot) {
     this.id = snapshot.start.captureId;
     this.start = snapshot.start;
-    this.reader = new ResponsesStreamReader({ requestStartedAt: snapshot.start.startedAt });
     this.response = snapshot.response;
     this.networkTimings = snapshot.networkTimings;
     this.lossNote = snapshot.lossNote;
-    this.requestedModel = modelOf(snapshot.start.requestBody);
     this.lostChunks = snapshot.lostChunks ?? 0;
+    this.end = snapshot.end;
+    if (snapshot.stored) {
+      this.loaded = false;
+      this.summary = snapshot.stored.summary;
+      this.bodyLength = snapshot.stored.chars;
+      return;
+    }
+    this.fill(snapshot);
+  }
+
+  /** Reads a whole capture: as it arrived, or as the store sends it back. */
+  fill(snapshot: CaptureSnapshot): void {
+    this.start = snapshot.start;
+    this.response = snapshot.response;
+    this.end = undefined;
+    this.chunks = [];
+    this.lines = [''];
+    this.bodyLength = 0;
+    this.reading = new CaptureReading(snapshot.start, snapshot.response);
+    this.loaded = true;
+    this.loading = false;
+    this.loadError = undefined;
     for (const chunk of snapshot.chunks) this.addChunk(chunk);
     if (snapshot.end) this.finish(snapshot.end);
+    this.revision++;
+  }
+
+  /** Lets the body go (it stays in the store): what lists show stays, from this panel's own reading. */
+  unload(): void {
+    if (!this.loaded || this.live || this.importedRecords || !this.reading) return;
+    this.summary = this.reading.summary();
+    this.reading = undefined;
+    this.chunks = [];
+    this.lines = [''];
+    this.loaded = false;
+    this.revision++;
   }
 
   /** The body is a JSON document (a non-streaming call), read whole at the end. */
   get isJsonBody(): boolean {
-    const type = this.header('content-type');
-    return type !== undefined && /json/i.test(type) && !isEventStream(type);
+    return isJsonResponse(this.response);
   }
 
   header(name: string): string | undefined {
-    return this.response?.responseHeaders.find((header) => header.name.toLowerCase() === name)?.value;
+    return headerValue(this.response, name);
   }
 
   addChunk(chunk: Pick<CaptureChunk, 'text' | 'receivedAt'>): void {
+    if (!this.reading) return;
     this.keepBody(chunk.text, chunk.receivedAt);
-    if (!this.isJsonBody) this.reader.push(chunk.text, chunk.receivedAt);
+    this.reading.push(chunk.text, chunk.receivedAt);
     this.revision++;
   }
 
@@ -83,26 +128,13 @@ export class PanelCapture {
 
   setResponse(response: CaptureResponse): void {
     this.response = response;
+    if (this.reading) this.reading.response = response;
     this.revision++;
   }
 
   finish(end: CaptureEnd): void {
     this.end = end;
-    if (this.isJsonBody) {
-      try {
-        const body = readResponsesBody(this.bodyText());
-        this.jsonRecords = body.responses;
-        for (const record of body.responses) {
-          record.marks.requestStartedAt = this.start.startedAt;
-          record.marks.firstByteAt = this.response?.receivedAt ?? end.endedAt;
-          record.marks.endedAt = end.endedAt;
-        }
-      } catch (error) {
-        this.jsonError = error instanceof Error ? error.message : String(error);
-      }
-    } else {
-      this.reader.end(end.endedAt);
-    }
+    this.reading?.finish(end);
     this.revision++;
   }
 
@@ -111,7 +143,7 @@ export class PanelCapture {
   }
 
   get records(): readonly ResponseRecord[] {
-    return this.importedRecords ?? this.jsonRecords ?? this.reader.responses;
+    return this.importedRecords ?? this.reading?.records ?? [];
   }
 
   /** A capture read from a file: a HAR entry or a recording, with the responses already read from it. */
@@ -127,12 +159,13 @@ export class PanelCapture {
       ...(call.networkTimings ? { networkTimings: call.networkTimings } : {}),
     });
     capture.importedRecords = call.records;
+    capture.reading = undefined;
     capture.keepBody(call.body, firstEventAt ?? startedAt);
     capture.end = { captureId, state: 'complete', endedAt };
     return capture;
   }
 
-  /** What a transcript needs of this capture. */
+  /** What a transcript needs of this capture (a loaded one). */
   toTranscriptCall(): TranscriptCall {
     const call: TranscriptCall = {
       method: this.start.method,
@@ -160,9 +193,8 @@ export class PanelCapture {
 
   /** Why the body could not be read as Responses traffic, if it could not. */
   get bodyError(): string | undefined {
-    if (this.jsonError) return this.jsonError;
-    if (this.end && !this.isJsonBody && this.records.length === 0 && this.bodyLength > 0) return 'The body holds no Responses API event.';
-    return undefined;
+    if (!this.loaded) return this.summary?.bodyError;
+    return this.reading?.bodyError;
   }
 
   get live(): boolean {
@@ -170,32 +202,30 @@ export class PanelCapture {
   }
 
   get status(): DisplayStatus {
-    if (this.end?.state === 'cancelled') return 'cancelled';
-    if (this.response && this.response.status >= 400 && !this.record?.assembler.terminal) return 'http-error';
-    const responseStatus = this.record?.response.status;
-    if (responseStatus === 'completed' || responseStatus === 'incomplete' || responseStatus === 'failed') return responseStatus;
-    if (this.end?.state === 'error') return 'error';
-    if (this.end) return this.record?.assembler.terminal ? 'completed' : 'error';
-    return this.response ? 'streaming' : 'pending';
+    if (!this.loaded && this.summary) return this.summary.status;
+    return displayStatus(this.response, this.end, this.record);
   }
 
   get model(): string | undefined {
+    if (!this.loaded) return this.summary?.model;
     const model = this.record?.response.model;
-    return typeof model === 'string' ? model : this.requestedModel;
+    return typeof model === 'string' ? model : (this.reading?.model ?? requestedModel(this.start.requestBody));
   }
 
+  /** The ids of the responses in this capture, loaded or not. */
+  get responseIds(): string[] {
+    if (!this.loaded) return this.summary?.responseId ? [this.summary.responseId] : [];
+    return this.records.map((record) => record.response.id).filter((id): id is string => typeof id === 'string');
+  }
+
+  /** Token usage, loaded or not. */
+  get usage(): UsageSummary | null {
+    if (!this.loaded) return this.summary?.usage ?? null;
+    return this.record?.usage ?? null;
+  }
 
   get durationMs(): number | undefined {
     const end = this.end?.endedAt ?? this.chunks[this.chunks.length - 1]?.receivedAt;
     return end === undefined ? undefined : Math.max(0, end - this.start.startedAt);
-  }
-}
-
-function modelOf(requestBody: string | undefined): string | undefined {
-  try {
-    const body = JSON.parse(requestBody ?? '') as { model?: unknown };
-    return typeof body.model === 'string' ? body.model : undefined;
-  } catch {
-    return undefined;
   }
 }

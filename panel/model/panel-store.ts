@@ -5,6 +5,9 @@ export type ViewName = 'assembly' | 'usage' | 'events' | 'request' | 'raw';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'version-mismatch';
 
+/** Finished captures whose bodies the panel keeps after the user looked at them (besides the selected one). */
+const RECENTLY_VIEWED_KEPT = 3;
+
 /**
  * Everything the panel shows, fed by one `applyMessage`. Views read it
  * directly; `subscribe` tells them when to render again (at most once a frame).
@@ -26,6 +29,10 @@ export class PanelStore {
   /** What the last import had to say (files that are not HAR, broken entries). */
   importMessages: string[] = [];
   private listeners = new Set<() => void>();
+  /** Asks the background for a capture's body (set by the panel's connection). */
+  loader: ((captureId: string) => void) | undefined;
+  private recentlyViewed: string[] = [];
+  private loadWaiters = new Map<string, Array<(capture: PanelCapture | undefined) => void>>();
 
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -55,10 +62,28 @@ export class PanelStore {
         this.captures.clear();
         this.order = [];
         for (const snapshot of message.captures) this.add(new PanelCapture(snapshot));
-        this.settings = message.settings;
+        this.settings = { ...DEFAULT_SETTINGS, ...message.settings };
         this.evicted = message.evicted;
         this.connection = 'connected';
         this.selectedId = !this.follow && previousSelection && this.captures.has(previousSelection) ? previousSelection : this.order[this.order.length - 1];
+        this.ensureLoaded(this.selectedId);
+        break;
+      }
+      case 'store.loaded': {
+        const capture = this.captures.get(message.snapshot.start.captureId);
+        if (!capture) return;
+        if (!capture.loaded) capture.fill(message.snapshot);
+        this.resolveLoad(capture.id, capture);
+        break;
+      }
+      case 'store.load-failed': {
+        const capture = this.captures.get(message.captureId);
+        if (capture) {
+          capture.loading = false;
+          capture.loadError = message.reason;
+          capture.revision++;
+        }
+        this.resolveLoad(message.captureId, undefined);
         break;
       }
       case 'store.capture':
@@ -85,6 +110,7 @@ export class PanelStore {
         this.captures.clear();
         this.order = [];
         this.selectedId = undefined;
+        this.recentlyViewed = [];
         this.evicted = 0;
         this.follow = true;
         break;
@@ -92,10 +118,14 @@ export class PanelStore {
         for (const id of message.captureIds) this.captures.delete(id);
         this.order = this.order.filter((id) => this.captures.has(id));
         this.evicted = message.evicted;
-        if (this.selectedId !== undefined && !this.captures.has(this.selectedId)) this.selectedId = this.order[this.order.length - 1];
+        if (this.selectedId !== undefined && !this.captures.has(this.selectedId)) {
+          this.selectedId = this.order[this.order.length - 1];
+          this.ensureLoaded(this.selectedId);
+        }
+        this.recentlyViewed = this.recentlyViewed.filter((id) => this.captures.has(id));
         break;
       case 'store.settings':
-        this.settings = message.settings;
+        this.settings = { ...DEFAULT_SETTINGS, ...message.settings };
         break;
       case 'store.version-mismatch':
         this.connection = 'version-mismatch';
@@ -119,7 +149,48 @@ export class PanelStore {
         return;
       case 'capture.end':
         this.captures.get(message.end.captureId)?.finish(message.end);
+        this.unloadUnviewed();
         return;
+    }
+  }
+
+  /** Asks for the body of a capture the panel is about to show. */
+  private ensureLoaded(id: string | undefined): void {
+    const capture = id === undefined ? undefined : this.captures.get(id);
+    if (!capture || capture.loaded || capture.loading || !this.loader) return;
+    capture.loading = true;
+    capture.loadError = undefined;
+    this.loader(capture.id);
+  }
+
+  /** Resolves with the capture, its body loaded (undefined when the store no longer has it). */
+  load(id: string): Promise<PanelCapture | undefined> {
+    const capture = this.captures.get(id);
+    if (!capture) return Promise.resolve(undefined);
+    if (capture.loaded) return Promise.resolve(capture);
+    return new Promise((resolve) => {
+      this.loadWaiters.set(id, [...(this.loadWaiters.get(id) ?? []), resolve]);
+      if (!capture.loading && this.loader) {
+        capture.loading = true;
+        this.loader(id);
+      } else if (!this.loader) {
+        this.resolveLoad(id, undefined);
+      }
+    });
+  }
+
+  private resolveLoad(id: string, capture: PanelCapture | undefined): void {
+    const waiters = this.loadWaiters.get(id) ?? [];
+    this.loadWaiters.delete(id);
+    for (const resolve of waiters) resolve(capture);
+  }
+
+  /** Lets go of the bodies of finished captures nobody looks at: the background keeps them. */
+  unloadUnviewed(): void {
+    if (!this.loader) return;
+    const keep = new Set([this.selectedId, ...this.recentlyViewed]);
+    for (const capture of this.captures.values()) {
+      if (capture.loaded && !capture.live && !keep.has(capture.id) && !this.loadWaiters.has(capture.id)) capture.unload();
     }
   }
 
@@ -129,15 +200,28 @@ export class PanelStore {
   }
 
   select(id: string | undefined, byHand = true): void {
+    const previous = this.selectedId;
     this.selectedId = id;
     if (byHand) this.follow = id === this.order[this.order.length - 1];
+    this.viewed(previous);
+    this.ensureLoaded(id);
     this.changed();
   }
 
   setFollow(follow: boolean): void {
     this.follow = follow;
-    if (follow) this.selectedId = this.order[this.order.length - 1];
+    if (follow) {
+      this.viewed(this.selectedId);
+      this.selectedId = this.order[this.order.length - 1];
+      this.ensureLoaded(this.selectedId);
+    }
     this.changed();
+  }
+
+  private viewed(id: string | undefined): void {
+    if (id === undefined) return;
+    this.recentlyViewed = [id, ...this.recentlyViewed.filter((other) => other !== id)].slice(0, RECENTLY_VIEWED_KEPT);
+    this.unloadUnviewed();
   }
 
   setView(view: ViewName): void {
@@ -147,6 +231,12 @@ export class PanelStore {
 
   setFilter(text: string): void {
     this.filterText = text;
+    this.changed();
+  }
+
+  /** Settings the user just changed: shown (and built on by the next change) before the background echoes them. */
+  setSettings(settings: CaptureSettings): void {
+    this.settings = settings;
     this.changed();
   }
 

@@ -47,12 +47,13 @@ export function CaptureList({ store }: { store: PanelStore }) {
           {captures.map((capture) => {
             const url = redactUrl(capture.start.url);
             const { host, path } = shortUrl(url);
-            const usage = capture.record?.usage;
+            const usage = capture.usage;
             return (
               <tr
                 key={capture.id}
                 data-testid="capture-row"
                 data-capture-id={capture.id}
+                data-loaded={capture.loaded ? 'true' : 'false'}
                 aria-selected={capture.id === store.selectedId}
                 class={capture.id === store.selectedId ? 'selected' : ''}
                 onClick={() => store.select(capture.id)}
@@ -75,7 +76,12 @@ export function CaptureList({ store }: { store: PanelStore }) {
           })}
         </tbody>
       </table>
-      {store.evicted > 0 ? <p class="note">{store.evicted} older response(s) were dropped to keep memory bounded.</p> : null}
+      {store.evicted > 0 ? (
+        <p class="note" data-testid="evicted-note">
+          {store.evicted} older response{store.evicted === 1 ? ' was' : 's were'} dropped: this tab keeps at most {store.settings.maxCapturesPerTab.toLocaleString('en-US')} responses and{' '}
+          {store.settings.maxMegabytesPerTab.toLocaleString('en-US')} MB (Settings).
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -18,7 +18,7 @@ const VIEWS: Array<[ViewName, string]> = [
 
 export function SummaryStrip({ capture }: { capture: PanelCapture }) {
   const record = capture.record;
-  const usage = record?.usage ?? null;
+  const usage = capture.usage;
   const timing = record?.timing;
   return (
     <div class="summary" data-testid="summary">
@@ -92,11 +92,20 @@ export function Detail({ store }: { store: PanelStore }) {
         ))}
       </div>
       <div class="view" role="tabpanel">
-        {store.view === 'assembly' ? <AssemblyView capture={capture} /> : null}
-        {store.view === 'usage' ? <UsageView capture={capture} store={store} /> : null}
-        {store.view === 'events' ? <EventsView capture={capture} /> : null}
-        {store.view === 'request' ? <RequestView capture={capture} store={store} /> : null}
-        {store.view === 'raw' ? <RawView capture={capture} /> : null}
+        {!capture.loaded ? (
+          <p class="sub empty-view" data-testid="loading">
+            {capture.loadError ?? 'Loading this response from the extension’s store…'}
+          </p>
+        ) : null}
+        {capture.loaded ? (
+          <>
+            {store.view === 'assembly' ? <AssemblyView capture={capture} /> : null}
+            {store.view === 'usage' ? <UsageView capture={capture} store={store} /> : null}
+            {store.view === 'events' ? <EventsView capture={capture} /> : null}
+            {store.view === 'request' ? <RequestView capture={capture} store={store} /> : null}
+            {store.view === 'raw' ? <RawView capture={capture} /> : null}
+          </>
+        ) : null}
       </div>
     </section>
   );

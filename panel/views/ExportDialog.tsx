@@ -1,16 +1,26 @@
 import { useState } from 'preact/hooks';
 import type { PanelStore } from '../model/panel-store.ts';
+import type { PanelCapture } from '../model/panel-capture.ts';
 import { saveFile, transcriptText, type ExportScope } from '../transcripts.ts';
 
 export function ExportDialog({ store, onClose }: { store: PanelStore; onClose: () => void }) {
   const [scope, setScope] = useState<ExportScope>('all');
   const [keepSecrets, setKeepSecrets] = useState(false);
+  const [saving, setSaving] = useState(false);
   const filtered = store.visibleCaptures();
   const all = store.order.map((id) => store.captures.get(id)).filter((capture) => capture !== undefined);
   const chosen = scope === 'selected' ? (store.selected ? [store.selected] : []) : scope === 'filtered' ? filtered : all;
-  const save = () => {
+  const save = async () => {
+    setSaving(true);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    saveFile(transcriptText(chosen, keepSecrets), `responses-${stamp}.har`);
+    // Responses whose bodies are in the extension's store come back one at a time, and go again after.
+    const loaded: PanelCapture[] = [];
+    for (const capture of chosen) {
+      const whole = await store.load(capture.id);
+      if (whole) loaded.push(whole);
+    }
+    saveFile(transcriptText(loaded, keepSecrets), `responses-${stamp}.har`);
+    store.unloadUnviewed();
     onClose();
   };
   const option = (value: ExportScope, label: string, count: number) => (
@@ -31,8 +41,8 @@ export function ExportDialog({ store, onClose }: { store: PanelStore; onClose: (
       </label>
       {keepSecrets ? <p class="problem">This file will hold your credentials: do not share it.</p> : <p class="sub">Credentials are redacted.</p>}
       <div class="dialog-buttons">
-        <button type="button" data-testid="export-save" onClick={save} disabled={chosen.length === 0}>
-          Save HAR
+        <button type="button" data-testid="export-save" onClick={() => void save()} disabled={chosen.length === 0 || saving}>
+          {saving ? 'Saving…' : 'Save HAR'}
         </button>
         <button type="button" onClick={onClose}>
           Cancel

@@ -59,7 +59,7 @@ export function RequestView({ capture, store }: { capture: PanelCapture; store: 
     body = undefined;
   }
   const previousId = body && typeof body.previous_response_id === 'string' ? body.previous_response_id : undefined;
-  const previous = previousId ? [...store.captures.values()].find((candidate) => candidate.records.some((record) => record.response.id === previousId)) : undefined;
+  const previous = previousId ? [...store.captures.values()].find((candidate) => candidate.responseIds.includes(previousId)) : undefined;
   const input = body?.input;
   const tools = body && Array.isArray(body.tools) ? body.tools : [];
   const parameters = body ? Object.entries(body).filter(([key]) => !['model', 'instructions', 'input', 'tools'].includes(key)) : [];

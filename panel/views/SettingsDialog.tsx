@@ -4,12 +4,25 @@ import type { BackgroundConnection } from '../connection.ts';
 
 export function SettingsDialog({ store, connection, onClose }: { store: PanelStore; connection: BackgroundConnection; onClose: () => void }) {
   const textarea = useRef<HTMLTextAreaElement>(null);
+  const maxCaptures = useRef<HTMLInputElement>(null);
+  const maxMegabytes = useRef<HTMLInputElement>(null);
   const save = () => {
     const urlPatterns = (textarea.current?.value ?? '')
       .split('\n')
       .map((line) => line.trim())
       .filter((line) => line !== '');
-    connection.send({ kind: 'panel.settings', settings: { ...store.settings, urlPatterns } });
+    const number = (input: HTMLInputElement | null, fallback: number) => {
+      const value = Number(input?.value);
+      return Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
+    };
+    const settings = {
+      ...store.settings,
+      urlPatterns,
+      maxCapturesPerTab: number(maxCaptures.current, store.settings.maxCapturesPerTab),
+      maxMegabytesPerTab: number(maxMegabytes.current, store.settings.maxMegabytesPerTab),
+    };
+    store.setSettings(settings);
+    connection.send({ kind: 'panel.settings', settings });
     onClose();
   };
   return (
@@ -28,6 +41,16 @@ export function SettingsDialog({ store, connection, onClose }: { store: PanelSto
         Built in: POST to any path ending in <code>/responses</code>, <code>GET …/responses/&#123;id&#125;?stream=true</code>, and any event stream whose first
         event is a Responses event. Saved patterns apply at once.
       </p>
+      <fieldset class="limits">
+        <legend>Keep per tab at most</legend>
+        <label>
+          <input type="number" min={1} step={1} data-testid="max-captures" ref={maxCaptures} defaultValue={String(store.settings.maxCapturesPerTab)} /> responses
+        </label>
+        <label>
+          <input type="number" min={1} step={1} data-testid="max-megabytes" ref={maxMegabytes} defaultValue={String(store.settings.maxMegabytesPerTab)} /> MB of bodies
+        </label>
+        <p class="sub">Kept on disk by the extension, in this browser only. Past either bound, the oldest finished responses go first; the list says how many.</p>
+      </fieldset>
       <div class="dialog-buttons">
         <button type="button" data-testid="settings-save" onClick={save}>
           Save

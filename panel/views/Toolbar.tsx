@@ -12,7 +12,12 @@ interface ToolbarProps {
 
 export function Toolbar({ store, connection, onSettings, onExport, onImport }: ToolbarProps) {
   const { settings } = store;
-  const update = (change: Partial<typeof settings>) => connection?.send({ kind: 'panel.settings', settings: { ...settings, ...change } });
+  const update = (change: Partial<typeof settings>) => {
+    if (!connection) return;
+    const next = { ...store.settings, ...change };
+    store.setSettings(next);
+    connection.send({ kind: 'panel.settings', settings: next });
+  };
   const clear = () => (connection ? connection.send({ kind: 'panel.clear', tabId: connection.tabId }) : store.applyMessage({ kind: 'store.cleared', tabId: -1, reason: 'user' }));
   return (
     <div class="toolbar" role="toolbar" aria-label="Responses DevTools">

@@ -35,7 +35,7 @@ export function UsageView({ capture, store }: { capture: PanelCapture; store: Pa
   let total: UsageSummary | null = null;
   let counted = 0;
   for (const id of store.order) {
-    const usage = store.captures.get(id)?.record?.usage;
+    const usage = store.captures.get(id)?.usage;
     if (!usage) continue;
     total = total ? addUsage(total, usage) : usage;
     counted++;

@@ -8,7 +8,7 @@ import validator from '@har-sdk/validator';
 import { ChromiumWithDevtools, evaluate, type DevtoolsPanel } from './chromium-devtools.ts';
 import { expectFinal, finalMessageText, finalOf, finalUsage, ROW_COUNT } from './recordings.ts';
 import { assertChromeImportable } from '../helpers/har-rules.ts';
-import { longMessageStream } from '../helpers/synthetic.ts';
+import { longMessageStream, messageStream } from '../helpers/synthetic.ts';
 import { expectBigResponsesShown } from './big-responses.ts';
 import type { StreamOptions, StreamResult } from '../server/page/page.ts';
 import type { ReplayServer } from '../server/replay-server.ts';
@@ -296,6 +296,60 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     await panel.click('[data-testid=tab-raw]');
     await panel.waitForText(`${Buffer.concat(request.sent).toString("utf8").length} characters`);
     await panel.click('[data-testid=tab-assembly]');
+  });
+
+  it('keeps every response of a tab on disk, past what storage.session held, across a stopped service worker; the panel holds only what it shows', async () => {
+    const count = 12;
+    for (let index = 0; index < count; index++) {
+      const name = `megabyte-${index}`;
+      server.addRecording(name, messageStream(`${index} `.padEnd(1 << 20, 'z'), 65_536));
+      assert.equal((await stream({ route: name })).error, undefined);
+    }
+    await panel.waitFor(`${ROW_COUNT} === ${count}`);
+    await panel.waitFor('document.querySelector("[data-testid=summary] [data-testid=status]")?.textContent.includes("completed")');
+    assert.equal(await panel.evaluate('document.querySelector("[data-testid=evicted-note]")'), null);
+    // Only the selected response's body is in the panel; the others are in the extension's store.
+    assert.equal(await panel.evaluate<number>('document.querySelectorAll("[data-testid=capture-row][data-loaded=true]").length'), 1);
+
+    const worker = async () => {
+      const target = (await browser.targets()).find((candidate) => candidate.type === 'service_worker');
+      assert.ok(target, 'the background service worker');
+      return browser.attach(target.targetId);
+    };
+    await evaluate(browser.cdp, await worker(), 'globalThis.beforeRestart = true');
+    const pageTarget = (await browser.targets()).find((candidate) => candidate.type === 'page' && candidate.url.startsWith(server.url));
+    assert.ok(pageTarget);
+    const pageSession = await browser.attach(pageTarget.targetId);
+    await browser.cdp.send('ServiceWorker.enable', {}, pageSession);
+    await browser.cdp.send('ServiceWorker.stopAllWorkers', {}, pageSession);
+    // Opening the oldest response asks a new worker, which reads it back from disk.
+    await panel.click('[data-testid=capture-row]');
+    await panel.waitFor('document.querySelector("[data-testid=message-text]")?.dataset.chars === String(1 << 20)');
+    await panel.waitFor('document.querySelector("[data-testid=message-text]")?.textContent.startsWith("0 zzz")');
+    assert.equal(await evaluate(browser.cdp, await worker(), 'typeof globalThis.beforeRestart'), 'undefined');
+    await panel.waitFor(`${ROW_COUNT} === ${count}`);
+    assert.ok((await panel.evaluate<number>('document.querySelectorAll("[data-testid=capture-row][data-loaded=true]").length')) <= 4);
+  });
+
+  it('drops the oldest responses past the bounds set in Settings, and counts each once', async () => {
+    await panel.click('[data-testid=settings]');
+    await panel.evaluate('(() => { const input = document.querySelector("[data-testid=max-captures]"); input.value = "3"; })()');
+    await panel.click('[data-testid=settings-save]');
+    try {
+      await panel.waitFor('document.querySelector("[data-testid=settings-dialog]") === null');
+      await panel.click('[data-testid=preserve-log]');
+      await panel.waitFor('document.querySelector("[data-testid=preserve-log]").checked === true');
+      for (let index = 0; index < 5; index++) assert.equal((await stream({ route: 'seed__hello-gpt-4.1-nano' })).error, undefined);
+      await browser.firstPage().goto(`${server.url}/?again`);
+      for (let index = 0; index < 3; index++) assert.equal((await stream({ route: 'fantasy__text-gpt-4o' })).error, undefined);
+      await panel.waitFor(`${ROW_COUNT} === 3`);
+      await panel.waitFor('document.querySelector("[data-testid=evicted-note]")?.textContent.startsWith("5 older responses were dropped")');
+    } finally {
+      await panel.click('[data-testid=settings]');
+      await panel.evaluate('(() => { const input = document.querySelector("[data-testid=max-captures]"); input.value = "10000"; })()');
+      await panel.click('[data-testid=settings-save]');
+      if (await panel.evaluate<boolean>('document.querySelector("[data-testid=preserve-log]").checked')) await panel.click('[data-testid=preserve-log]');
+    }
   });
 
   it('records nothing while paused, and keeps captures across navigation with Preserve log', async () => {

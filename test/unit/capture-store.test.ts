@@ -25,9 +25,14 @@ describe('CaptureStore', () => {
     store.apply(TAB + 1, 0, start('b'));
     const [capture] = store.snapshots(TAB);
     assert.equal(store.snapshots(TAB).length, 1);
-    assert.deepEqual(capture?.chunks.map((stored) => stored.index), [0, 1]);
+    // A finished capture leaves its body to the database: panels get its summary.
+    assert.deepEqual(capture?.chunks, []);
+    assert.equal(capture?.stored?.chars, 'chunk 0\nchunk 1\n'.length);
     assert.equal(capture?.end?.state, 'complete');
+    assert.deepEqual(store.takeDirty().batch.chunks.map((stored) => stored.index), [0, 1]);
+    // A live one comes whole.
     assert.equal(store.snapshots(TAB + 1).length, 1);
+    assert.equal(store.snapshots(TAB + 1)[0]?.stored, undefined);
   });
 
   it('drops chunks it already has (a relay sending again after a restart) and fills gaps in order', () => {
@@ -37,10 +42,13 @@ describe('CaptureStore', () => {
     store.apply(TAB, 0, chunk('a', 2));
     assert.deepEqual(store.apply(TAB, 0, chunk('a', 0)), []);
     store.apply(TAB, 0, chunk('a', 1));
+    assert.deepEqual(store.snapshots(TAB)[0]?.chunks.map((stored) => stored.index), [0, 1, 2]);
     store.apply(TAB, 0, end('a'));
+    // After the end, a repeat is dropped too.
+    assert.deepEqual(store.apply(TAB, 0, chunk('a', 1)), []);
     const [capture] = store.snapshots(TAB);
-    assert.deepEqual(capture?.chunks.map((stored) => stored.index), [0, 1, 2]);
     assert.equal(capture?.lostChunks, undefined);
+    assert.deepEqual(store.takeDirty().batch.chunks.map((stored) => stored.index).sort(), [0, 1, 2]);
   });
 
   it('shows a loss it cannot repair', () => {
@@ -107,28 +115,59 @@ describe('CaptureStore', () => {
     assert.equal(store.snapshots(TAB).length, 2);
   });
 
-  it('hands persistence each new chunk once, in numbered batches', () => {
+  it('hands the database each new chunk once, the request body once, and what was removed', () => {
     const store = new CaptureStore();
-    store.apply(TAB, 0, start('a'));
+    store.apply(TAB, 0, { kind: 'capture.start', start: { captureId: 'a', url: 'https://api.openai.com/v1/responses', method: 'POST', requestHeaders: [], initiator: 'fetch', startedAt: 1, requestBody: '{"model":"gpt-x"}' } });
     store.apply(TAB, 0, chunk('a', 0));
     const first = store.takeDirty();
-    assert.deepEqual(first.captures.map((capture) => [capture.batch, capture.newChunks.length, capture.upTo, capture.complete]), [[0, 1, 0, false]]);
+    assert.deepEqual(first.batch.chunks.map((stored) => stored.index), [0]);
+    assert.deepEqual(first.batch.requestBodies, [{ captureId: 'a', requestBody: '{"model":"gpt-x"}' }]);
+    assert.equal(first.batch.captures[0]?.snapshot.start.requestBody, undefined);
+    assert.deepEqual(first.confirmations, [{ captureId: 'a', upTo: 0, complete: false }]);
     store.apply(TAB, 0, chunk('a', 1));
     store.apply(TAB, 0, end('a'));
     const second = store.takeDirty();
-    assert.deepEqual(second.captures.map((capture) => [capture.batch, capture.newChunks.length, capture.upTo, capture.complete]), [[1, 1, 1, true]]);
-    assert.deepEqual(store.takeDirty().captures, []);
+    assert.deepEqual(second.batch.chunks.map((stored) => stored.index), [1]);
+    assert.deepEqual(second.batch.requestBodies, []);
+    assert.deepEqual(second.confirmations, [{ captureId: 'a', upTo: 1, complete: true }]);
+    assert.equal(second.batch.captures[0]?.summary?.model, 'gpt-x');
+    // Written, the finished capture's body is no longer in memory.
+    assert.equal(store.bodyCharsInMemory(), 0);
+    assert.equal(store.find('a')?.snapshot.start.requestBody, undefined);
+    assert.deepEqual(store.takeDirty().batch.captures, []);
     store.clear(TAB);
-    assert.deepEqual(store.takeDirty().removed, ['a']);
+    assert.deepEqual(store.takeDirty().batch.removedCaptures, ['a']);
   });
 
-  it('takes back what a failed flush could not write, for the next flush', () => {
+  it('takes back what a failed write could not write, for the next one', () => {
     const store = new CaptureStore();
     store.apply(TAB, 0, start('a'));
     store.apply(TAB, 0, chunk('a', 0));
     store.returnDirty(store.takeDirty());
     store.apply(TAB, 0, chunk('a', 1));
     const retried = store.takeDirty();
-    assert.deepEqual(retried.captures.map((capture) => [capture.batch, capture.newChunks.map((stored) => stored.index)]), [[0, [0, 1]]]);
+    assert.deepEqual(retried.batch.chunks.map((stored) => stored.index), [0, 1]);
+  });
+
+  it('counts each dropped capture once, across navigations and late network reports, and starts again after a clear', () => {
+    const store = new CaptureStore({ maxCapturesPerTab: 5, maxCharsPerTab: 1_000_000 });
+    for (let index = 0; index < 200; index++) {
+      const id = `c${index}`;
+      store.apply(TAB, 0, start(id, 10_000 * index));
+      store.apply(TAB, 0, chunk(id, 0));
+      store.apply(TAB, 0, end(id));
+      // DevTools reports each request once it finished, after the bounds may have dropped its capture.
+      store.mergeNetwork(TAB, {
+        tabId: TAB,
+        start: { captureId: `net-${index}`, url: 'https://api.openai.com/v1/responses', method: 'POST', requestHeaders: [], initiator: 'network', startedAt: 10_000 * index + 5 },
+        chunks: [{ index: 0, text: 'chunk 0\n', receivedAt: 10_000 * index + 10 }],
+        end: { captureId: `net-${index}`, state: 'complete', endedAt: 10_000 * index + 20 },
+      });
+    }
+    assert.equal(store.snapshots(TAB).length, 5);
+    assert.equal(store.evictedCount(TAB), 195);
+    assert.ok(store.snapshots(TAB).every((snapshot) => snapshot.start.initiator === 'fetch'));
+    store.clear(TAB);
+    assert.equal(store.evictedCount(TAB), 0);
   });
 });

@@ -1,0 +1,143 @@
+/**
+ * The core's reading of one captured body, as it arrives: the Responses in it
+ * (streamed events, or a JSON body read at the end), and what a list of
+ * captures shows of it (status, model, usage) in a small `CaptureSummary` that
+ * outlives the reading. The panel reads the captures it shows; the background
+ * reads live captures, keeps their summaries and lets the bodies go to disk.
+ */
+import type { CaptureEnd, CaptureResponse, CaptureStart } from './protocol.ts';
+import { readResponsesBody } from './body-reader.ts';
+import { isEventStream } from './request-match.ts';
+import { ResponsesStreamReader, type ResponseRecord } from './stream-reader.ts';
+import type { UsageSummary } from './usage-timing.ts';
+
+export type DisplayStatus = 'pending' | 'streaming' | 'completed' | 'incomplete' | 'failed' | 'cancelled' | 'error' | 'http-error';
+
+/** What a list of captures shows of one, without its body. */
+export interface CaptureSummary {
+  status: DisplayStatus;
+  model?: string;
+  responseId?: string;
+  usage?: UsageSummary;
+  /** Events read (streamed bodies). */
+  events: number;
+  bodyError?: string;
+}
+
+export function headerValue(response: CaptureResponse | undefined, name: string): string | undefined {
+  return response?.responseHeaders.find((header) => header.name.toLowerCase() === name)?.value;
+}
+
+/** A JSON document (a non-streaming call) rather than an event stream. */
+export function isJsonResponse(response: CaptureResponse | undefined): boolean {
+  const type = headerValue(response, 'content-type');
+  return type !== undefined && /json/i.test(type) && !isEventStream(type);
+}
+
+/** The model a request asked for. */
+export function requestedModel(requestBody: string | undefined): string | undefined {
+  if (requestBody === undefined) return undefined;
+  try {
+    const body = JSON.parse(requestBody) as { model?: unknown };
+    return typeof body.model === 'string' ? body.model : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class CaptureReading {
+  private readonly reader: ResponsesStreamReader;
+  private jsonParts: string[] = [];
+  private jsonRecords: ResponseRecord[] | undefined;
+  private jsonError: string | undefined;
+  private readonly askedModel: string | undefined;
+  bodyLength = 0;
+  response: CaptureResponse | undefined;
+  end: CaptureEnd | undefined;
+
+  constructor(readonly start: CaptureStart, response?: CaptureResponse) {
+    this.reader = new ResponsesStreamReader({ requestStartedAt: start.startedAt });
+    this.askedModel = requestedModel(start.requestBody);
+    this.response = response;
+  }
+
+  get isJsonBody(): boolean {
+    return isJsonResponse(this.response);
+  }
+
+  push(text: string, receivedAt: number): void {
+    this.bodyLength += text.length;
+    if (this.isJsonBody) this.jsonParts.push(text);
+    else this.reader.push(text, receivedAt);
+  }
+
+  finish(end: CaptureEnd): void {
+    this.end = end;
+    if (!this.isJsonBody) {
+      this.reader.end(end.endedAt);
+      return;
+    }
+    try {
+      const body = readResponsesBody(this.jsonParts.join(''));
+      this.jsonRecords = body.responses;
+      for (const record of body.responses) {
+        record.marks.requestStartedAt = this.start.startedAt;
+        record.marks.firstByteAt = this.response?.receivedAt ?? end.endedAt;
+        record.marks.endedAt = end.endedAt;
+      }
+    } catch (error) {
+      this.jsonError = error instanceof Error ? error.message : String(error);
+    }
+    this.jsonParts = [];
+  }
+
+  get records(): readonly ResponseRecord[] {
+    return this.jsonRecords ?? this.reader.responses;
+  }
+
+  /** The response this capture is mostly about: the last in its body. */
+  get record(): ResponseRecord | undefined {
+    const records = this.records;
+    return records[records.length - 1];
+  }
+
+  /** Why the body could not be read as Responses traffic, if it could not. */
+  get bodyError(): string | undefined {
+    if (this.jsonError) return this.jsonError;
+    if (this.end && !this.isJsonBody && this.records.length === 0 && this.bodyLength > 0) return 'The body holds no Responses API event.';
+    return undefined;
+  }
+
+  get status(): DisplayStatus {
+    return displayStatus(this.response, this.end, this.record);
+  }
+
+  get model(): string | undefined {
+    const model = this.record?.response.model;
+    return typeof model === 'string' ? model : this.askedModel;
+  }
+
+  summary(): CaptureSummary {
+    const record = this.record;
+    const summary: CaptureSummary = { status: this.status, events: this.records.reduce((sum, one) => sum + one.events.length, 0) };
+    const model = this.model;
+    if (model !== undefined) summary.model = model;
+    if (typeof record?.response.id === 'string') summary.responseId = record.response.id;
+    const usage = record?.usage;
+    if (usage) summary.usage = usage;
+    const bodyError = this.bodyError;
+    if (bodyError !== undefined) summary.bodyError = bodyError;
+    return summary;
+  }
+}
+
+/** How a capture ended, in the words of the list: the page's side (cancelled, error) before the server's. */
+export function displayStatus(response: CaptureResponse | undefined, end: CaptureEnd | undefined, record: ResponseRecord | undefined): DisplayStatus {
+  if (end?.state === 'cancelled') return 'cancelled';
+  if (response && response.status >= 400 && !record?.assembler.terminal) return 'http-error';
+  const responseStatus = record?.response.status;
+  if (responseStatus === 'completed' || responseStatus === 'incomplete' || responseStatus === 'failed') return responseStatus;
+  if (end?.state === 'error') return 'error';
+  if (end) return record?.assembler.terminal ? 'completed' : 'error';
+  return response ? 'streaming' : 'pending';
+}
