@@ -10,6 +10,8 @@ import { expectFinal, finalMessageText, finalOf, finalUsage, ROW_COUNT } from '.
 import { assertChromeImportable } from '../helpers/har-rules.ts';
 import { longMessageStream, messageStream } from '../helpers/synthetic.ts';
 import { expectBigResponsesShown } from './big-responses.ts';
+import { expectNoPlantedSecretsInViews } from './redaction-views.ts';
+import { leakedSecrets, PLANTED, plantedHar } from '../helpers/planted-secrets.ts';
 import type { StreamOptions, StreamResult } from '../server/page/page.ts';
 import type { ReplayServer } from '../server/replay-server.ts';
 import { RECORDINGS_DIR, startTestSite } from '../server/test-site.ts';
@@ -440,6 +442,26 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       again.log.entries.map((entry) => entry.response.content.text),
       har.log.entries.map((entry) => entry.response.content.text),
     );
+  });
+
+  it('shows no credential in any view, nor in the export, of requests that carry them everywhere', async () => {
+    await importIntoPanel(panel, [{ name: 'planted.har', text: JSON.stringify(plantedHar()) }]);
+    await expectNoPlantedSecretsInViews(panel, 3);
+    assert.deepEqual(leakedSecrets(await exportFromPanel(panel, false)), []);
+    // Live too: a page call with credentials in its URL query, headers and body.
+    await browser.firstPage().goto(`${server.url}/`);
+    await panel.waitFor(`${ROW_COUNT} === 0`);
+    const result = await stream({
+      route: 'seed__hello-gpt-4.1-nano',
+      defaultQuery: { sig: PLANTED.urlSig, client_secret: PLANTED.urlClientSecret },
+      extraHeaders: { 'Ocp-Apim-Subscription-Key': PLANTED.apimKey, 'X-Goog-Api-Key': PLANTED.googApiKey, 'x-session-token': PLANTED.sessionToken },
+      extraBody: { credentials: { key: PLANTED.jsonCredentialsKey }, metadata: { refresh_token: PLANTED.jsonRefreshToken } },
+    });
+    assert.equal(result.error, undefined);
+    await expectNoPlantedSecretsInViews(panel, 1);
+    assert.deepEqual(leakedSecrets(await exportFromPanel(panel, false)), []);
+    const kept = await exportFromPanel(panel, true);
+    assert.ok(kept.includes(PLANTED.apimKey) && kept.includes(PLANTED.urlSig) && kept.includes(PLANTED.jsonCredentialsKey));
   });
 
   it("says clearly what is missing from the HAR of Chrome's own network log", async () => {

@@ -10,6 +10,8 @@ import { startTestSite } from '../server/test-site.ts';
 import type { ReplayServer } from '../server/replay-server.ts';
 import { expectFinal, finalOf, ROW_COUNT } from './recordings.ts';
 import { expectBigResponsesShown } from './big-responses.ts';
+import { expectNoPlantedSecretsInViews } from './redaction-views.ts';
+import { PLANTED, plantedHar } from '../helpers/planted-secrets.ts';
 import type { StreamOptions, StreamResult } from '../server/page/page.ts';
 
 let firefox: FirefoxWithDevtools;
@@ -106,6 +108,27 @@ describe('Firefox: capture in the page (and the background, for workers) and the
 
   it('shows a megabyte without a space, 100,000 lines and megabytes of JSON arguments in blocks, with the status and usage', async () => {
     await expectBigResponsesShown(panel, server, (route) => stream({ route }));
+  });
+
+  it('shows no credential in any view of requests that carry them everywhere', async () => {
+    await panel.evaluate(`(() => {
+      const input = document.querySelector('[data-testid=import-input]');
+      const transfer = new content.DataTransfer();
+      transfer.items.add(new content.File([${JSON.stringify(JSON.stringify(plantedHar()))}], 'planted.har'));
+      input.files = transfer.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    })()`);
+    await expectNoPlantedSecretsInViews(panel, 3);
+    await page.goto(`${server.url}/`);
+    await panel.waitFor(`${ROW_COUNT} === 0`);
+    const result = await stream({
+      route: 'seed__hello-gpt-4.1-nano',
+      defaultQuery: { sig: PLANTED.urlSig, client_secret: PLANTED.urlClientSecret },
+      extraHeaders: { 'Ocp-Apim-Subscription-Key': PLANTED.apimKey, 'X-Goog-Api-Key': PLANTED.googApiKey, 'x-session-token': PLANTED.sessionToken },
+      extraBody: { credentials: { key: PLANTED.jsonCredentialsKey }, metadata: { refresh_token: PLANTED.jsonRefreshToken } },
+    });
+    assert.equal(result.error, undefined);
+    await expectNoPlantedSecretsInViews(panel, 1);
   });
 
   it('captures a non-streaming JSON response', async () => {
