@@ -19,26 +19,30 @@ export const MAX_INDENT_DEPTH = 64;
 /** Text is handed to the writer in pieces of about this many characters. */
 const CHUNK_CHARS = 1 << 20;
 
-interface Frame {
-  container: object;
-  /** The keys of an object, in `JSON.stringify`'s order; undefined for an array. */
-  keys: string[] | undefined;
-  next: number;
-  /** Something was written inside this container. */
-  wrote: boolean;
-  /** Members go on indented lines (indentation on, and not too deep). */
-  indented: boolean;
-}
+/**
+ * One level in this many is checked for a cycle: its container against the
+ * open ones of such levels. A cycle makes the descent endless and, from some
+ * depth on, periodic (a container opened again is written again the same way),
+ * so a checked level's container comes back at a checked level: a cycle is
+ * still caught, and a value millions deep costs a set of thousands, not millions.
+ */
+const CYCLE_CHECK_EVERY = 64;
 
-/** The value `JSON.stringify` would write for `value` under `key`: after `toJSON`, primitive wrappers unwrapped. */
-function prepare(value: unknown, key: string): unknown {
+/**
+ * The value `JSON.stringify` would write for `value` under `key` (a member's
+ * name, or an index turned into one only if a `toJSON` wants it): after
+ * `toJSON`, primitive wrappers unwrapped.
+ */
+function prepare(value: unknown, key: string | number): unknown {
   if (typeof value === 'object' && value !== null) {
     const toJSON = (value as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === 'function') value = (toJSON as (key: string) => unknown).call(value, key);
+    if (typeof toJSON === 'function') value = (toJSON as (key: string) => unknown).call(value, String(key));
+    else if (Array.isArray(value)) return value;
   } else if (typeof value === 'bigint') {
     const toJSON = (Object(value) as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === 'function') value = (toJSON as (key: string) => unknown).call(value, key);
+    if (typeof toJSON === 'function') value = (toJSON as (key: string) => unknown).call(value, String(key));
   }
+  if (typeof value !== 'object' || value === null) return value;
   if (value instanceof Number) return Number(value);
   if (value instanceof String) return String(value);
   if (value instanceof Boolean) return value.valueOf();
@@ -61,94 +65,117 @@ export function writeJson(value: unknown, write: (chunk: string) => void, indent
   const newlines: string[] = [];
   for (let depth = 0; depth <= MAX_INDENT_DEPTH; depth++) newlines.push('\n' + ' '.repeat(width * depth));
   const keySeparator = width > 0 ? ': ' : ':';
-  const stack: Frame[] = [];
-  const open = new Set<object>();
-  let out = '';
+  // The open containers, one slot per level in parallel stacks (no object per level: values may be millions deep).
+  const containers: object[] = [];
+  /** An object's keys, in `JSON.stringify`'s order; undefined for an array. */
+  const keyLists: Array<string[] | undefined> = [];
+  /** The next member to write. */
+  const nexts: number[] = [];
+  /** Something was written inside the container. */
+  const wrote: boolean[] = [];
+  const checked = new Set<object>();
+  // Pieces, joined when there are enough: most are constants ('[', ',', an indentation), and a list of them
+  // makes no garbage where a string grown piece by piece would make a node per piece.
+  const pieces: string[] = [];
+  let size = 0;
+  const put = (piece: string): void => {
+    pieces.push(piece);
+    size += piece.length;
+  };
 
   /** Writes a prepared value: a primitive at once, a container by opening it. */
   const emit = (item: unknown): void => {
     switch (typeof item) {
       case 'string':
-        out += JSON.stringify(item);
+        put(JSON.stringify(item));
         return;
       case 'number':
-        out += Number.isFinite(item) ? String(item) : 'null';
+        put(Number.isFinite(item) ? String(item) : 'null');
         return;
       case 'boolean':
-        out += item ? 'true' : 'false';
+        put(item ? 'true' : 'false');
         return;
       case 'bigint':
         throw new TypeError('Do not know how to serialize a BigInt');
       case 'object': {
         if (item === null) {
-          out += 'null';
+          put('null');
           return;
         }
-        if (open.has(item)) throw new TypeError('Converting circular structure to JSON');
-        open.add(item);
+        if (containers.length % CYCLE_CHECK_EVERY === 0) {
+          if (checked.has(item)) throw new TypeError('Converting circular structure to JSON');
+          checked.add(item);
+        }
         const isArray = Array.isArray(item);
-        out += isArray ? '[' : '{';
-        stack.push({ container: item, keys: isArray ? undefined : Object.keys(item), next: 0, wrote: false, indented: width > 0 && stack.length < MAX_INDENT_DEPTH });
+        put(isArray ? '[' : '{');
+        containers.push(item);
+        keyLists.push(isArray ? undefined : Object.keys(item));
+        nexts.push(0);
+        wrote.push(false);
         return;
       }
       default:
-        out += 'null';
+        put('null');
     }
   };
 
   emit(prepare(value, ''));
-  while (stack.length > 0) {
-    const frame = stack[stack.length - 1] as Frame;
-    const depth = stack.length;
-    const keys = frame.keys;
+  while (containers.length > 0) {
+    const level = containers.length - 1;
+    const container = containers[level] as object;
+    const keys = keyLists[level];
+    // Members of the first MAX_INDENT_DEPTH levels go on indented lines; deeper ones on one line.
+    const indented = width > 0 && level < MAX_INDENT_DEPTH;
+    const next = nexts[level] as number;
+    let key: string | undefined;
+    let item: unknown;
+    let more = false;
     if (keys === undefined) {
-      const list = frame.container as unknown[];
-      if (frame.next < list.length) {
-        const index = frame.next++;
-        if (frame.wrote) out += ',';
-        frame.wrote = true;
-        if (frame.indented) out += newlines[depth] as string;
-        const item = prepare(list[index], String(index));
-        if (isSkipped(item)) out += 'null';
-        else emit(item);
-      } else {
-        close(frame, ']');
+      const list = container as unknown[];
+      if (next < list.length) {
+        more = true;
+        nexts[level] = next + 1;
+        item = prepare(list[next], next);
+        if (isSkipped(item)) item = null;
       }
     } else {
-      const object = frame.container as Record<string, unknown>;
-      let item: unknown;
-      let key: string | undefined;
-      while (frame.next < keys.length) {
-        const candidate = keys[frame.next++] as string;
+      const object = container as Record<string, unknown>;
+      let index = next;
+      while (index < keys.length) {
+        const candidate = keys[index++] as string;
         const prepared = prepare(object[candidate], candidate);
         if (isSkipped(prepared)) continue;
         key = candidate;
         item = prepared;
+        more = true;
         break;
       }
-      if (key === undefined) {
-        close(frame, '}');
-      } else {
-        if (frame.wrote) out += ',';
-        frame.wrote = true;
-        if (frame.indented) out += (newlines[depth] as string) + JSON.stringify(key) + keySeparator;
-        else out += JSON.stringify(key) + ':';
-        emit(item);
+      nexts[level] = index;
+    }
+    if (more) {
+      if (wrote[level]) put(',');
+      wrote[level] = true;
+      if (indented) put(newlines[level + 1] as string);
+      if (key !== undefined) {
+        put(JSON.stringify(key));
+        put(indented ? keySeparator : ':');
       }
+      emit(item);
+    } else {
+      containers.pop();
+      keyLists.pop();
+      nexts.pop();
+      if (level % CYCLE_CHECK_EVERY === 0) checked.delete(container);
+      if (wrote.pop() === true && indented) put(newlines[level] as string);
+      put(keys === undefined ? ']' : '}');
     }
-    if (out.length >= CHUNK_CHARS) {
-      write(out);
-      out = '';
+    if (size >= CHUNK_CHARS) {
+      write(pieces.join(''));
+      pieces.length = 0;
+      size = 0;
     }
   }
-  if (out !== '') write(out);
-
-  function close(frame: Frame, bracket: string): void {
-    stack.pop();
-    open.delete(frame.container);
-    if (frame.wrote && frame.indented) out += newlines[stack.length] as string;
-    out += bracket;
-  }
+  if (size > 0) write(pieces.join(''));
 }
 
 /** `JSON.stringify(value, null, indent)` with no limit on nesting (see `writeJson`). */

@@ -35,6 +35,33 @@ describe('stringifyJson', () => {
     assert.equal(stringifyJson([shared, shared]), '[{"x":1},{"x":1}]');
   });
 
+  it('catches a cycle of any length starting at any depth, with finite branches beside it', () => {
+    for (const [before, length] of [[0, 1], [0, 2], [3, 63], [0, 64], [1, 65], [100, 64], [5000, 1], [10, 1000], [70_000, 3]] as const) {
+      const root: Record<string, unknown> = {};
+      let current = root;
+      for (let level = 0; level < before; level++) {
+        const next: Record<string, unknown> = { side: [1, { two: 2 }] };
+        current.down = next;
+        current = next;
+      }
+      const first = current;
+      for (let level = 1; level < length; level++) {
+        const next: Record<string, unknown> = { side: [[level]] };
+        current.down = next;
+        current = next;
+      }
+      current.down = first;
+      assert.throws(() => stringifyJson(root, 2), TypeError, `${before} levels, then a cycle of ${length}`);
+    }
+  });
+
+  it('writes a value shared by branches at any depth, which is no cycle', () => {
+    const leaf: unknown = JSON.parse(deepJsonText(200, 'objects'));
+    let value: unknown = [leaf, leaf];
+    for (let level = 0; level < 130; level++) value = level % 2 === 0 ? [leaf, value, leaf] : { leaf, value };
+    assert.equal(stringifyJson(value), JSON.stringify(value));
+  });
+
   it('writes values a million levels deep, whole, with indentation that stops growing', () => {
     for (const kind of ['arrays', 'objects'] as const) {
       const depth = 1_000_000;
