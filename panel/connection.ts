@@ -16,16 +16,21 @@ export class BackgroundConnection {
   ) {}
 
   connect(): void {
+    // One port at a time: a second subscription would deliver every message twice.
+    if (this.port) return;
     const port = browser.runtime.connect({ name: 'panel' });
     this.port = port;
-    port.onMessage.addListener((message: unknown) => this.store.applyMessage(message as BackgroundToPanel));
+    port.onMessage.addListener((message: unknown) => {
+      if (port === this.port) this.store.applyMessage(message as BackgroundToPanel);
+    });
     port.onDisconnect.addListener(() => {
+      if (port !== this.port) return;
       this.port = undefined;
       this.store.setConnection('reconnecting');
       // The service worker restarts on the next connection; give it a moment to go first.
       setTimeout(() => this.connect(), 100);
     });
-    this.send({ kind: 'panel.subscribe', tabId: this.tabId, protocolVersion: PROTOCOL_VERSION });
+    port.postMessage({ kind: 'panel.subscribe', tabId: this.tabId, protocolVersion: PROTOCOL_VERSION } satisfies PanelToBackground);
   }
 
   send(message: PanelToBackground): void {
