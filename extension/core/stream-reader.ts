@@ -130,10 +130,12 @@ export class ResponsesStreamReader {
     let parsed: unknown;
     try {
       parsed = JSON.parse(data);
-    } catch {
+    } catch (error) {
       const record = this.recordFor(undefined, receivedAt);
       const index = record.log({ type: frame.event ?? '(not JSON)', data, ...at });
       if (frame.unterminated) record.assembler.warnAboutFrame('truncated_event', `The stream ended in the middle of an event: ${excerpt(data)}`, index);
+      // An engine whose parser recurses gives up on JSON nested deep enough: that frame is lost, not the stream.
+      else if (error instanceof RangeError) record.assembler.warnAboutFrame('invalid_json', `A frame's JSON is too deep to read (${error.message}): ${excerpt(data)}`, index);
       else record.assembler.warnAboutFrame('invalid_json', `A frame is not JSON: ${excerpt(data)}`, index);
       return;
     }

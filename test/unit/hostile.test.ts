@@ -41,6 +41,23 @@ function only(input: string): ResponseRecord {
 
 type Metadata = { metadata: { deep: unknown } };
 
+/** How deep the brackets of JSON text nest (outside strings). */
+function nesting(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index];
+    if (inString) {
+      if (char === '\\') index++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '[' || char === '{') deepest = Math.max(deepest, ++depth);
+    else if (char === ']' || char === '}') depth--;
+  }
+  return deepest;
+}
+
 describe('values nested deeper than the call stack', () => {
   for (const depth of [5_000, 100_000]) {
     for (const kind of ['arrays', 'objects'] as NestingKind[]) {
@@ -84,6 +101,25 @@ describe('values nested deeper than the call stack', () => {
     assert.equal(json.status, 0, json.stderr);
     const summary = only(readFileSync(path, 'utf8'));
     assert.doesNotThrow(() => formatResponseText(summarizeRecord(summary), 0, 1));
+  });
+
+  it('a frame whose JSON the engine cannot parse for its depth becomes a warning, in a stream, a JSON body or a HAR', (context) => {
+    // V8 parses any depth; an engine whose parser recurses throws a RangeError. Such an engine, simulated:
+    const parse = JSON.parse;
+    context.mock.method(JSON, 'parse', (text: string, reviver?: (key: string, value: unknown) => unknown) => {
+      if (nesting(text) > 1000) throw new RangeError('Maximum call stack size exceeded');
+      return parse(text, reviver);
+    });
+    const stream = deepSnapshotStream(10_000, 'arrays');
+    const record = only(stream);
+    assert.deepEqual(record.warnings.map((warning) => warning.code), ['invalid_json', 'no_terminal_event']);
+    assert.match(record.warnings[0]?.message ?? '', /too deep to read \(Maximum call stack size exceeded\)/);
+    assert.equal(record.response.id, 'resp_deep');
+    const json = `{"id":"r","object":"response","output":[],"metadata":${deepJsonText(10_000, 'arrays')}}`;
+    assert.throws(() => readInput(json), (error: Error) => error.name === 'UnreadableBodyError' && /not valid JSON \(Maximum call stack/.test(error.message));
+    const har = { log: { entries: [{ startedDateTime: '2025-01-01T00:00:00.000Z', request: { method: 'POST', url: 'https://api.openai.com/v1/responses' }, response: { status: 200, content: { mimeType: 'text/event-stream', text: stream } } }] } };
+    const reading = readInput(JSON.stringify(har));
+    assert.equal(reading.responses[0]?.warnings[0]?.code, 'invalid_json');
   });
 
   it('a JSON array of deep events is read (each event is logged as JSON text)', () => {
