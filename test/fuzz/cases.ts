@@ -302,7 +302,9 @@ const frameMutations: Record<string, FrameMutation> = {
   },
   retypeEverywhere(frames, rng) {
     const field = rng.pick(TYPED_FIELDS);
-    const value = hostileValue(rng);
+    // Not a deep value: copied into every event, it would make an input of many megabytes (\`deep\` covers depth).
+    let value = hostileValue(rng);
+    while (typeof value === 'string' && value.startsWith(RAW_MARK) && value.length > 10_000) value = hostileValue(rng);
     let count = 0;
     for (const frame of frames) {
       if (!frame.event) continue;

@@ -81,7 +81,7 @@ async function runInWorker(seed: number, quick: boolean, from: number, count: nu
   let start = from;
   const end = from + count;
   while (start < end) {
-    const heartbeat = new SharedArrayBuffer(8);
+    const heartbeat = new SharedArrayBuffer(12);
     const beat = new Int32Array(heartbeat);
     Atomics.store(beat, 0, start);
     const input: WorkerInput = { seed, quick, from: start, to: end, heartbeat };
@@ -113,8 +113,6 @@ async function runInWorker(seed: number, quick: boolean, from: number, count: nu
         } else if (message.type === 'progress') {
           onProgress?.(start - from + message.done, { ...report, read: report.read + message.read, unreadable: report.unreadable + message.unreadable });
         } else {
-          report.read += message.read;
-          report.unreadable += message.unreadable;
           finish(undefined);
         }
       });
@@ -123,8 +121,9 @@ async function runInWorker(seed: number, quick: boolean, from: number, count: nu
         if (!settled) finish(undefined, new Error(`the fuzz worker exited with code ${code} near case ${Atomics.load(beat, 0)}`));
       });
     });
+    report.read += Atomics.load(beat, 1);
+    report.unreadable += Atomics.load(beat, 2);
     if (hung === undefined) return;
-    // Cases before the hung one finished; their counts went with the worker.
     report.failures.push(failure(seed, quick, hung, describeCase(makeCase(seed, hung, { quick })), `still running after ${HANG_MS / 1000} s: a hang`));
     start = hung + 1;
   }

@@ -12,14 +12,14 @@ export interface WorkerInput {
   quick: boolean;
   from: number;
   to: number;
-  /** Int32 slots: [0] the case running now, [1] cases finished. */
+  /** Int32 slots: [0] the case running now, [1] cases read, [2] cases refused as unreadable (kept if the worker is stopped). */
   heartbeat: SharedArrayBuffer;
 }
 
 export type WorkerMessage =
   | { type: 'progress'; done: number; read: number; unreadable: number }
   | { type: 'failure'; index: number; description: string; error: string }
-  | { type: 'done'; read: number; unreadable: number };
+  | { type: 'done' };
 
 const { seed, quick, from, to, heartbeat } = workerData as WorkerInput;
 const beat = new Int32Array(heartbeat);
@@ -33,12 +33,11 @@ for (let index = from; index < to; index++) {
   try {
     const fuzzCase = makeCase(seed, index, { quick });
     description = describeCase(fuzzCase);
-    if (checkCase(fuzzCase) === 'read') read++;
-    else unreadable++;
+    if (checkCase(fuzzCase) === 'read') Atomics.store(beat, 1, ++read);
+    else Atomics.store(beat, 2, ++unreadable);
   } catch (error) {
     post({ type: 'failure', index, description, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   }
-  Atomics.store(beat, 1, index + 1 - from);
   if ((index + 1 - from) % 250 === 0) post({ type: 'progress', done: index + 1 - from, read, unreadable });
 }
-post({ type: 'done', read, unreadable });
+post({ type: 'done' });
