@@ -59,6 +59,8 @@ function isSkipped(value: unknown): boolean {
  * `JSON.stringify(value, null, indent)` (see the note above on depth), with no
  * limit on nesting. A value with nothing to write (undefined, a function)
  * writes `null`. Throws a TypeError on a cycle or a BigInt, as `JSON.stringify` does.
+ * (A `toJSON` is honoured as `JSON.stringify` does; one that returns a new value
+ * holding its owner, at every call, has no end: JSON data has no `toJSON`.)
  */
 export function writeJson(value: unknown, write: (chunk: string) => void, indent = 0): void {
   const width = Math.max(0, Math.min(10, Math.floor(indent)));
