@@ -170,10 +170,20 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
     };
   };
 
+  // Blocking listeners only where a worker's API call can be (fetch and XHR are both "xmlhttprequest"): every
+  // other request, images, scripts, documents, never waits for us.
+  const apiCalls = { urls: ['<all_urls>'], types: ['xmlhttprequest'] as WebRequest.ResourceType[] };
+
+  browser.webRequest.onBeforeRequest.addListener(
+    (details) => {
+      if (details.tabId >= 0) onTopNavigation(details.tabId);
+    },
+    { urls: ['<all_urls>'], types: ['main_frame'] },
+  );
+
   browser.webRequest.onBeforeRequest.addListener(
     (details) => {
       try {
-        if (details.type === 'main_frame' && details.tabId >= 0) onTopNavigation(details.tabId);
         if (settings()?.paused || details.tabId < 0 || fromDocument(details)) return {};
         const known = shouldCapture(details.method, details.url, userPatterns());
         const entry = newEntry(details, known);
@@ -187,7 +197,7 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
       }
       return {};
     },
-    { urls: ['<all_urls>'] },
+    apiCalls,
     ['blocking', 'requestBody'],
   );
 
@@ -196,7 +206,7 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
       const entry = pending.get(`ff-${details.requestId}`);
       if (entry) entry.requestHeaders = headerList(details.requestHeaders);
     },
-    { urls: ['<all_urls>'] },
+    apiCalls,
     ['requestHeaders'],
   );
 
@@ -230,7 +240,7 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
       }
       return {};
     },
-    { urls: ['<all_urls>'] },
+    apiCalls,
     ['blocking', 'responseHeaders'],
   );
 
@@ -241,7 +251,7 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
       entry.completed = true;
       if (entry.filterStopped) finish(entry, 'complete');
     },
-    { urls: ['<all_urls>'] },
+    apiCalls,
   );
 
   browser.webRequest.onErrorOccurred.addListener(
@@ -251,7 +261,7 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
       const aborted = /ABORT/i.test(details.error);
       finish(entry, aborted ? 'cancelled' : 'error', details.error);
     },
-    { urls: ['<all_urls>'] },
+    apiCalls,
   );
 }
 
