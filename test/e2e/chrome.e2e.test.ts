@@ -10,7 +10,8 @@ import { expectFinal, finalMessageText, finalOf, finalUsage, ROW_COUNT } from '.
 import { assertChromeImportable } from '../helpers/har-rules.ts';
 import { longMessageStream, messageStream } from '../helpers/synthetic.ts';
 import { expectBigResponsesShown } from './big-responses.ts';
-import { expectNoPlantedSecretsInViews } from './redaction-views.ts';
+import { expectCancelClosesConnection } from './cancel.ts';
+import { expectNoPlantedSecretsInViews, PLANTED_STREAM } from './redaction-views.ts';
 import { leakedSecrets, PLANTED, plantedHar } from '../helpers/planted-secrets.ts';
 import type { StreamOptions, StreamResult } from '../server/page/page.ts';
 import type { ReplayServer } from '../server/replay-server.ts';
@@ -54,6 +55,28 @@ let panel: DevtoolsPanel;
 
 function stream(options: StreamOptions): Promise<StreamResult> {
   return browser.firstPage().evaluate((streamOptions) => window.e2e.streamWithOpenAI(streamOptions), options);
+}
+
+/** The background's service worker, for code run in it. */
+async function serviceWorkerSession(): Promise<string> {
+  const target = (await browser.targets()).find((candidate) => candidate.type === 'service_worker');
+  assert.ok(target, 'the background service worker');
+  return browser.attach(target.targetId);
+}
+
+/** Stops the background's service worker as Chrome does when it is idle, marking the old one first. */
+async function stopServiceWorker(): Promise<void> {
+  await evaluate(browser.cdp, await serviceWorkerSession(), 'globalThis.beforeRestart = true');
+  const pageTarget = (await browser.targets()).find((candidate) => candidate.type === 'page' && candidate.url.startsWith(server.url));
+  assert.ok(pageTarget);
+  const pageSession = await browser.attach(pageTarget.targetId);
+  await browser.cdp.send('ServiceWorker.enable', {}, pageSession);
+  await browser.cdp.send('ServiceWorker.stopAllWorkers', {}, pageSession);
+}
+
+/** The service worker now running is not the one `stopServiceWorker` stopped. */
+async function isNewServiceWorker(): Promise<boolean> {
+  return (await evaluate(browser.cdp, await serviceWorkerSession(), 'typeof globalThis.beforeRestart')) === 'undefined';
 }
 
 function sameBytes(result: StreamResult, sent: Buffer[]): void {
@@ -166,17 +189,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
   });
 
   it('closes the connection at once when the page cancels the body through its reader or the stream', async () => {
-    const name = 'fantasy__azure-reasoning-summary-gpt-5-mini';
-    for (const how of ['reader', 'body'] as const) {
-      const from = server.requests.length;
-      const result = await browser.firstPage().evaluate(([route, cancelHow]) => window.e2e.readThenCancel(route, cancelHow, 5), [`${name}/pace/20`, how] as const);
-      assert.equal(result.cancelled, true);
-      const request = await server.waitForRequest((candidate) => candidate.id > from && candidate.recording === name);
-      const framesAtCancel = request.framesSent;
-      await request.done;
-      assert.equal(request.closedEarly, true, `${how}: the server saw no close`);
-      assert.ok(request.framesSent - framesAtCancel < 50, `${how}: ${request.framesSent - framesAtCancel} frames after the cancel`);
-    }
+    await expectCancelClosesConnection(server, (route, how) => browser.firstPage().evaluate(([path, cancelHow]) => window.e2e.readThenCancel(path, cancelHow, 5), [route, how] as const));
     await panel.waitFor(`${ROW_COUNT} === 2`);
     await panel.waitFor('document.querySelector("[data-testid=summary] [data-testid=status]")?.textContent.includes("cancelled")');
   });
@@ -276,23 +289,13 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     const request = await server.waitForRequest((candidate) => candidate.recording === name);
     await request.held;
     await panel.waitFor('document.querySelector("[data-item-type=mcp_call]") !== null');
-    const worker = async () => {
-      const target = (await browser.targets()).find((candidate) => candidate.type === 'service_worker');
-      assert.ok(target, 'the background service worker');
-      return browser.attach(target.targetId);
-    };
-    await evaluate(browser.cdp, await worker(), 'globalThis.beforeRestart = true');
-    const pageTarget = (await browser.targets()).find((candidate) => candidate.type === 'page' && candidate.url.startsWith(server.url));
-    assert.ok(pageTarget);
-    const pageSession = await browser.attach(pageTarget.targetId);
-    await browser.cdp.send('ServiceWorker.enable', {}, pageSession);
-    await browser.cdp.send('ServiceWorker.stopAllWorkers', {}, pageSession);
+    await stopServiceWorker();
     request.release();
     const result = await run;
     assert.equal(result.error, undefined);
     await expectFinal(panel, name);
     // It was a new worker that finished the job, with everything the old one had.
-    assert.equal(await evaluate(browser.cdp, await worker(), 'typeof globalThis.beforeRestart'), 'undefined');
+    assert.equal(await isNewServiceWorker(), true);
     await panel.waitFor(`${ROW_COUNT} === 1`);
     assert.equal(await panel.evaluate('document.querySelector("[data-testid=problems]")'), null);
     await panel.click('[data-testid=tab-raw]');
@@ -313,22 +316,12 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     // Only the selected response's body is in the panel; the others are in the extension's store.
     assert.equal(await panel.evaluate<number>('document.querySelectorAll("[data-testid=capture-row][data-loaded=true]").length'), 1);
 
-    const worker = async () => {
-      const target = (await browser.targets()).find((candidate) => candidate.type === 'service_worker');
-      assert.ok(target, 'the background service worker');
-      return browser.attach(target.targetId);
-    };
-    await evaluate(browser.cdp, await worker(), 'globalThis.beforeRestart = true');
-    const pageTarget = (await browser.targets()).find((candidate) => candidate.type === 'page' && candidate.url.startsWith(server.url));
-    assert.ok(pageTarget);
-    const pageSession = await browser.attach(pageTarget.targetId);
-    await browser.cdp.send('ServiceWorker.enable', {}, pageSession);
-    await browser.cdp.send('ServiceWorker.stopAllWorkers', {}, pageSession);
+    await stopServiceWorker();
     // Opening the oldest response asks a new worker, which reads it back from disk.
     await panel.click('[data-testid=capture-row]');
     await panel.waitFor('document.querySelector("[data-testid=message-text]")?.dataset.chars === String(1 << 20)');
     await panel.waitFor('document.querySelector("[data-testid=message-text]")?.textContent.startsWith("0 zzz")');
-    assert.equal(await evaluate(browser.cdp, await worker(), 'typeof globalThis.beforeRestart'), 'undefined');
+    assert.equal(await isNewServiceWorker(), true);
     await panel.waitFor(`${ROW_COUNT} === ${count}`);
     assert.ok((await panel.evaluate<number>('document.querySelectorAll("[data-testid=capture-row][data-loaded=true]").length')) <= 4);
   });
@@ -451,12 +444,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     // Live too: a page call with credentials in its URL query, headers and body.
     await browser.firstPage().goto(`${server.url}/`);
     await panel.waitFor(`${ROW_COUNT} === 0`);
-    const result = await stream({
-      route: 'seed__hello-gpt-4.1-nano',
-      defaultQuery: { sig: PLANTED.urlSig, client_secret: PLANTED.urlClientSecret },
-      extraHeaders: { 'Ocp-Apim-Subscription-Key': PLANTED.apimKey, 'X-Goog-Api-Key': PLANTED.googApiKey, 'x-session-token': PLANTED.sessionToken },
-      extraBody: { credentials: { key: PLANTED.jsonCredentialsKey }, metadata: { refresh_token: PLANTED.jsonRefreshToken } },
-    });
+    const result = await stream(PLANTED_STREAM);
     assert.equal(result.error, undefined);
     await expectNoPlantedSecretsInViews(panel, 1);
     assert.deepEqual(leakedSecrets(await exportFromPanel(panel, false)), []);

@@ -10,8 +10,9 @@ import { startTestSite } from '../server/test-site.ts';
 import type { ReplayServer } from '../server/replay-server.ts';
 import { expectFinal, finalOf, ROW_COUNT } from './recordings.ts';
 import { expectBigResponsesShown } from './big-responses.ts';
-import { expectNoPlantedSecretsInViews } from './redaction-views.ts';
-import { PLANTED, plantedHar } from '../helpers/planted-secrets.ts';
+import { expectCancelClosesConnection } from './cancel.ts';
+import { expectNoPlantedSecretsInViews, PLANTED_STREAM } from './redaction-views.ts';
+import { plantedHar } from '../helpers/planted-secrets.ts';
 import type { StreamOptions, StreamResult } from '../server/page/page.ts';
 
 let firefox: FirefoxWithDevtools;
@@ -83,23 +84,11 @@ describe('Firefox: capture in the page (and the background, for workers) and the
   });
 
   it('closes the connection at once when the page cancels the body, through its reader or the stream, toolbox open or closed', async () => {
-    const name = 'fantasy__azure-reasoning-summary-gpt-5-mini';
     const withoutToolbox = await firefox.browser.newPage();
     try {
       await withoutToolbox.goto(`${server.url}/`);
       for (const target of [page, withoutToolbox]) {
-        for (const how of ['reader', 'body'] as const) {
-          const from = server.requests.length;
-          // 50 frames a second: the whole recording would take many seconds.
-          const result = await target.evaluate((route, cancelHow) => window.e2e.readThenCancel(route, cancelHow, 5), `${name}/pace/20`, how);
-          assert.equal(result.cancelled, true);
-          const request = await server.waitForRequest((candidate) => candidate.id > from && candidate.recording === name);
-          const framesAtCancel = request.framesSent;
-          await request.done;
-          assert.equal(request.closedEarly, true, `${how}: the server saw no close`);
-          // Under a second of frames went out after the page cancelled.
-          assert.ok(request.framesSent - framesAtCancel < 50, `${how}: ${request.framesSent - framesAtCancel} frames after the cancel`);
-        }
+        await expectCancelClosesConnection(server, (route, how) => target.evaluate((path, cancelHow) => window.e2e.readThenCancel(path, cancelHow, 5), route, how));
       }
     } finally {
       await withoutToolbox.close();
@@ -121,12 +110,7 @@ describe('Firefox: capture in the page (and the background, for workers) and the
     await expectNoPlantedSecretsInViews(panel, 3);
     await page.goto(`${server.url}/`);
     await panel.waitFor(`${ROW_COUNT} === 0`);
-    const result = await stream({
-      route: 'seed__hello-gpt-4.1-nano',
-      defaultQuery: { sig: PLANTED.urlSig, client_secret: PLANTED.urlClientSecret },
-      extraHeaders: { 'Ocp-Apim-Subscription-Key': PLANTED.apimKey, 'X-Goog-Api-Key': PLANTED.googApiKey, 'x-session-token': PLANTED.sessionToken },
-      extraBody: { credentials: { key: PLANTED.jsonCredentialsKey }, metadata: { refresh_token: PLANTED.jsonRefreshToken } },
-    });
+    const result = await stream(PLANTED_STREAM);
     assert.equal(result.error, undefined);
     await expectNoPlantedSecretsInViews(panel, 1);
   });

@@ -4,9 +4,18 @@
  * Firefox suites.
  */
 import assert from 'node:assert/strict';
-import { leakedSecrets } from '../helpers/planted-secrets.ts';
+import { leakedSecrets, PLANTED } from '../helpers/planted-secrets.ts';
+import type { StreamOptions } from '../server/page/page.ts';
 import type { PanelDocument } from './chromium-devtools.ts';
 import { ROW_COUNT } from './recordings.ts';
+
+/** A page's call with credentials in its URL query, its headers and its body. */
+export const PLANTED_STREAM: StreamOptions = {
+  route: 'seed__hello-gpt-4.1-nano',
+  defaultQuery: { sig: PLANTED.urlSig, client_secret: PLANTED.urlClientSecret },
+  extraHeaders: { 'Ocp-Apim-Subscription-Key': PLANTED.apimKey, 'X-Goog-Api-Key': PLANTED.googApiKey, 'x-session-token': PLANTED.sessionToken },
+  extraBody: { credentials: { key: PLANTED.jsonCredentialsKey }, metadata: { refresh_token: PLANTED.jsonRefreshToken } },
+};
 
 const VIEWS = ['assembly', 'usage', 'events', 'request', 'raw'] as const;
 
