@@ -1,3 +1,5 @@
+import { stringifyJson } from '../extension/core/index.ts';
+
 /** Plain digits, no separators: token counts are copied and searched as numbers. */
 export function formatCount(value: number | null | undefined): string {
   return value === null || value === undefined ? '–' : String(value);
@@ -26,7 +28,7 @@ export function shortUrl(url: string): { host: string; path: string } {
 
 export function prettyJson(text: string): { text: string; valid: boolean } {
   try {
-    return { text: JSON.stringify(JSON.parse(text), null, 2), valid: true };
+    return { text: stringifyJson(JSON.parse(text), 2), valid: true };
   } catch {
     return { text, valid: false };
   }
@@ -40,8 +42,8 @@ export function summarizeEventData(type: string, data: string): string {
   } catch {
     return data.slice(0, 200);
   }
-  if (typeof event.delta === 'string') return JSON.stringify(event.delta).slice(0, 200);
-  if (typeof event.text === 'string') return JSON.stringify(event.text).slice(0, 200);
+  if (typeof event.delta === 'string') return JSON.stringify(event.delta.slice(0, 200)).slice(0, 200);
+  if (typeof event.text === 'string') return JSON.stringify(event.text.slice(0, 200)).slice(0, 200);
   if (typeof event.arguments === 'string') return event.arguments.slice(0, 200);
   const item = event.item as { type?: string; id?: string } | undefined;
   if (item) return `${item.type ?? '?'} ${item.id ?? ''}`.trim();

@@ -1,11 +1,11 @@
-import { buildTranscript, callsOfInput, readInput, UnreadableBodyError, type TranscriptCall } from '../extension/core/index.ts';
+import { buildTranscript, callsOfInput, readInput, stringifyJson, UnreadableBodyError, type TranscriptCall } from '../extension/core/index.ts';
 import { PanelCapture } from './model/panel-capture.ts';
 
 export type ExportScope = 'all' | 'selected' | 'filtered';
 
 /** The HAR text for these captures: redacted unless credentials are explicitly kept. */
 export function transcriptText(captures: readonly PanelCapture[], keepSecrets: boolean): string {
-  return JSON.stringify(buildTranscript(captures.map((capture) => capture.toTranscriptCall()), { keepSecrets }), null, 2);
+  return stringifyJson(buildTranscript(captures.map((capture) => capture.toTranscriptCall()), { keepSecrets }), 2);
 }
 
 export function saveFile(text: string, fileName: string): void {

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { isJsonObject, type ContentPart, type ItemMeta, type JsonObject, type OutputItem, type ResponseRecord } from '../../extension/core/index.ts';
+import { isJsonObject, stringifyJson, type ContentPart, type ItemMeta, type JsonObject, type OutputItem, type ResponseRecord } from '../../extension/core/index.ts';
 import type { PanelCapture } from '../model/panel-capture.ts';
 import { prettyJson } from '../format.ts';
 import { LongText } from './LongText.tsx';
@@ -14,7 +14,7 @@ function objects(value: unknown): JsonObject[] {
 }
 
 function text(value: unknown): string {
-  return typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value);
+  return typeof value === 'string' ? value : value === undefined || value === null ? '' : stringifyJson(value);
 }
 
 /** Only web links become links: a model-supplied `javascript:` URL stays text. */
@@ -39,7 +39,8 @@ function ItemCard({ item, index, meta, title, children }: { item: OutputItem; in
   return (
     <article class={`item item-${item.type}`} data-testid="output-item" data-item-type={item.type} aria-label={`output ${index}: ${item.type}`}>
       <header class="item-header">
-        <span class="item-index">#{index}</span>
+        {/* The index the stream gave the item: after a gap in a broken stream, not its place in the list. */}
+        <span class="item-index">#{meta?.outputIndex ?? index}</span>
         <span class="item-type">{item.type}</span>
         <span class="item-title">{title}</span>
         {item.status ? <span class={`item-status item-status-${item.status}`}>{item.status}</span> : null}
@@ -252,7 +253,7 @@ function ItemView({ item, index, meta }: { item: OutputItem; index: number; meta
     default:
       return (
         <ItemCard item={item} index={index} meta={meta} title={text(item.name)}>
-          <Code value={JSON.stringify(item, null, 2)} />
+          <Code value={stringifyJson(item, 2)} />
         </ItemCard>
       );
   }

@@ -1,4 +1,4 @@
-import { isJsonObject, redactBody, redactHeaders, redactUrl, type HeaderList, type JsonObject, type JsonValue } from '../../extension/core/index.ts';
+import { isJsonObject, redactBody, stringifyJson, redactHeaders, redactUrl, type HeaderList, type JsonObject, type JsonValue } from '../../extension/core/index.ts';
 import type { PanelCapture } from '../model/panel-capture.ts';
 import type { PanelStore } from '../model/panel-store.ts';
 
@@ -25,11 +25,11 @@ function contentText(content: JsonValue | undefined): string {
       .map((part) => (isJsonObject(part) ? (typeof part.text === 'string' ? part.text : `[${String(part.type)}]`) : String(part)))
       .join('\n');
   }
-  return content === undefined ? '' : JSON.stringify(content, null, 2);
+  return content === undefined ? '' : stringifyJson(content, 2);
 }
 
 function InputItem({ item }: { item: JsonValue }) {
-  if (!isJsonObject(item)) return <pre class="code">{JSON.stringify(item, null, 2)}</pre>;
+  if (!isJsonObject(item)) return <pre class="code">{stringifyJson(item, 2)}</pre>;
   if (item.type === undefined || item.type === 'message') {
     return (
       <div class="input-message" data-testid="input-message">
@@ -41,7 +41,7 @@ function InputItem({ item }: { item: JsonValue }) {
   return (
     <div class="input-message">
       <span class="role">{String(item.type)}</span>
-      <pre class="code">{JSON.stringify(item, null, 2)}</pre>
+      <pre class="code">{stringifyJson(item, 2)}</pre>
     </div>
   );
 }
@@ -106,7 +106,7 @@ export function RequestView({ capture, store }: { capture: PanelCapture; store: 
               {tools.map((tool) => (
                 <details class="tool">
                   <summary>{isJsonObject(tool) ? `${String(tool.type ?? '')} ${String(tool.name ?? '')}` : String(tool)}</summary>
-                  <pre class="code">{JSON.stringify(tool, null, 2)}</pre>
+                  <pre class="code">{stringifyJson(tool, 2)}</pre>
                 </details>
               ))}
             </section>
@@ -117,7 +117,7 @@ export function RequestView({ capture, store }: { capture: PanelCapture; store: 
               <table class="kv" data-testid="parameters">
                 <tbody>
                   {parameters.map(([key, value]) => (
-                    <tr><th>{key}</th><td class="mono">{JSON.stringify(value)}</td></tr>
+                    <tr><th>{key}</th><td class="mono">{stringifyJson(value)}</td></tr>
                   ))}
                 </tbody>
               </table>
