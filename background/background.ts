@@ -26,6 +26,9 @@ const panelPorts = new Map<number, Set<Runtime.Port>>();
 const relayPortOf = new Map<string, Runtime.Port>();
 let settings: CaptureSettings | undefined;
 
+/** Set in storage.session, which lasts as long as the browser session: its absence at start means a new session. */
+const SESSION_KEY = 'session';
+
 function openDatabase(): CaptureDatabase {
   try {
     return new IndexedDbCaptureDatabase();
@@ -41,8 +44,16 @@ let persistence = new CapturePersistence(store, openDatabase(), confirmPersisted
 const ready: Promise<void> = (async () => {
   try {
     await persistence.load();
+    // The database outlives the browser; tab ids do not (a new session reuses them): captures of a past session go.
+    if (!(await browser.storage.session.get(SESSION_KEY))[SESSION_KEY]) {
+      store.forgetAll();
+      await persistence.flush();
+      await browser.storage.session.set({ [SESSION_KEY]: true });
+    }
   } catch {
     // An unreadable database: start empty, in memory.
+    store.forgetAll();
+    store.takeDirty();
     persistence = new CapturePersistence(store, new MemoryCaptureDatabase(), confirmPersisted);
   }
   settings = await readSettings().catch(() => undefined);
@@ -102,17 +113,39 @@ function onRelayConnect(port: Runtime.Port): void {
           return;
         }
         if (message.kind !== 'capture.batch' || !Array.isArray(message.messages)) return;
+        const ignored = new Set<string>();
         for (const capture of message.messages) {
           if (!isCaptureMessage(capture)) continue;
-          relayPortOf.set(captureIdOf(capture), port);
+          const captureId = captureIdOf(capture);
+          relayPortOf.set(captureId, port);
           applyCapture(tabId, frameId, capture);
+          if (!store.find(captureId)) ignored.add(captureId);
         }
+        // A capture the store does not keep (cleared, dropped by the bounds, started while paused) is done with:
+        // the relay may forget it, or it would send it again after every restart of the background.
+        for (const captureId of ignored) release(port, captureId);
       })
       .catch(() => undefined);
   });
   port.onDisconnect.addListener(() => {
-    for (const [captureId, owner] of relayPortOf) if (owner === port) relayPortOf.delete(captureId);
+    const orphaned: string[] = [];
+    for (const [captureId, owner] of relayPortOf) {
+      if (owner !== port) continue;
+      relayPortOf.delete(captureId);
+      orphaned.push(captureId);
+    }
+    // The relay's document is gone (a navigation, a removed frame): its unfinished captures will never end.
+    void ready.then(() => broadcast(tabId, store.interruptCaptures(orphaned, 'The page went away before this stream ended.')));
   });
+}
+
+function release(port: Runtime.Port, captureId: string): void {
+  relayPortOf.delete(captureId);
+  try {
+    port.postMessage({ kind: 'relay.persisted', captureId, upTo: Number.MAX_SAFE_INTEGER, complete: true } satisfies BackgroundToRelay);
+  } catch {
+    // The relay is gone too.
+  }
 }
 
 /** Messages come from pages, which can forge them: check the shape before the store sees one. */
@@ -150,14 +183,11 @@ function startedWhilePaused(startedAt: number): boolean {
   return pauses.some((pause) => startedAt >= pause.from && startedAt <= (pause.to ?? Infinity));
 }
 
-/** When each tab's captures were last cleared by a navigation: DevTools may report older requests after it. */
-const clearedAt = new Map<number, number>();
-
+/** A new top document clears the log (the store notes when: DevTools may report older requests after it). */
 function onNavigation(tabId: number): void {
   if (settings?.preserveLog) return;
-  clearedAt.set(tabId, Date.now());
   // Broadcast even when the store is empty: panels clear what they imported too.
-  store.clear(tabId);
+  store.clear(tabId, Date.now());
   broadcast(tabId, [{ kind: 'store.cleared', tabId, reason: 'navigation' }]);
 }
 
@@ -191,7 +221,8 @@ function onPanelConnect(port: Runtime.Port): void {
           return;
         }
         case 'panel.clear':
-          store.clear(message.tabId);
+          // Requests finished after the clear but started before it belong to the cleared log, as on a navigation.
+          store.clear(message.tabId, Date.now());
           broadcast(message.tabId, [{ kind: 'store.cleared', tabId: message.tabId, reason: 'user' }]);
           return;
         case 'panel.settings': {
@@ -215,7 +246,7 @@ function onPanelConnect(port: Runtime.Port): void {
         }
         case 'panel.network':
           // A request of the page before the last navigation belongs to the cleared log.
-          if (message.snapshot.start.startedAt < (clearedAt.get(message.tabId) ?? 0)) return;
+          if (message.snapshot.start.startedAt < store.clearedAt(message.tabId)) return;
           // DevTools reports a request made while recording was paused only once it finished, maybe after recording resumed.
           if (startedWhilePaused(message.snapshot.start.startedAt)) return;
           broadcast(message.tabId, store.mergeNetwork(message.tabId, message.snapshot));
@@ -253,9 +284,9 @@ browser.tabs.onRemoved.addListener((tabId) => {
   });
 });
 
-// Firefox reads bodies here; Chrome has no filterResponseData and relies on the page relays.
+// Firefox reads workers' bodies here (a document's come through its relay, as in Chrome); a new top document
+// clears the log when its relay says hello.
 startFilterCapture(
   (tabId, frameId, message) => void ready.then(() => applyCapture(tabId, frameId, message)),
   () => settings,
-  (tabId) => void ready.then(() => onNavigation(tabId)),
 );

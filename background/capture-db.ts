@@ -32,6 +32,8 @@ export interface StoredChunk {
 export interface StoredTab {
   tabId: number;
   evicted: number;
+  /** When its log was last cleared (epoch ms): DevTools may still report requests started before. */
+  clearedAt?: number;
 }
 
 export interface WriteBatch {
@@ -82,16 +84,20 @@ function done(transaction: IDBTransaction): Promise<void> {
 }
 
 export class IndexedDbCaptureDatabase implements CaptureDatabase {
-  private readonly opened: Promise<IDBDatabase>;
+  private opened: Promise<IDBDatabase>;
 
   /** `factory` and `keyRange`: the browser's, or another implementation's (Node has none). */
   constructor(
-    factory: IDBFactory = indexedDB,
+    private readonly factory: IDBFactory = indexedDB,
     private readonly keyRange: typeof IDBKeyRange = IDBKeyRange,
-    name = DB_NAME,
+    private readonly name = DB_NAME,
   ) {
-    this.opened = new Promise((resolve, reject) => {
-      const opening = factory.open(name, DB_VERSION);
+    this.opened = this.open();
+  }
+
+  private open(): Promise<IDBDatabase> {
+    const opened = new Promise<IDBDatabase>((resolve, reject) => {
+      const opening = this.factory.open(this.name, DB_VERSION);
       opening.onupgradeneeded = () => {
         const db = opening.result;
         db.createObjectStore('tabs', { keyPath: 'tabId' });
@@ -99,9 +105,21 @@ export class IndexedDbCaptureDatabase implements CaptureDatabase {
         db.createObjectStore('bodies', { keyPath: 'captureId' });
         db.createObjectStore('chunks', { keyPath: ['captureId', 'index'] });
       };
-      opening.onsuccess = () => resolve(opening.result);
+      opening.onsuccess = () => {
+        const db = opening.result;
+        // The browser may close the connection (site data cleared, a newer version elsewhere): open it again on next use.
+        db.onclose = () => {
+          this.opened = this.open();
+        };
+        db.onversionchange = () => {
+          db.close();
+          this.opened = this.open();
+        };
+        resolve(db);
+      };
       opening.onerror = () => reject(opening.error ?? new Error('IndexedDB cannot be opened'));
     });
+    return opened;
   }
 
   private chunkRange(captureId: string): IDBKeyRange {

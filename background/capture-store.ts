@@ -42,7 +42,13 @@ interface LiveBody {
   chunks: CaptureSnapshot['chunks'];
   indexes: Set<number>;
   lastIndex: number;
+  /** Every chunk up to this index is here: what the relay may forget. */
+  contiguous: number;
   reading: CaptureReading;
+}
+
+function advanceContiguous(live: LiveBody): void {
+  while (live.indexes.has(live.contiguous + 1)) live.contiguous++;
 }
 
 interface HeldCapture {
@@ -66,6 +72,7 @@ interface TabCaptures {
   captures: Map<string, HeldCapture>;
   evicted: number;
   chars: number;
+  clearedAt: number;
   /** Requests of captures dropped by the bounds: DevTools may still report them, and they must not come back. */
   evictedRequests: Array<{ method: string; url: string; startedAt: number }>;
 }
@@ -103,7 +110,7 @@ export class CaptureStore {
   private tab(tabId: number): TabCaptures {
     let tab = this.tabs.get(tabId);
     if (!tab) {
-      tab = { order: [], captures: new Map(), evicted: 0, chars: 0, evictedRequests: [] };
+      tab = { order: [], captures: new Map(), evicted: 0, chars: 0, clearedAt: 0, evictedRequests: [] };
       this.tabs.set(tabId, tab);
       this.removedTabs.delete(tabId);
     }
@@ -134,6 +141,20 @@ export class CaptureStore {
     return undefined;
   }
 
+  /** What of a capture's body is not written yet (a write failed): a load must not miss it. */
+  unwritten(captureId: string): { requestBody?: string; chunks: StoredChunk[] } {
+    for (const tab of this.tabs.values()) {
+      const held = tab.captures.get(captureId);
+      if (held) return held.requestBody === undefined ? { chunks: [...held.unpersisted] } : { requestBody: held.requestBody, chunks: [...held.unpersisted] };
+    }
+    return { chunks: [] };
+  }
+
+  /** Forgets every tab and capture (and has the database forget them). */
+  forgetAll(): void {
+    for (const tabId of [...this.tabs.keys()]) this.removeTab(tabId);
+  }
+
   /** Characters held in memory for bodies (live captures and what is not yet written). */
   bodyCharsInMemory(): number {
     let chars = 0;
@@ -152,11 +173,26 @@ export class CaptureStore {
     switch (message.kind) {
       case 'capture.start': {
         const id = message.start.captureId;
-        if (tab.captures.has(id)) return [];
+        const known = tab.captures.get(id);
+        if (known) {
+          this.touch(known);
+          return [];
+        }
         const snapshot: CaptureSnapshot = { start: message.start, chunks: [], tabId };
         if (frameId !== undefined) snapshot.frameId = frameId;
+        // DevTools reported this request before its page hook did (a background just restarted): the hook's capture,
+        // live and whole, takes the place of the report, and keeps its network timings.
+        const twin = tab.order
+          .map((other) => tab.captures.get(other))
+          .find((held) => held !== undefined && held.snapshot.start.initiator === 'network' && sameRequest(held.snapshot.start, message.start));
+        const replaced: BackgroundToPanel[] = [];
+        if (twin) {
+          if (twin.snapshot.networkTimings) snapshot.networkTimings = twin.snapshot.networkTimings;
+          this.drop(tab, tabId, twin);
+          replaced.push({ kind: 'store.evicted', captureIds: [twin.snapshot.start.captureId], evicted: tab.evicted });
+        }
         this.add(tab, tabId, snapshot);
-        return [{ kind: 'store.capture', message }, ...this.enforceLimits(tab, tabId)];
+        return [...replaced, { kind: 'store.capture', message }, ...this.enforceLimits(tab, tabId)];
       }
       case 'capture.response': {
         const held = tab.captures.get(message.response.captureId);
@@ -169,11 +205,17 @@ export class CaptureStore {
       case 'capture.chunk': {
         const held = tab.captures.get(message.chunk.captureId);
         const live = held?.live;
-        // A chunk for a capture that ended, or one already held, is a relay sending again after a restart.
-        if (!held || !live || live.indexes.has(message.chunk.index)) return [];
+        if (!held) return [];
+        // A chunk for a capture that ended, or one already held, is a relay sending again after a restart:
+        // the next write confirms the capture again, so that the relay forgets it.
+        if (!live || live.indexes.has(message.chunk.index)) {
+          this.touch(held);
+          return [];
+        }
         const { index, text, receivedAt } = message.chunk;
         const stored = { index, text, receivedAt };
         live.indexes.add(index);
+        advanceContiguous(live);
         if (index > live.lastIndex) {
           live.chunks.push(stored);
           live.lastIndex = index;
@@ -192,7 +234,11 @@ export class CaptureStore {
       }
       case 'capture.end': {
         const held = tab.captures.get(message.end.captureId);
-        if (!held || held.snapshot.end) return [];
+        if (!held) return [];
+        if (held.snapshot.end) {
+          this.touch(held);
+          return [];
+        }
         held.snapshot.end = message.end;
         const messages: BackgroundToPanel[] = [{ kind: 'store.capture', message }];
         const lost = held.live ? countMissing(held.live.chunks) : 0;
@@ -216,6 +262,7 @@ export class CaptureStore {
     for (const chunk of snapshot.chunks) {
       live.chunks.push(chunk);
       live.indexes.add(chunk.index);
+      advanceContiguous(live);
       live.lastIndex = Math.max(live.lastIndex, chunk.index);
       held.unpersisted.push({ captureId: snapshot.start.captureId, ...chunk });
       held.chars += chunk.text.length;
@@ -235,13 +282,11 @@ export class CaptureStore {
    */
   mergeNetwork(tabId: number, snapshot: CaptureSnapshot): BackgroundToPanel[] {
     const tab = this.tab(tabId);
-    const sameRequest = (request: { method: string; url: string; startedAt: number }) =>
-      request.method === snapshot.start.method && request.url === snapshot.start.url && Math.abs(request.startedAt - snapshot.start.startedAt) < 3000;
     const match = tab.order
       .map((id) => tab.captures.get(id))
-      .find((held) => held !== undefined && held.snapshot.start.initiator !== 'network' && held.snapshot.networkTimings === undefined && sameRequest(held.snapshot.start));
+      .find((held) => held !== undefined && held.snapshot.start.initiator !== 'network' && held.snapshot.networkTimings === undefined && sameRequest(held.snapshot.start, snapshot.start));
     if (!match) {
-      if (tab.evictedRequests.some(sameRequest)) return [];
+      if (tab.evictedRequests.some((request) => sameRequest(request, snapshot.start))) return [];
       return this.addSnapshot(tabId, snapshot);
     }
     const update: BackgroundToPanel & { kind: 'store.update' } = { kind: 'store.update', captureId: match.snapshot.start.captureId };
@@ -277,11 +322,16 @@ export class CaptureStore {
     return messages;
   }
 
-  /** Ends every unfinished capture of a tab whose page is gone. */
-  interruptTab(tabId: number, note: string): BackgroundToPanel[] {
-    const tab = this.tabs.get(tabId);
-    if (!tab) return [];
-    return [...tab.captures.values()].filter((held) => !held.snapshot.end).flatMap((held) => this.interrupt(held, note));
+  /** Ends these captures, those still unfinished, whose page is gone. */
+  interruptCaptures(captureIds: readonly string[], note: string): BackgroundToPanel[] {
+    const messages: BackgroundToPanel[] = [];
+    for (const captureId of captureIds) {
+      for (const tab of this.tabs.values()) {
+        const held = tab.captures.get(captureId);
+        if (held && !held.snapshot.end) messages.push(...this.interrupt(held, note));
+      }
+    }
+    return messages;
   }
 
   private interrupt(held: HeldCapture, note: string): BackgroundToPanel[] {
@@ -297,7 +347,8 @@ export class CaptureStore {
     ];
   }
 
-  clear(tabId: number): void {
+  clear(tabId: number, at?: number): void {
+    if (at !== undefined) this.tab(tabId).clearedAt = at;
     const tab = this.tabs.get(tabId);
     if (!tab) return;
     for (const held of tab.captures.values()) this.forget(held);
@@ -327,7 +378,8 @@ export class CaptureStore {
       batch.captures.push(stored);
       if (held.requestBody !== undefined) batch.requestBodies.push({ captureId: stored.captureId, requestBody: held.requestBody });
       batch.chunks.push(...held.unpersisted);
-      confirmations.push({ captureId: stored.captureId, upTo: held.lastIndex, complete: snapshot.end !== undefined });
+      // While live, only what came without a gap: the relay may still hold a chunk missing here.
+      confirmations.push({ captureId: stored.captureId, upTo: held.live ? held.live.contiguous : held.lastIndex, complete: snapshot.end !== undefined });
       held.unpersisted = [];
       held.requestBody = undefined;
       held.headerDirty = false;
@@ -340,7 +392,7 @@ export class CaptureStore {
     this.dirty.clear();
     for (const tabId of this.dirtyTabs) {
       const tab = this.tabs.get(tabId);
-      if (tab) batch.tabs.push({ tabId, evicted: tab.evicted });
+      if (tab) batch.tabs.push({ tabId, evicted: tab.evicted, clearedAt: tab.clearedAt });
     }
     this.dirtyTabs.clear();
     batch.removedCaptures = [...this.removedCaptures];
@@ -376,9 +428,15 @@ export class CaptureStore {
   }
 
   /** Restores a tab's count of dropped captures, read back from the database. */
-  restoreTab(tabId: number, evicted: number): void {
+  restoreTab(tabId: number, evicted: number, clearedAt = 0): void {
     const tab = this.tab(tabId);
     tab.evicted = Math.max(tab.evicted, evicted);
+    tab.clearedAt = Math.max(tab.clearedAt, clearedAt);
+  }
+
+  /** When the tab's log was last cleared (0: never), written with the store so that a restarted background knows. */
+  clearedAt(tabId: number): number {
+    return this.tabs.get(tabId)?.clearedAt ?? 0;
   }
 
   /** Restores a capture read back from the database; an unfinished one comes with the chunks it had. */
@@ -392,7 +450,8 @@ export class CaptureStore {
       if (body.requestBody !== undefined) snapshot.start = { ...snapshot.start, requestBody: body.requestBody };
       const chunks = body.chunks.map(({ index, text, receivedAt }) => ({ index, text, receivedAt }));
       const lastIndex = chunks.reduce((last, chunk) => Math.max(last, chunk.index), -1);
-      held.live = { chunks, indexes: new Set(chunks.map((chunk) => chunk.index)), lastIndex, reading: readingOf(snapshot, chunks) };
+      held.live = { chunks, indexes: new Set(chunks.map((chunk) => chunk.index)), lastIndex, contiguous: -1, reading: readingOf(snapshot, chunks) };
+      advanceContiguous(held.live);
       held.lastIndex = lastIndex;
     }
     tab.captures.set(stored.captureId, held);
@@ -404,7 +463,7 @@ export class CaptureStore {
   private add(tab: TabCaptures, tabId: number, snapshot: CaptureSnapshot): HeldCapture {
     const held: HeldCapture = { seq: this.nextSeq++, tabId, snapshot, chars: 0, unpersisted: [], headerDirty: true, lastIndex: -1 };
     if (snapshot.start.requestBody !== undefined) held.requestBody = snapshot.start.requestBody;
-    held.live = { chunks: [], indexes: new Set(), lastIndex: -1, reading: new CaptureReading(snapshot.start, snapshot.response) };
+    held.live = { chunks: [], indexes: new Set(), lastIndex: -1, contiguous: -1, reading: new CaptureReading(snapshot.start, snapshot.response) };
     tab.captures.set(snapshot.start.captureId, held);
     tab.order.push(snapshot.start.captureId);
     this.touch(held);
@@ -425,6 +484,16 @@ export class CaptureStore {
   private touch(held: HeldCapture): void {
     held.headerDirty = true;
     this.dirty.add(held);
+  }
+
+  /** Removes a capture that another stands for (not counted as dropped). */
+  private drop(tab: TabCaptures, tabId: number, held: HeldCapture): void {
+    const id = held.snapshot.start.captureId;
+    tab.order = tab.order.filter((other) => other !== id);
+    tab.captures.delete(id);
+    tab.chars -= held.chars;
+    this.forget(held);
+    this.dirtyTabs.add(tabId);
   }
 
   private forget(held: HeldCapture): void {
@@ -454,6 +523,11 @@ export class CaptureStore {
     this.dirtyTabs.add(tabId);
     return [{ kind: 'store.evicted', captureIds: evictedIds, evicted: tab.evicted }];
   }
+}
+
+/** The same request seen by two sources (the page hook and DevTools' network log), whose clocks differ a little. */
+function sameRequest(a: { method: string; url: string; startedAt: number }, b: { method: string; url: string; startedAt: number }): boolean {
+  return a.method === b.method && a.url === b.url && Math.abs(a.startedAt - b.startedAt) < 3000;
 }
 
 function readingOf(snapshot: CaptureSnapshot, chunks: CaptureSnapshot['chunks']): CaptureReading {

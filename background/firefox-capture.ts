@@ -65,7 +65,7 @@ export function canFilterResponses(): boolean {
   return typeof webRequest?.filterResponseData === 'function';
 }
 
-export function startFilterCapture(report: Report, settings: () => CaptureSettings | undefined, onTopNavigation: (tabId: number) => void): void {
+export function startFilterCapture(report: Report, settings: () => CaptureSettings | undefined): void {
   if (!canFilterResponses()) return;
   const pending = new Map<string, Pending>();
   let patternSource: string[] = [];
@@ -173,13 +173,6 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
   // Blocking listeners only where a worker's API call can be (fetch and XHR are both "xmlhttprequest"): every
   // other request, images, scripts, documents, never waits for us.
   const apiCalls = { urls: ['<all_urls>'], types: ['xmlhttprequest'] as WebRequest.ResourceType[] };
-
-  browser.webRequest.onBeforeRequest.addListener(
-    (details) => {
-      if (details.tabId >= 0) onTopNavigation(details.tabId);
-    },
-    { urls: ['<all_urls>'], types: ['main_frame'] },
-  );
 
   browser.webRequest.onBeforeRequest.addListener(
     (details) => {

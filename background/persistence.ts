@@ -61,7 +61,7 @@ export class CapturePersistence {
   /** Rebuilds the store from the database after the background (re)started. */
   async load(): Promise<void> {
     const { tabs, captures } = await this.db.load();
-    for (const tab of tabs) this.store.restoreTab(tab.tabId, tab.evicted);
+    for (const tab of tabs) this.store.restoreTab(tab.tabId, tab.evicted, tab.clearedAt);
     for (const stored of captures) {
       // An unfinished capture goes on where it stopped: its chunks come back to memory.
       const body = stored.snapshot.end ? undefined : await this.db.readBody(stored.captureId);
@@ -77,7 +77,12 @@ export class CapturePersistence {
     const found = this.store.find(captureId);
     if (!found) return undefined;
     const body = await this.db.readBody(captureId);
-    const start = body.requestBody === undefined ? found.snapshot.start : { ...found.snapshot.start, requestBody: body.requestBody };
-    return { ...found.snapshot, start, chunks: body.chunks.map(({ index, text, receivedAt }) => ({ index, text, receivedAt })) };
+    // While writes fail, part of the body is still only in memory.
+    const unwritten = this.store.unwritten(captureId);
+    const byIndex = new Map([...body.chunks, ...unwritten.chunks].map((chunk) => [chunk.index, chunk]));
+    const chunks = [...byIndex.values()].sort((a, b) => a.index - b.index).map(({ index, text, receivedAt }) => ({ index, text, receivedAt }));
+    const requestBody = unwritten.requestBody ?? body.requestBody ?? found.snapshot.start.requestBody;
+    const start = requestBody === undefined ? found.snapshot.start : { ...found.snapshot.start, requestBody };
+    return { ...found.snapshot, start, chunks };
   }
 }

@@ -12,6 +12,7 @@
 const reflectApply = Reflect.apply;
 const weakMapGet = WeakMap.prototype.get;
 const weakMapSet = WeakMap.prototype.set;
+const weakMapDelete = WeakMap.prototype.delete;
 const stringIncludes = String.prototype.includes;
 const stringSplit = String.prototype.split;
 const arrayFilter = Array.prototype.filter;
@@ -90,6 +91,9 @@ export class PrivateMap<K extends object, V> {
   }
   set(key: K, value: V): void {
     reflectApply(weakMapSet, this.map, [key, value]);
+  }
+  delete(key: K): void {
+    reflectApply(weakMapDelete, this.map, [key]);
   }
 }
 

@@ -236,6 +236,8 @@ function describeError(error: unknown): string {
 
 /** What the page's `init` said, as fetch itself read it. */
 interface InitSeen {
+  /** `init.signal` was there, even as null (which unties the request from a Request's own signal). */
+  signalGiven?: boolean;
   method?: unknown;
   headers?: HeaderList;
   body?: unknown;
@@ -263,7 +265,10 @@ function readOnce(init: object, seen: InitSeen): object {
         if (key === 'headers') return headersOnce(value, seen);
         if (key === 'method') seen.method = value;
         else if (key === 'body') seen.body = value;
-        else if (key === 'signal') seen.signal = value;
+        else if (key === 'signal') {
+          seen.signal = value;
+          seen.signalGiven = value !== undefined;
+        }
       } catch {
         // observer only
       }
@@ -283,9 +288,10 @@ function headersOnce(value: unknown, seen: InitSeen): unknown {
   let converted: Headers;
   try {
     converted = new natives.Headers(value as HeadersInit);
-  } catch {
-    // fetch will reject with its own error for these headers.
-    return value;
+  } catch (error) {
+    // Read once, so refused once: fetch rejects with the conversion's error (an iterable cannot be read again).
+    scrubStack(error);
+    throw error;
   }
   seen.headers = readHeaders(converted);
   return converted;
@@ -376,7 +382,7 @@ function describeFetch(input: unknown, isRequest: boolean, seen: InitSeen): Fetc
   const description: FetchDescription = { method, url, headers, known: shouldCapture(method, url, userPatterns) };
   const body = bodyText(seen.body);
   if (body !== undefined) description.body = body;
-  const signal = seen.signal ?? (isRequest ? getVia<AbortSignal>(natives.requestSignal, input) : undefined);
+  const signal = seen.signalGiven ? seen.signal : isRequest ? getVia<AbortSignal>(natives.requestSignal, input) : undefined;
   if (isAbortSignal(signal)) description.signal = signal;
   return description;
 }
@@ -403,11 +409,13 @@ function observeResponse(response: Response, request: FetchDescription, startedA
     start: { captureId, url: request.url, method: request.method, requestHeaders: request.headers, initiator: 'fetch', startedAt, frameUrl: natives.locationHref() },
   };
   if (request.body !== undefined) startMessage.start.requestBody = request.body;
+  const headerList = readHeaders(responseHeaders);
   const responseMessage: CaptureMessage & { kind: 'capture.response' } = {
     kind: 'capture.response',
-    response: { captureId, status, statusText, responseHeaders: readHeaders(responseHeaders), receivedAt: now() },
+    response: { captureId, status, statusText, responseHeaders: headerList, receivedAt: now() },
   };
-  const reporter = new BodyReporter(captureId, startMessage, responseMessage, request.known);
+  // Made once the rebuilt Response is: a failure before leaves no capture behind.
+  let reporter: BodyReporter | undefined;
   let upstream: ReadableStreamDefaultReader<Uint8Array> | undefined;
   const state: RebuiltState = { original: response, aborted: false, hasBodyError: false };
   const signal = request.signal;
@@ -418,7 +426,7 @@ function observeResponse(response: Response, request: FetchDescription, startedA
     finished = true;
     if (onAbort && signal) call(natives.removeEventListener, signal, 'abort', onAbort);
     try {
-      reporter.end(end, error);
+      reporter?.end(end, error);
     } catch {
       // observer only
     }
@@ -465,7 +473,7 @@ function observeResponse(response: Response, request: FetchDescription, startedA
           return;
         }
         try {
-          reporter.chunk(result.value, now());
+          reporter?.chunk(result.value, now());
         } catch {
           // observer only
         }
@@ -479,7 +487,17 @@ function observeResponse(response: Response, request: FetchDescription, startedA
     { highWaterMark: 0 },
   );
 
-  const rebuilt = new natives.Response(pageBody, { status, statusText, headers: responseHeaders });
+  // The headers as a plain record: converting a Headers object or pairs would call an iterator the page may patch.
+  const headerRecord = Object.create(null) as Record<string, string>;
+  for (const { name, value } of headerList) headerRecord[name] = name in headerRecord ? `${headerRecord[name]}, ${value}` : value;
+  let rebuilt: Response;
+  try {
+    rebuilt = new natives.Response(pageBody, { status, statusText, headers: headerRecord });
+  } catch {
+    if (onAbort && signal) call(natives.removeEventListener, signal, 'abort', onAbort);
+    return response;
+  }
+  reporter = new BodyReporter(captureId, startMessage, responseMessage, request.known);
   // Only now, with the rebuilt Response made, is the network body taken: before, any failure leaves the page its own.
   upstream = call<ReadableStreamDefaultReader<Uint8Array>>(natives.streamGetReader, body);
   registerRebuilt(rebuilt, state);
@@ -495,8 +513,8 @@ interface XhrState {
 }
 
 const xhrStates = new PrivateMap<XMLHttpRequest, XhrState>();
-/** The listeners of an XHR's current send: a reused XHR drops those of its previous request. */
-const xhrListeners = new PrivateMap<XMLHttpRequest, AbortController>();
+/** How to end the capture of an XHR's request in flight (an `open()` in flight ends it without any event). */
+const xhrInFlight = new PrivateMap<XMLHttpRequest, (end: 'complete' | 'cancelled' | 'error') => void>();
 
 /**
  * Converts the arguments the native converts to strings, once, and hands the
@@ -527,6 +545,12 @@ function hookXhr(): void {
   const proto = XMLHttpRequest.prototype;
   disguiseMethod(proto, 'open', (native, thisArg, args) => {
     const strings = convertOrThrow(args, 2);
+    try {
+      // Opening again stops the request in flight, with no event to tell.
+      xhrInFlight.get(thisArg)?.('cancelled');
+    } catch {
+      // observer only
+    }
     const result = callNative(native, thisArg, args);
     try {
       if (strings) {
@@ -550,21 +574,29 @@ function hookXhr(): void {
   });
   disguiseMethod(proto, 'send', (native, thisArg, args) => {
     // Listeners go on before the native send: a synchronous request has finished when it returns.
+    // A send while one is in flight is refused by the native: that request stays the one observed.
+    let observed = false;
     try {
       const state = xhrStates.get(thisArg);
-      if (state && !settings.paused) observeXhr(thisArg as XMLHttpRequest, state, bodyText(args[0]));
+      if (state && !settings.paused && !xhrInFlight.get(thisArg)) {
+        observeXhr(thisArg as XMLHttpRequest, state, bodyText(args[0]));
+        observed = true;
+      }
     } catch {
       // observer only
     }
-    return callNative(native, thisArg, args);
+    try {
+      return callNative(native, thisArg, args);
+    } catch (error) {
+      // Refused, or a synchronous request that failed: its capture ends here.
+      if (observed) xhrInFlight.get(thisArg)?.('error');
+      throw error;
+    }
   });
 }
 
 function observeXhr(xhr: XMLHttpRequest, state: XhrState, body: string | undefined): void {
-  const previous = xhrListeners.get(xhr);
-  if (previous) call(abortControllerAbort, previous);
   const listeners = new NativeAbortController();
-  xhrListeners.set(xhr, listeners);
   const options = { signal: getVia<AbortSignal>(abortControllerSignal, listeners) };
   const listen = (type: string, listener: () => void) => call(natives.addEventListener, xhr, type, listener, options);
   const known = shouldCapture(state.method, state.url, userPatterns);
@@ -629,8 +661,10 @@ function observeXhr(xhr: XMLHttpRequest, state: XhrState, body: string | undefin
     } catch {
       // observer only
     }
+    xhrInFlight.delete(xhr);
     call(abortControllerAbort, listeners);
   };
+  xhrInFlight.set(xhr, finish);
   const guard = (callback: () => void) => () => {
     try {
       callback();

@@ -67,13 +67,21 @@ export class PanelStore {
         this.connection = 'connected';
         this.selectedId = !this.follow && previousSelection && this.captures.has(previousSelection) ? previousSelection : this.order[this.order.length - 1];
         this.ensureLoaded(this.selectedId);
+        // Loads asked for on the old connection are asked for again on this one.
+        for (const id of this.loadWaiters.keys()) {
+          const capture = this.captures.get(id);
+          if (!capture) this.resolveLoad(id, undefined);
+          else if (!capture.loaded && !capture.loading && this.loader) {
+            capture.loading = true;
+            this.loader(id);
+          } else if (capture.loaded) this.resolveLoad(id, capture);
+        }
         break;
       }
       case 'store.loaded': {
         const capture = this.captures.get(message.snapshot.start.captureId);
-        if (!capture) return;
-        if (!capture.loaded) capture.fill(message.snapshot);
-        this.resolveLoad(capture.id, capture);
+        if (capture && !capture.loaded) capture.fill(message.snapshot);
+        this.resolveLoad(message.snapshot.start.captureId, capture);
         break;
       }
       case 'store.load-failed': {
@@ -107,6 +115,7 @@ export class PanelStore {
         break;
       }
       case 'store.cleared':
+        for (const id of this.loadWaiters.keys()) this.resolveLoad(id, undefined);
         this.captures.clear();
         this.order = [];
         this.selectedId = undefined;
@@ -115,7 +124,10 @@ export class PanelStore {
         this.follow = true;
         break;
       case 'store.evicted':
-        for (const id of message.captureIds) this.captures.delete(id);
+        for (const id of message.captureIds) {
+          this.captures.delete(id);
+          this.resolveLoad(id, undefined);
+        }
         this.order = this.order.filter((id) => this.captures.has(id));
         this.evicted = message.evicted;
         if (this.selectedId !== undefined && !this.captures.has(this.selectedId)) {
@@ -185,10 +197,22 @@ export class PanelStore {
     for (const resolve of waiters) resolve(capture);
   }
 
+  /** Captures whose bodies must stay while something (an export) reads them. */
+  private readonly pinned = new Set<string>();
+
+  pin(ids: Iterable<string>): void {
+    for (const id of ids) this.pinned.add(id);
+  }
+
+  unpin(ids: Iterable<string>): void {
+    for (const id of ids) this.pinned.delete(id);
+    this.unloadUnviewed();
+  }
+
   /** Lets go of the bodies of finished captures nobody looks at: the background keeps them. */
   unloadUnviewed(): void {
     if (!this.loader) return;
-    const keep = new Set([this.selectedId, ...this.recentlyViewed]);
+    const keep = new Set([this.selectedId, ...this.recentlyViewed, ...this.pinned]);
     for (const capture of this.captures.values()) {
       if (capture.loaded && !capture.live && !keep.has(capture.id) && !this.loadWaiters.has(capture.id)) capture.unload();
     }

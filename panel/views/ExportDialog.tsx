@@ -14,13 +14,18 @@ export function ExportDialog({ store, onClose }: { store: PanelStore; onClose: (
     setSaving(true);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     // Responses whose bodies are in the extension's store come back one at a time, and go again after.
-    const loaded: PanelCapture[] = [];
-    for (const capture of chosen) {
-      const whole = await store.load(capture.id);
-      if (whole) loaded.push(whole);
+    const ids = chosen.map((capture) => capture.id);
+    store.pin(ids);
+    try {
+      const loaded: PanelCapture[] = [];
+      for (const id of ids) {
+        const whole = await store.load(id);
+        if (whole) loaded.push(whole);
+      }
+      saveFile(transcriptText(loaded, keepSecrets), `responses-${stamp}.har`);
+    } finally {
+      store.unpin(ids);
     }
-    saveFile(transcriptText(loaded, keepSecrets), `responses-${stamp}.har`);
-    store.unloadUnviewed();
     onClose();
   };
   const option = (value: ExportScope, label: string, count: number) => (

@@ -22,13 +22,22 @@ interface Cut {
   ends: number[];
 }
 
-/** The end of the block that starts at `start`: after the last line end in its second half, or at the limit. */
+/**
+ * The end of the block that starts at `start`: after the last line end in its second half, or else after its
+ * last space or tab there (a cut inside a line shows as a line break), or at the limit, never between the two
+ * halves of a character.
+ */
 function blockEnd(text: string, start: number): number {
   const from = start + PIECE_CHARS / 2;
   const limit = start + PIECE_CHARS;
   // Searched in the window alone: a text without line ends must not be scanned back to its start for each block.
-  const newline = text.slice(from, limit).lastIndexOf('\n');
-  return newline === -1 ? limit : from + newline + 1;
+  const window = text.slice(from, limit);
+  const newline = window.lastIndexOf('\n');
+  if (newline !== -1) return from + newline + 1;
+  const space = Math.max(window.lastIndexOf(' '), window.lastIndexOf('\t'));
+  if (space !== -1) return from + space + 1;
+  const code = text.charCodeAt(limit - 1);
+  return code >= 0xd800 && code <= 0xdbff ? limit - 1 : limit;
 }
 
 /** Block ends of `text`, reusing those of the text it grew from. */
@@ -44,7 +53,7 @@ function cut(text: string, previous: Cut | undefined): Cut {
 }
 
 export function LongText({ text, className, testId, block = 'div' }: { text: string; className: string; testId?: string | undefined; block?: 'div' | 'pre' }) {
-  const [expanded, setExpanded] = useState(false);
+  const [expandedFor, setExpandedFor] = useState<string | undefined>(undefined);
   const previous = useRef<Cut | undefined>(undefined);
   const Block = block;
   if (text.length <= PIECE_CHARS) {
@@ -55,6 +64,8 @@ export function LongText({ text, className, testId, block = 'div' }: { text: str
     );
   }
   const { ends } = (previous.current = cut(text, previous.current));
+  // "Show all" holds for this text as it grows, not for another text shown in the same place.
+  const expanded = expandedFor !== undefined && text.startsWith(expandedFor);
   const blocks: Array<{ start: number; end: number }> = [];
   let start = 0;
   for (const end of [...ends, text.length]) {
@@ -74,7 +85,7 @@ export function LongText({ text, className, testId, block = 'div' }: { text: str
     <Block class={`${className} long-text`} data-testid={testId} data-chars={text.length}>
       {collapsed && firstTail !== -1 ? shown.slice(0, firstTail).map(render) : shown.map(render)}
       {collapsed && hidden > 0 ? (
-        <button type="button" class="show-all" data-testid="show-all" onClick={() => setExpanded(true)}>
+        <button type="button" class="show-all" data-testid="show-all" onClick={() => setExpandedFor(text.slice(0, PIECE_CHARS))}>
           Show all: {hidden.toLocaleString('en-US')} more characters ({text.length.toLocaleString('en-US')} in all)
         </button>
       ) : null}

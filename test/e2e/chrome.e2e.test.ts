@@ -303,6 +303,24 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     await panel.click('[data-testid=tab-assembly]');
   });
 
+  it('does not bring back a stream cleared while it was live, when the service worker restarts', async () => {
+    const name = 'fantasy__text-gpt-4o';
+    const run = stream({ route: `${name}/hold/3` });
+    const request = await server.waitForRequest((candidate) => candidate.recording === name && candidate.url.includes('/hold/3/'));
+    await request.held;
+    await panel.waitFor(`${ROW_COUNT} === 1`);
+    await panel.click('[data-testid=clear]');
+    await panel.waitFor(`${ROW_COUNT} === 0`);
+    request.release();
+    assert.equal((await run).error, undefined);
+    await stopServiceWorker();
+    // A stream after the restart is listed; had the relay sent the cleared one again, it would be listed first.
+    assert.equal((await stream({ route: 'seed__hello-gpt-4.1-nano' })).error, undefined);
+    await expectFinal(panel, 'seed__hello-gpt-4.1-nano');
+    assert.equal(await isNewServiceWorker(), true);
+    assert.equal(await panel.evaluate<number>(ROW_COUNT), 1, await panel.text());
+  });
+
   it('keeps every response of a tab on disk, past what storage.session held, across a stopped service worker; the panel holds only what it shows', async () => {
     const count = 12;
     for (let index = 0; index < count; index++) {

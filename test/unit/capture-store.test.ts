@@ -170,4 +170,55 @@ describe('CaptureStore', () => {
     store.clear(TAB);
     assert.equal(store.evictedCount(TAB), 0);
   });
+  it('confirms to a relay only what came without a gap, and confirms again a capture the relay sends again', () => {
+    const store = new CaptureStore();
+    store.apply(TAB, 0, start('a'));
+    store.apply(TAB, 0, chunk('a', 0));
+    store.apply(TAB, 0, chunk('a', 2));
+    assert.deepEqual(store.takeDirty().confirmations, [{ captureId: 'a', upTo: 0, complete: false }]);
+    store.apply(TAB, 0, chunk('a', 1));
+    assert.deepEqual(store.takeDirty().confirmations, [{ captureId: 'a', upTo: 2, complete: false }]);
+    store.apply(TAB, 0, end('a'));
+    assert.deepEqual(store.takeDirty().confirmations, [{ captureId: 'a', upTo: 2, complete: true }]);
+    // The confirmation got lost (the relay's port closed): the relay sends it all again after a restart.
+    for (const message of [start('a'), chunk('a', 0), chunk('a', 1), end('a')]) assert.deepEqual(store.apply(TAB, 0, message), []);
+    assert.deepEqual(store.takeDirty().confirmations, [{ captureId: 'a', upTo: 2, complete: true }]);
+  });
+
+  it('ends the unfinished captures of a page that went away', () => {
+    const store = new CaptureStore();
+    store.apply(TAB, 0, start('gone'));
+    store.apply(TAB, 0, chunk('gone', 0));
+    store.apply(TAB, 0, start('done'));
+    store.apply(TAB, 0, end('done'));
+    const messages = store.interruptCaptures(['gone', 'done', 'unknown'], 'The page went away before this stream ended.');
+    assert.deepEqual(messages.map((message) => message.kind), ['store.capture', 'store.update']);
+    assert.equal(store.find('gone')?.snapshot.end?.state, 'error');
+    assert.equal(store.find('gone')?.live, false);
+  });
+  it("lets the page hook's capture take the place of DevTools' earlier report of the same request", () => {
+    const store = new CaptureStore();
+    store.mergeNetwork(TAB, {
+      tabId: TAB,
+      start: { captureId: 'net-1', url: 'https://api.openai.com/v1/responses', method: 'POST', requestHeaders: [], initiator: 'network', startedAt: 5005 },
+      chunks: [{ index: 0, text: 'chunk 0\n', receivedAt: 5010 }],
+      end: { captureId: 'net-1', state: 'complete', endedAt: 5020 },
+      networkTimings: { wait: 5 },
+    });
+    const messages = store.apply(TAB, 0, start('hooked', 5000));
+    assert.deepEqual(messages.map((message) => message.kind), ['store.evicted', 'store.capture']);
+    assert.deepEqual(store.snapshots(TAB).map((snapshot) => [snapshot.start.captureId, snapshot.networkTimings]), [['hooked', { wait: 5 }]]);
+    assert.equal(store.evictedCount(TAB), 0);
+  });
+
+  it("remembers when a tab's log was cleared, for a restarted background", () => {
+    const store = new CaptureStore();
+    store.apply(TAB, 0, start('a'));
+    store.clear(TAB, 12345);
+    assert.equal(store.clearedAt(TAB), 12345);
+    assert.deepEqual(store.takeDirty().batch.tabs, [{ tabId: TAB, evicted: 0, clearedAt: 12345 }]);
+    const restarted = new CaptureStore();
+    restarted.restoreTab(TAB, 0, 12345);
+    assert.equal(restarted.clearedAt(TAB), 12345);
+  });
 });
