@@ -261,8 +261,9 @@ function readOnce(init: object, seen: InitSeen): object {
         scrubStack(error);
         throw error;
       }
+      // Headers fetch would refuse are refused here, with the error of their one reading.
+      if (key === 'headers') return headersOnce(value, seen);
       try {
-        if (key === 'headers') return headersOnce(value, seen);
         if (key === 'method') seen.method = value;
         else if (key === 'body') seen.body = value;
         else if (key === 'signal') {

@@ -144,6 +144,20 @@ export async function observe(): Promise<Observations> {
   seen.generatorHeadersOnPlainFetch = { probe: echoed.headers['x-probe-header'], contentType: echoed.headers['content-type'] };
   await (await fetch(STREAM_URL, { method: 'POST', headers: headerPairs() as unknown as HeadersInit, body: BODY })).text();
 
+  // Headers fetch refuses, given by a generator: refused (and read once).
+  function* badHeaders(): Generator<[string, string]> {
+    yield ['bad name', 'x'];
+  }
+  seen.refusedHeaders = await fetch(STREAM_URL, { method: 'POST', headers: badHeaders() as unknown as HeadersInit, body: BODY }).then(
+    () => 'sent',
+    (error: unknown) => (error as Error).name,
+  );
+  // `signal: null` unties the request from a Request's own signal.
+  const requestController = new AbortController();
+  const untied = await fetch(new Request(STREAM_URL, { method: 'POST', body: BODY, signal: requestController.signal }), { signal: null });
+  requestController.abort();
+  seen.untiedFromRequestSignal = await attempt(async () => (await untied.text()).length);
+
   // The Response of a streamed call behaves as a native one.
   const streamed = await fetch(STREAM_URL, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY });
   seen.streamedResponse = responseLook(streamed);
