@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { CHROMIUM_PATH, ChromiumWithDevtools } from '../e2e/chromium-devtools.ts';
 import { startTestSite } from '../server/test-site.ts';
 import { longMessageStream } from '../helpers/synthetic.ts';
+import { report } from './report.ts';
 
 const RUNS = 15;
 const server = await startTestSite();
@@ -115,3 +116,30 @@ for (const route of cases) {
   const cell = (ms: number) => `${ms.toFixed(1).padStart(7)} ms (${(ms / base).toFixed(2)}x)`;
   console.log(`${route.padEnd(34)} without extension ${base.toFixed(1).padStart(7)} ms | hooked ${cell(hooked[route] as number)} | hooked + panel open ${cell(withPanel[route] as number)}`);
 }
+
+const burst = 'bench-20k';
+const burstBytes = server.recordingText(burst).length;
+report({
+  what: `Chrome page reading a ${(burstBytes / 1e6).toFixed(1)} MB burst, extension loaded (DevTools open, our panel not shown) vs none: read speed`,
+  figure: `${((without[burst] as number) / (hooked[burst] as number)).toFixed(2)}×`,
+  goal: '≥ 0.95×',
+  met: (without[burst] as number) / (hooked[burst] as number) >= 0.95,
+});
+report({
+  what: 'the same with our panel shown: read speed',
+  figure: `${((without[burst] as number) / (withPanel[burst] as number)).toFixed(2)}×`,
+  goal: '≥ 0.95×',
+  met: (without[burst] as number) / (withPanel[burst] as number) >= 0.95,
+});
+report({
+  what: 'Chrome, paced stream (a frame every 5 ms), server write to page read, added by the extension with its panel shown: median',
+  figure: `${(latencyWith.median - latencyWithout.median >= 0 ? '+' : '')}${(latencyWith.median - latencyWithout.median).toFixed(2)} ms`,
+  goal: '≤ +0.3 ms',
+  met: latencyWith.median - latencyWithout.median <= 0.3,
+});
+report({
+  what: 'the same: p95 with the extension over p95 without',
+  figure: `${(latencyWith.p95 / latencyWithout.p95).toFixed(2)}×`,
+  goal: '≤ 1.1×',
+  met: latencyWith.p95 / latencyWithout.p95 <= 1.1,
+});
