@@ -7,7 +7,7 @@
  * Run: npm run bench
  */
 import { accumulateResponse } from 'openai/lib/responses/ResponseAccumulator';
-import { ResponsesStreamReader } from '../../extension/core/index.ts';
+import { readWithCore, timeMedian as medianOf } from './report.ts';
 import { fixtureNames, readFixtureBytes } from '../helpers/streams.ts';
 import { longMessageStream } from '../helpers/synthetic.ts';
 
@@ -45,12 +45,7 @@ function openaiAccumulator(chunks: Uint8Array[]): unknown {
   return snapshot;
 }
 
-function core(chunks: Uint8Array[]): unknown {
-  const reader = new ResponsesStreamReader();
-  for (const chunk of chunks) reader.push(chunk, 0);
-  reader.end(0);
-  return reader.responses;
-}
+const core = readWithCore;
 
 function chunked(bytes: Uint8Array, size: number): Uint8Array[] {
   const chunks: Uint8Array[] = [];
@@ -63,17 +58,7 @@ function longMessage(deltas: number): Uint8Array {
 }
 
 function timeMedian(run: Runner, chunks: Uint8Array[], minimumMs = 400): number {
-  for (let warmup = 0; warmup < 3; warmup++) run(chunks);
-  const samples: number[] = [];
-  const started = performance.now();
-  while (samples.length < 5 || performance.now() - started < minimumMs) {
-    const start = process.hrtime.bigint();
-    run(chunks);
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-    if (samples.length >= 200) break;
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)] as number;
+  return medianOf(() => run(chunks), minimumMs);
 }
 
 function eventCount(chunks: Uint8Array[]): number {

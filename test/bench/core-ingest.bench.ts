@@ -10,9 +10,8 @@
  */
 import OpenAI from 'openai';
 import { createParser } from 'eventsource-parser';
-import { ResponsesStreamReader } from '../../extension/core/index.ts';
 import { fixtureNames, readFixtureBytes, seededRandom } from '../helpers/streams.ts';
-import { report, timeMedian, timeMedianAsync } from './report.ts';
+import { readWithCore, report, timeMedian, timeMedianAsync } from './report.ts';
 
 function randomlyChunked(bytes: Uint8Array, random: () => number): Uint8Array[] {
   const chunks: Uint8Array[] = [];
@@ -104,12 +103,7 @@ function esp(chunks: Uint8Array[]): unknown {
   return state;
 }
 
-function core(chunks: Uint8Array[]): unknown {
-  const reader = new ResponsesStreamReader();
-  for (const chunk of chunks) reader.push(chunk, 0);
-  reader.end(0);
-  return reader.responses;
-}
+const core = readWithCore;
 
 function clientFor(chunks: Uint8Array[]): OpenAI {
   return new OpenAI({

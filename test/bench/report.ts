@@ -5,6 +5,15 @@
  * run of several bench files prints one table at the end (`table.ts`).
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
+import { ResponsesStreamReader } from '../../extension/core/index.ts';
+
+/** What every core row measures: the stream reader over the chunks, assembly and all. */
+export function readWithCore(chunks: Uint8Array[]): unknown {
+  const reader = new ResponsesStreamReader();
+  for (const chunk of chunks) reader.push(chunk, 0);
+  reader.end(0);
+  return reader.responses;
+}
 
 export interface BenchRow {
   what: string;
