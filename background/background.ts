@@ -228,6 +228,7 @@ function onPanelConnect(port: Runtime.Port): void {
         case 'panel.settings': {
           notePauses(settings, message.settings);
           settings = message.settings;
+          filterCapture?.settingsChanged();
           await writeSettings(message.settings);
           const evictions = store.setLimits(limitsOf(message.settings));
           for (const tabId of new Set([...panelPorts.keys(), ...evictions.keys()])) {
@@ -286,7 +287,8 @@ browser.tabs.onRemoved.addListener((tabId) => {
 
 // Firefox reads workers' bodies here (a document's come through its relay, as in Chrome); a new top document
 // clears the log when its relay says hello.
-startFilterCapture(
+const filterCapture = startFilterCapture(
   (tabId, frameId, message) => void ready.then(() => applyCapture(tabId, frameId, message)),
   () => settings,
 );
+void ready.then(() => filterCapture?.settingsChanged());

@@ -65,8 +65,8 @@ export function canFilterResponses(): boolean {
   return typeof webRequest?.filterResponseData === 'function';
 }
 
-export function startFilterCapture(report: Report, settings: () => CaptureSettings | undefined): void {
-  if (!canFilterResponses()) return;
+export function startFilterCapture(report: Report, settings: () => CaptureSettings | undefined): { settingsChanged(): void } | undefined {
+  if (!canFilterResponses()) return undefined;
   const pending = new Map<string, Pending>();
   let patternSource: string[] = [];
   let patterns: RegExp[] = [];
@@ -170,12 +170,7 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
     };
   };
 
-  // Blocking listeners only where a worker's API call can be (fetch and XHR are both "xmlhttprequest"): every
-  // other request, images, scripts, documents, never waits for us.
-  const apiCalls = { urls: ['<all_urls>'], types: ['xmlhttprequest'] as WebRequest.ResourceType[] };
-
-  browser.webRequest.onBeforeRequest.addListener(
-    (details) => {
+  const onBeforeRequest = (details: WebRequest.OnBeforeRequestDetailsType) => {
       try {
         if (settings()?.paused || details.tabId < 0 || fromDocument(details)) return {};
         const known = shouldCapture(details.method, details.url, userPatterns());
@@ -189,28 +184,20 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
         // observer only
       }
       return {};
-    },
-    apiCalls,
-    ['blocking', 'requestBody'],
-  );
+  };
 
-  browser.webRequest.onSendHeaders.addListener(
-    (details) => {
+  const onSendHeaders = (details: WebRequest.OnSendHeadersDetailsType) => {
       const entry = pending.get(`ff-${details.requestId}`);
       if (entry) entry.requestHeaders = headerList(details.requestHeaders);
-    },
-    apiCalls,
-    ['requestHeaders'],
-  );
+  };
 
-  browser.webRequest.onHeadersReceived.addListener(
-    (details) => {
+  const onHeadersReceived = (details: WebRequest.OnHeadersReceivedDetailsType) => {
       try {
         const headers = headerList(details.responseHeaders);
         const contentType = headers.find((header) => header.name.toLowerCase() === 'content-type')?.value;
         let entry = pending.get(`ff-${details.requestId}`);
         if (!entry && isEventStream(contentType) && details.tabId >= 0 && !fromDocument(details) && !settings()?.paused) {
-          // An event stream on an unknown URL: watch it, report it only if it turns out to be a Responses stream.
+          // An event stream on a URL only a user pattern named: watch it, report it only if it turns out to be a Responses stream.
           entry = newEntry(details, false);
           entry.probe = new SseDecoder();
           pending.set(entry.captureId, entry);
@@ -232,31 +219,52 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
         // observer only
       }
       return {};
-    },
-    apiCalls,
-    ['blocking', 'responseHeaders'],
-  );
+  };
 
-  browser.webRequest.onCompleted.addListener(
-    (details) => {
+  const onCompleted = (details: WebRequest.OnCompletedDetailsType) => {
       const entry = pending.get(`ff-${details.requestId}`);
       if (!entry) return;
       entry.completed = true;
       if (entry.filterStopped) finish(entry, 'complete');
-    },
-    apiCalls,
-  );
+  };
 
-  browser.webRequest.onErrorOccurred.addListener(
-    (details) => {
+  const onErrorOccurred = (details: WebRequest.OnErrorOccurredDetailsType) => {
       const entry = pending.get(`ff-${details.requestId}`);
       if (!entry) return;
       const aborted = /ABORT/i.test(details.error);
       finish(entry, aborted ? 'cancelled' : 'error', details.error);
-    },
-    apiCalls,
-  );
+  };
+
+  /**
+   * Listeners only on fetch/XHR requests (a worker's API call is one) to a Responses path, or to anything when the
+   * user added URL patterns (match patterns cannot say all they can): every other request, on every site, never
+   * waits for the extension. Registered again when the patterns change.
+   */
+  let registeredFor: string | undefined;
+  const register = () => {
+    const patterns = settings()?.urlPatterns ?? [];
+    const key = patterns.join('\n');
+    if (key === registeredFor) return;
+    registeredFor = key;
+    const events = browser.webRequest;
+    events.onBeforeRequest.removeListener(onBeforeRequest);
+    events.onSendHeaders.removeListener(onSendHeaders);
+    events.onHeadersReceived.removeListener(onHeadersReceived);
+    events.onCompleted.removeListener(onCompleted);
+    events.onErrorOccurred.removeListener(onErrorOccurred);
+    const filter = { urls: patterns.length > 0 ? ['<all_urls>'] : RESPONSES_URLS, types: ['xmlhttprequest'] as WebRequest.ResourceType[] };
+    events.onBeforeRequest.addListener(onBeforeRequest, filter, ['blocking', 'requestBody']);
+    events.onSendHeaders.addListener(onSendHeaders, filter, ['requestHeaders']);
+    events.onHeadersReceived.addListener(onHeadersReceived, filter, ['blocking', 'responseHeaders']);
+    events.onCompleted.addListener(onCompleted, filter);
+    events.onErrorOccurred.addListener(onErrorOccurred, filter);
+  };
+  register();
+  return { settingsChanged: register };
 }
+
+/** Every URL whose path ends in /responses, or goes on past it (a stream resumed by its id); queries included. */
+const RESPONSES_URLS = ['*://*/*/responses', '*://*/*/responses?*', '*://*/*/responses/*'];
 
 /** A document's request carries its document's id; a worker's does not. The page hook captures a document's requests. */
 function fromDocument(details: object): boolean {

@@ -78,6 +78,7 @@ export const natives = {
   xhrGetResponseHeader: XMLHttpRequest.prototype.getResponseHeader,
   xhrGetAllResponseHeaders: XMLHttpRequest.prototype.getAllResponseHeaders,
   jsonStringify: JSON.stringify,
+  includes: String.prototype.includes,
   now: performance.now.bind(performance),
   timeOrigin: performance.timeOrigin,
   locationHref: () => location.href,

@@ -308,6 +308,7 @@ interface FetchDescription {
 }
 
 function isAbortSignal(value: unknown): value is AbortSignal {
+  if (typeof value !== 'object' || value === null) return false;
   try {
     getVia(natives.signalAborted, value);
     return true;
@@ -328,10 +329,13 @@ function hookFetch(): void {
     if (settings.paused || args.length === 0) return callNative(native, thisArg, args);
     const input = args[0];
     let requestUrl: string | undefined;
-    try {
-      requestUrl = getVia<string>(natives.requestUrl, input);
-    } catch {
-      requestUrl = undefined;
+    // Only an object can be a Request (a string input costs no thrown brand check).
+    if (typeof input === 'object' && input !== null) {
+      try {
+        requestUrl = getVia<string>(natives.requestUrl, input);
+      } catch {
+        requestUrl = undefined;
+      }
     }
     if (requestUrl === undefined) {
       // fetch turns anything but a Request into a string: do it once, here, and give fetch the string.
@@ -368,6 +372,12 @@ function hookFetch(): void {
   });
 }
 
+/** A Responses endpoint or a user's pattern. Most requests of most sites have neither, seen without parsing the URL. */
+function isKnownCall(method: string, url: string): boolean {
+  if (userPatterns.length === 0 && !call<boolean>(natives.includes, url, 'responses')) return false;
+  return shouldCapture(method, url, userPatterns);
+}
+
 function describeFetch(input: unknown, isRequest: boolean, seen: InitSeen): FetchDescription | undefined {
   const rawUrl = isRequest ? getVia<string>(natives.requestUrl, input) : (input as string);
   const url = new natives.URL(rawUrl, natives.locationHref()).href;
@@ -380,7 +390,8 @@ function describeFetch(input: unknown, isRequest: boolean, seen: InitSeen): Fetc
     method = getVia<string>(natives.requestMethod, input);
   }
   const headers = seen.headers ?? (isRequest ? readHeaders(getVia(natives.requestHeaders, input)) : []);
-  const description: FetchDescription = { method, url, headers, known: shouldCapture(method, url, userPatterns) };
+  const known = isKnownCall(method, url);
+  const description: FetchDescription = { method, url, headers, known };
   const body = bodyText(seen.body);
   if (body !== undefined) description.body = body;
   const signal = seen.signalGiven ? seen.signal : isRequest ? getVia<AbortSignal>(natives.requestSignal, input) : undefined;
@@ -600,7 +611,7 @@ function observeXhr(xhr: XMLHttpRequest, state: XhrState, body: string | undefin
   const listeners = new NativeAbortController();
   const options = { signal: getVia<AbortSignal>(abortControllerSignal, listeners) };
   const listen = (type: string, listener: () => void) => call(natives.addEventListener, xhr, type, listener, options);
-  const known = shouldCapture(state.method, state.url, userPatterns);
+  const known = isKnownCall(state.method, state.url);
   const startedAt = now();
   let reporter: BodyReporter | undefined;
   let seen = 0;
@@ -621,7 +632,12 @@ function observeXhr(xhr: XMLHttpRequest, state: XhrState, body: string | undefin
   const onHeaders = () => {
     if (decided || getVia<number>(natives.xhrReadyState, xhr) < 2) return;
     decided = true;
-    if (!known && !isEventStream(call<string | null>(natives.xhrGetResponseHeader, xhr, 'content-type'))) return;
+    if (!known && !isEventStream(call<string | null>(natives.xhrGetResponseHeader, xhr, 'content-type'))) {
+      // Not a Responses call: our listeners go at once.
+      xhrInFlight.delete(xhr);
+      call(abortControllerAbort, listeners);
+      return;
+    }
     const captureId = newCaptureId();
     const headers: HeaderList = call<string>(natives.xhrGetAllResponseHeaders, xhr)
       .trim()

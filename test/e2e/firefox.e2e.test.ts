@@ -70,6 +70,9 @@ describe('Firefox: capture in the page (and the background, for workers) and the
     const request = await server.waitForRequest((candidate) => candidate.recording === name);
     assert.equal(result.text, Buffer.concat(request.sent).toString('utf8'));
     await expectFinal(panel, name);
+    // Read live by the background's response filter, not brought in afterwards from DevTools' network log.
+    await panel.waitFor(`${ROW_COUNT} === 1`);
+    assert.equal(await panel.evaluate<boolean>('document.querySelector("[data-testid=capture-row]").textContent.includes("network")'), false);
   });
 
   it('marks a response the page cancelled mid-stream, and the server sees the connection close', async () => {
