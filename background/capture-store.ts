@@ -463,7 +463,7 @@ export class CaptureStore {
   private add(tab: TabCaptures, tabId: number, snapshot: CaptureSnapshot): HeldCapture {
     const held: HeldCapture = { seq: this.nextSeq++, tabId, snapshot, chars: 0, unpersisted: [], headerDirty: true, lastIndex: -1 };
     if (snapshot.start.requestBody !== undefined) held.requestBody = snapshot.start.requestBody;
-    held.live = { chunks: [], indexes: new Set(), lastIndex: -1, contiguous: -1, reading: new CaptureReading(snapshot.start, snapshot.response) };
+    held.live = { chunks: [], indexes: new Set(), lastIndex: -1, contiguous: -1, reading: new CaptureReading(snapshot.start, snapshot.response, { light: true }) };
     tab.captures.set(snapshot.start.captureId, held);
     tab.order.push(snapshot.start.captureId);
     this.touch(held);
@@ -531,7 +531,7 @@ function sameRequest(a: { method: string; url: string; startedAt: number }, b: {
 }
 
 function readingOf(snapshot: CaptureSnapshot, chunks: CaptureSnapshot['chunks']): CaptureReading {
-  const reading = new CaptureReading(snapshot.start, snapshot.response);
+  const reading = new CaptureReading(snapshot.start, snapshot.response, { light: true });
   for (const chunk of chunks) reading.push(chunk.text, chunk.receivedAt);
   return reading;
 }

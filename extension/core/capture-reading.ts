@@ -9,6 +9,8 @@ import type { CaptureEnd, CaptureResponse, CaptureStart } from './protocol.ts';
 import { readResponsesBody } from './body-reader.ts';
 import { isEventStream } from './request-match.ts';
 import { ResponsesStreamReader, type ResponseRecord } from './stream-reader.ts';
+import { SseDecoder, type SseFrame } from './sse-decoder.ts';
+import { isJsonObject } from './response-types.ts';
 import type { UsageSummary } from './usage-timing.ts';
 
 export type DisplayStatus = 'pending' | 'streaming' | 'completed' | 'incomplete' | 'failed' | 'cancelled' | 'error' | 'http-error';
@@ -45,8 +47,20 @@ export function requestedModel(requestBody: string | undefined): string | undefi
   }
 }
 
+/** A delta frame as OpenAI-style servers write it (`type` first): what a summary can do without. */
+function isDeltaFrame(data: string): boolean {
+  return data.startsWith('{"type":"response.') && data.slice(18, 80).includes('.delta"');
+}
+
 export class CaptureReading {
   private readonly reader: ResponsesStreamReader;
+  /**
+   * Light: for a summary only (the background's). Delta frames are counted, not read: status, model, usage and
+   * the response id come from the other events (a terminal event carries the whole Response).
+   */
+  private readonly frames: SseDecoder | undefined;
+  private frameCount = 0;
+  private skippedDeltas = 0;
   private jsonParts: string[] = [];
   private jsonRecords: ResponseRecord[] | undefined;
   private jsonError: string | undefined;
@@ -55,8 +69,9 @@ export class CaptureReading {
   response: CaptureResponse | undefined;
   end: CaptureEnd | undefined;
 
-  constructor(readonly start: CaptureStart, response?: CaptureResponse) {
+  constructor(readonly start: CaptureStart, response?: CaptureResponse, options: { light?: boolean } = {}) {
     this.reader = new ResponsesStreamReader({ requestStartedAt: start.startedAt });
+    if (options.light) this.frames = new SseDecoder();
     this.askedModel = requestedModel(start.requestBody);
     this.response = response;
   }
@@ -68,12 +83,31 @@ export class CaptureReading {
   push(text: string, receivedAt: number): void {
     this.bodyLength += text.length;
     if (this.isJsonBody) this.jsonParts.push(text);
+    else if (this.frames) this.readLight(this.frames.push(text, receivedAt));
     else this.reader.push(text, receivedAt);
+  }
+
+  private readLight(frames: SseFrame[]): void {
+    for (const frame of frames) {
+      this.frameCount++;
+      if (isDeltaFrame(frame.data)) {
+        this.skippedDeltas++;
+        continue;
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(frame.data);
+      } catch {
+        continue;
+      }
+      if (isJsonObject(parsed)) this.reader.pushEvent(parsed, frame.data, frame.receivedAt);
+    }
   }
 
   finish(end: CaptureEnd): void {
     this.end = end;
     if (!this.isJsonBody) {
+      if (this.frames) this.readLight(this.frames.end(end.endedAt));
       this.reader.end(end.endedAt);
       return;
     }
@@ -104,7 +138,7 @@ export class CaptureReading {
   /** Why the body could not be read as Responses traffic, if it could not. */
   get bodyError(): string | undefined {
     if (this.jsonError) return this.jsonError;
-    if (this.end && !this.isJsonBody && this.records.length === 0 && this.bodyLength > 0) return 'The body holds no Responses API event.';
+    if (this.end && !this.isJsonBody && this.records.length === 0 && this.skippedDeltas === 0 && this.bodyLength > 0) return 'The body holds no Responses API event.';
     return undefined;
   }
 
@@ -119,7 +153,8 @@ export class CaptureReading {
 
   summary(): CaptureSummary {
     const record = this.record;
-    const summary: CaptureSummary = { status: this.status, events: this.records.reduce((sum, one) => sum + one.events.length, 0) };
+    const events = this.frames ? this.frameCount : this.records.reduce((sum, one) => sum + one.events.length, 0);
+    const summary: CaptureSummary = { status: this.status, events };
     const model = this.model;
     if (model !== undefined) summary.model = model;
     if (typeof record?.response.id === 'string') summary.responseId = record.response.id;
