@@ -113,17 +113,17 @@ function onRelayConnect(port: Runtime.Port): void {
           return;
         }
         if (message.kind !== 'capture.batch' || !Array.isArray(message.messages)) return;
-        const ignored = new Set<string>();
+        const batchIds = new Set<string>();
         for (const capture of message.messages) {
           if (!isCaptureMessage(capture)) continue;
           const captureId = captureIdOf(capture);
+          batchIds.add(captureId);
           relayPortOf.set(captureId, port);
           applyCapture(tabId, frameId, capture);
-          if (!store.find(captureId)) ignored.add(captureId);
         }
         // A capture the store does not keep (cleared, dropped by the bounds, started while paused) is done with:
         // the relay may forget it, or it would send it again after every restart of the background.
-        for (const captureId of ignored) release(port, captureId);
+        for (const captureId of batchIds) if (!store.find(captureId)) release(port, captureId);
       })
       .catch(() => undefined);
   });

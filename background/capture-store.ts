@@ -62,7 +62,6 @@ interface HeldCapture {
   /** Not yet written to the database. */
   unpersisted: StoredChunk[];
   requestBody?: string;
-  headerDirty: boolean;
   /** Highest chunk index received. */
   lastIndex: number;
 }
@@ -132,22 +131,26 @@ export class CaptureStore {
     return this.tabs.get(tabId)?.evicted ?? 0;
   }
 
-  /** A capture without its body (the database has that). */
-  find(captureId: string): { tabId: number; snapshot: CaptureSnapshot; live: boolean } | undefined {
+  /** A capture, in whichever tab holds it. */
+  private locate(captureId: string): { tabId: number; held: HeldCapture } | undefined {
     for (const [tabId, tab] of this.tabs) {
       const held = tab.captures.get(captureId);
-      if (held) return { tabId, snapshot: held.snapshot, live: held.live !== undefined };
+      if (held) return { tabId, held };
     }
     return undefined;
   }
 
+  /** A capture without its body (the database has that). */
+  find(captureId: string): { tabId: number; snapshot: CaptureSnapshot; live: boolean } | undefined {
+    const found = this.locate(captureId);
+    return found && { tabId: found.tabId, snapshot: found.held.snapshot, live: found.held.live !== undefined };
+  }
+
   /** What of a capture's body is not written yet (a write failed): a load must not miss it. */
   unwritten(captureId: string): { requestBody?: string; chunks: StoredChunk[] } {
-    for (const tab of this.tabs.values()) {
-      const held = tab.captures.get(captureId);
-      if (held) return held.requestBody === undefined ? { chunks: [...held.unpersisted] } : { requestBody: held.requestBody, chunks: [...held.unpersisted] };
-    }
-    return { chunks: [] };
+    const held = this.locate(captureId)?.held;
+    if (!held) return { chunks: [] };
+    return held.requestBody === undefined ? { chunks: [...held.unpersisted] } : { requestBody: held.requestBody, chunks: [...held.unpersisted] };
   }
 
   /** Forgets every tab and capture (and has the database forget them). */
@@ -178,6 +181,9 @@ export class CaptureStore {
           this.touch(known);
           return [];
         }
+        // A request started before the tab's log was cleared belongs to the cleared log, whenever its start arrives
+        // (a relay sending again what it held when the background restarted).
+        if (message.start.startedAt < tab.clearedAt) return [];
         const snapshot: CaptureSnapshot = { start: message.start, chunks: [], tabId };
         if (frameId !== undefined) snapshot.frameId = frameId;
         // DevTools reported this request before its page hook did (a background just restarted): the hook's capture,
@@ -326,10 +332,8 @@ export class CaptureStore {
   interruptCaptures(captureIds: readonly string[], note: string): BackgroundToPanel[] {
     const messages: BackgroundToPanel[] = [];
     for (const captureId of captureIds) {
-      for (const tab of this.tabs.values()) {
-        const held = tab.captures.get(captureId);
-        if (held && !held.snapshot.end) messages.push(...this.interrupt(held, note));
-      }
+      const held = this.locate(captureId)?.held;
+      if (held && !held.snapshot.end) messages.push(...this.interrupt(held, note));
     }
     return messages;
   }
@@ -382,7 +386,6 @@ export class CaptureStore {
       confirmations.push({ captureId: stored.captureId, upTo: held.live ? held.live.contiguous : held.lastIndex, complete: snapshot.end !== undefined });
       held.unpersisted = [];
       held.requestBody = undefined;
-      held.headerDirty = false;
       // A finished capture's request body now lives on disk only.
       if (!held.live && snapshot.start.requestBody !== undefined) {
         const { requestBody: _written, ...start } = snapshot.start;
@@ -444,7 +447,7 @@ export class CaptureStore {
     const tab = this.tab(stored.tabId);
     if (tab.captures.has(stored.captureId)) return;
     const snapshot: CaptureSnapshot = { ...stored.snapshot, chunks: [] };
-    const held: HeldCapture = { seq: stored.seq, tabId: stored.tabId, snapshot, chars: stored.chars, unpersisted: [], headerDirty: false, lastIndex: -1 };
+    const held: HeldCapture = { seq: stored.seq, tabId: stored.tabId, snapshot, chars: stored.chars, unpersisted: [], lastIndex: -1 };
     if (stored.summary) held.summary = stored.summary;
     if (!snapshot.end && body) {
       if (body.requestBody !== undefined) snapshot.start = { ...snapshot.start, requestBody: body.requestBody };
@@ -461,7 +464,7 @@ export class CaptureStore {
   }
 
   private add(tab: TabCaptures, tabId: number, snapshot: CaptureSnapshot): HeldCapture {
-    const held: HeldCapture = { seq: this.nextSeq++, tabId, snapshot, chars: 0, unpersisted: [], headerDirty: true, lastIndex: -1 };
+    const held: HeldCapture = { seq: this.nextSeq++, tabId, snapshot, chars: 0, unpersisted: [], lastIndex: -1 };
     if (snapshot.start.requestBody !== undefined) held.requestBody = snapshot.start.requestBody;
     held.live = { chunks: [], indexes: new Set(), lastIndex: -1, contiguous: -1, reading: new CaptureReading(snapshot.start, snapshot.response, { light: true }) };
     tab.captures.set(snapshot.start.captureId, held);
@@ -482,7 +485,6 @@ export class CaptureStore {
   }
 
   private touch(held: HeldCapture): void {
-    held.headerDirty = true;
     this.dirty.add(held);
   }
 

@@ -70,11 +70,8 @@ export class PanelStore {
         // Loads asked for on the old connection are asked for again on this one.
         for (const id of this.loadWaiters.keys()) {
           const capture = this.captures.get(id);
-          if (!capture) this.resolveLoad(id, undefined);
-          else if (!capture.loaded && !capture.loading && this.loader) {
-            capture.loading = true;
-            this.loader(id);
-          } else if (capture.loaded) this.resolveLoad(id, capture);
+          if (!capture || capture.loaded) this.resolveLoad(id, capture);
+          else this.ensureLoaded(id);
         }
         break;
       }
@@ -182,12 +179,9 @@ export class PanelStore {
     if (capture.loaded) return Promise.resolve(capture);
     return new Promise((resolve) => {
       this.loadWaiters.set(id, [...(this.loadWaiters.get(id) ?? []), resolve]);
-      if (!capture.loading && this.loader) {
-        capture.loading = true;
-        this.loader(id);
-      } else if (!this.loader) {
-        this.resolveLoad(id, undefined);
-      }
+      // Without a background (the standalone viewer) there is nothing to load from.
+      if (this.loader) this.ensureLoaded(id);
+      else this.resolveLoad(id, undefined);
     });
   }
 

@@ -43,7 +43,8 @@ function blockEnd(text: string, start: number): number {
 /** Block ends of `text`, reusing those of the text it grew from. */
 function cut(text: string, previous: Cut | undefined): Cut {
   const reusable = previous !== undefined && text.length >= previous.basis.length && text.startsWith(previous.basis);
-  const ends = reusable ? [...previous.ends] : [];
+  // The previous cut is replaced by this one: its list of ends can grow in place.
+  const ends = reusable ? previous.ends : [];
   let start = ends[ends.length - 1] ?? 0;
   while (text.length - start > PIECE_CHARS) {
     start = blockEnd(text, start);

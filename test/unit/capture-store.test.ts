@@ -220,5 +220,10 @@ describe('CaptureStore', () => {
     const restarted = new CaptureStore();
     restarted.restoreTab(TAB, 0, 12345);
     assert.equal(restarted.clearedAt(TAB), 12345);
+    // The cleared capture, sent again by its relay after the restart, stays cleared; a later one is kept.
+    assert.deepEqual(restarted.apply(TAB, 0, start('a', 12000)), []);
+    assert.equal(restarted.find('a'), undefined);
+    restarted.apply(TAB, 0, start('b', 13000));
+    assert.ok(restarted.find('b'));
   });
 });

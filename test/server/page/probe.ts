@@ -104,6 +104,9 @@ export async function observe(): Promise<Observations> {
   for (const method of ['open', 'send', 'setRequestHeader', 'abort', 'getResponseHeader'] as const) {
     seen[`xhr.${method}`] = descriptorLook(XMLHttpRequest.prototype, method);
   }
+  seen.webSocket = descriptorLook(window, 'WebSocket');
+  seen['webSocket.send'] = descriptorLook(WebSocket.prototype, 'send');
+  seen['eventSource'] = descriptorLook(window, 'EventSource');
   seen.functionToString = descriptorLook(Function.prototype, 'toString');
   seen.toStringOfToString = Function.prototype.toString.call(Function.prototype.toString);
   for (const property of ['url', 'redirected', 'type', 'headers', 'body', 'bodyUsed', 'status', 'clone', 'text', 'json', 'arrayBuffer', 'blob', 'bytes', 'formData']) {
