@@ -12,6 +12,7 @@ import { CHROMIUM_PATH, ChromiumWithDevtools, EXTENSION_DIR } from '../e2e/chrom
 import { startTestSite } from '../server/test-site.ts';
 import { longMessageStream } from '../helpers/synthetic.ts';
 import { report } from './report.ts';
+import { burstMedian, evaluatorOf, pacedLatency, type Evaluator, type Latency } from './page-reading.ts';
 
 const RUNS = 15;
 const server = await startTestSite();
@@ -19,80 +20,23 @@ server.addRecording('bench-20k', longMessageStream(20_000));
 server.addRecording('bench-paced', longMessageStream(300));
 const cases = ['bench-20k', 'vercel-ai__web-search-gpt-5-mini', 'seed__hello-gpt-4.1-nano'];
 
-type Evaluator = <T>(fn: (route: string) => Promise<T>, route: string) => Promise<T>;
-
-/** Reads the whole body the way a page does, and times it from the request to the last byte. */
-const readBody = async (route: string) => {
-  const started = performance.now();
-  const response = await fetch(`/r/${route}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"stream":true}' });
-  const reader = response.body!.getReader();
-  let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytes += value.length;
-  }
-  return { ms: performance.now() - started, bytes };
-};
-
-/** Reads a paced stream and notes when each chunk arrived and how many bytes had arrived by then. */
-const readPaced = async (route: string) => {
-  const response = await fetch(`/r/${route}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"stream":true}' });
-  const reader = response.body!.getReader();
-  const arrivals: Array<[number, number]> = [];
-  let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytes += value.length;
-    arrivals.push([performance.timeOrigin + performance.now(), bytes]);
-  }
-  return arrivals;
-};
-
-/** Server write to page read, per frame of a stream paced like a model's (one frame every 5 ms). */
-async function latency(evaluate: Evaluator): Promise<{ median: number; p95: number }> {
-  const delays: number[] = [];
-  for (let run = 0; run < 4; run++) {
-    const arrivals = await evaluate(readPaced, 'bench-paced/pace/5');
-    const request = server.requests[server.requests.length - 1];
-    if (!request || run === 0) continue;
-    let written = 0;
-    request.sent.forEach((chunk, index) => {
-      written += chunk.length;
-      const arrival = arrivals.find(([, bytes]) => bytes >= written);
-      if (arrival) delays.push(arrival[0] - (request.sentAt[index] as number));
-    });
-  }
-  delays.sort((a, b) => a - b);
-  return { median: delays[Math.floor(delays.length / 2)] as number, p95: delays[Math.floor(delays.length * 0.95)] as number };
-}
-
 async function measure(evaluate: Evaluator): Promise<Record<string, number>> {
   const medians: Record<string, number> = {};
-  for (const route of cases) {
-    const times: number[] = [];
-    for (let run = 0; run < RUNS + 2; run++) {
-      const { ms } = await evaluate(readBody, route);
-      if (run >= 2) times.push(ms);
-    }
-    times.sort((a, b) => a - b);
-    medians[route] = times[Math.floor(times.length / 2)] as number;
-  }
+  for (const route of cases) medians[route] = await burstMedian(evaluate, route, RUNS);
   return medians;
 }
 
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** A fresh profile, with or without the extension and DevTools: the page's timings on it. */
-async function onProfile(options: { extension: boolean; devtools: boolean }): Promise<{ bursts: Record<string, number>; paced?: { median: number; p95: number } }> {
+async function onProfile(options: { extension: boolean; devtools: boolean }): Promise<{ bursts: Record<string, number>; paced?: Latency }> {
   const profile = mkdtempSync(join(tmpdir(), 'responses-devtools-bench-'));
   const args = [...ARGS, ...(options.devtools ? ['--auto-open-devtools-for-tabs'] : []), ...(options.extension ? [`--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`] : [])];
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args });
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`${server.url}/`);
-  const bursts = await measure((fn, route) => page.evaluate(fn, route));
-  const paced = options.devtools ? undefined : await latency((fn, route) => page.evaluate(fn, route));
+  const bursts = await measure(evaluatorOf(page));
+  const paced = options.devtools ? undefined : await pacedLatency(server, evaluatorOf(page), 'bench-paced/pace/5');
   await context.close();
   rmSync(profile, { recursive: true, force: true });
   return paced ? { bursts, paced } : { bursts };
@@ -103,15 +47,15 @@ const hookedRun = await onProfile({ extension: true, devtools: false });
 const devtoolsRun = await onProfile({ extension: false, devtools: true });
 const without = plainRun.bursts;
 const hooked = hookedRun.bursts;
-const latencyWithout = plainRun.paced as { median: number; p95: number };
-const latencyWith = hookedRun.paced as { median: number; p95: number };
+const latencyWithout = plainRun.paced as Latency;
+const latencyWith = hookedRun.paced as Latency;
 
 // DevTools open on our panel, against DevTools open without the extension.
 const withExtension = await ChromiumWithDevtools.launch();
 const page = withExtension.firstPage();
 await page.goto(`${server.url}/`);
 await withExtension.openPanel();
-const withPanel = await measure((fn, route) => page.evaluate(fn, route));
+const withPanel = await measure(evaluatorOf(page));
 await withExtension.close();
 await server.stop();
 

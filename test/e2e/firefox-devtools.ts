@@ -33,8 +33,10 @@ export class FirefoxWithDevtools {
     return puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX_PATH, headless: true });
   }
 
-  static async launch(options: { headless?: boolean } = {}): Promise<FirefoxWithDevtools> {
-    if (!existsSync(join(FIREFOX_EXTENSION_DIR, 'manifest.json'))) throw new Error(`build the extension first: ${FIREFOX_EXTENSION_DIR} is missing`);
+  /** `extension: false`: the same Firefox, toolbox reachable, without the extension (a benchmark's baseline). */
+  static async launch(options: { headless?: boolean; extension?: boolean } = {}): Promise<FirefoxWithDevtools> {
+    const withExtension = options.extension ?? true;
+    if (withExtension && !existsSync(join(FIREFOX_EXTENSION_DIR, 'manifest.json'))) throw new Error(`build the extension first: ${FIREFOX_EXTENSION_DIR} is missing`);
     const browser = await puppeteer.launch({
       browser: 'firefox',
       executablePath: FIREFOX_PATH,
@@ -43,7 +45,7 @@ export class FirefoxWithDevtools {
       // Lets the test reach the browser window's privileged scope, where the toolbox lives.
       args: ['--remote-allow-system-access'],
     });
-    const extensionId = await browser.installExtension(FIREFOX_EXTENSION_DIR);
+    const extensionId = withExtension ? await browser.installExtension(FIREFOX_EXTENSION_DIR) : '';
     return new FirefoxWithDevtools(browser, extensionId);
   }
 
@@ -99,6 +101,15 @@ export class FirefoxWithDevtools {
         if (Date.now() > deadline) throw new Error('the network monitor never held the body of ' + ${JSON.stringify(urlPart)});
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
+    }`);
+  }
+
+  /** Opens the real toolbox on the selected tab, on its default tool. */
+  async openToolbox(): Promise<void> {
+    await this.inChrome(`async () => {
+      const { require } = ChromeUtils.importESModule('resource://devtools/shared/loader/Loader.sys.mjs');
+      const { gDevTools } = require('devtools/client/framework/devtools');
+      await gDevTools.showToolboxForTab(gBrowser.selectedTab);
     }`);
   }
 

@@ -64,3 +64,23 @@ export function functionCallStream(args: string, deltaChars: number): string {
   frame({ type: 'response.completed', response: { ...response, status: 'completed', output: [item], usage: { input_tokens: 3, output_tokens: 1234, total_tokens: 1237 } } });
   return stream();
 }
+
+/** A message of `deltas` deltas " w0", " w1", …: the text on screen tells which delta it has reached. */
+export function numberedMessageStream(deltas: number): string {
+  const { frame, text: stream } = framer();
+  const response = { id: 'resp_numbered', object: 'response', created_at: 0, status: 'in_progress', model: 'numbered-model', output: [], usage: null };
+  frame({ type: 'response.created', response });
+  frame({ type: 'response.output_item.added', output_index: 0, item: { id: 'msg_numbered', type: 'message', status: 'in_progress', role: 'assistant', content: [] } });
+  frame({ type: 'response.content_part.added', item_id: 'msg_numbered', output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } });
+  let text = '';
+  for (let index = 0; index < deltas; index++) {
+    const delta = ` w${index}`;
+    text += delta;
+    frame({ type: 'response.output_text.delta', item_id: 'msg_numbered', output_index: 0, content_index: 0, delta, logprobs: [], obfuscation: 'abcdef' });
+  }
+  frame({ type: 'response.output_text.done', item_id: 'msg_numbered', output_index: 0, content_index: 0, text, logprobs: [] });
+  const item = { id: 'msg_numbered', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [], logprobs: [] }] };
+  frame({ type: 'response.output_item.done', output_index: 0, item });
+  frame({ type: 'response.completed', response: { ...response, status: 'completed', output: [item], usage: { input_tokens: 1, output_tokens: deltas, total_tokens: deltas + 1 } } });
+  return stream();
+}

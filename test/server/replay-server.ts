@@ -2,8 +2,9 @@
  * A local server on 127.0.0.1 that replays recorded Responses streams, for the
  * end-to-end tests and the demo. Routes:
  *
- *   POST /r/<recording>[/pace/<ms>][/hold/<frames>][/type/<content-type>]/<any path>
- *        streams the recording's frames (or, for "stream": false, its final Response as JSON);
+ *   POST /r/<recording>[/pace/<ms>][/batch/<frames>][/hold/<frames>][/type/<content-type>]/<any path>
+ *        streams the recording's frames (or, for "stream": false, its final Response as JSON),
+ *        waiting `pace` ms after every `batch` frames (1 by default);
  *        `hold` stops after that many frames until the test calls `release()`.
  *   ANY  /echo  answers with the request it got, as JSON {method, headers, body}.
  *   GET  /… static files of the test page (see `staticRoutes`).
@@ -112,7 +113,7 @@ export class ReplayServer {
       response.end(JSON.stringify({ method: request.method, headers: request.headers, body }));
       return;
     }
-    const route = /^\/r\/([\w.-]+)((?:\/(?:pace|hold|type)\/[^/]+)*)\//.exec(url.pathname);
+    const route = /^\/r\/([\w.-]+)((?:\/(?:pace|hold|type|batch)\/[^/]+)*)\//.exec(url.pathname);
     if (!route || (!this.generated.has(route[1] as string) && !existsSync(join(this.recordingsDir, `${route[1]}.sse`)))) {
       response.writeHead(404, { 'content-type': 'text/plain' });
       response.end('not found');
@@ -120,7 +121,7 @@ export class ReplayServer {
     }
     const recording = route[1] as string;
     const options = new Map<string, string>();
-    for (const [, key, value] of (route[2] ?? '').matchAll(/\/(pace|hold|type)\/([^/]+)/g)) options.set(key as string, decodeURIComponent(value as string));
+    for (const [, key, value] of (route[2] ?? '').matchAll(/\/(pace|hold|type|batch)\/([^/]+)/g)) options.set(key as string, decodeURIComponent(value as string));
     const body = await readBody(request);
     let parsed: { stream?: boolean } = {};
     try {
@@ -185,6 +186,7 @@ export class ReplayServer {
     const frames = text.split(/(?<=\n\n)/);
     const pace = Number(options.get('pace') ?? this.defaultPaceMs);
     const holdAt = options.has('hold') ? Number(options.get('hold')) : undefined;
+    const batch = Math.max(1, Number(options.get('batch') ?? 1));
     for (const [index, frame] of frames.entries()) {
       if (record.closedEarly) return;
       if (index === holdAt) {
@@ -194,7 +196,7 @@ export class ReplayServer {
       }
       write(frame);
       record.framesSent++;
-      if (pace > 0) await new Promise((resolve) => setTimeout(resolve, pace));
+      if (pace > 0 && (index + 1) % batch === 0) await new Promise((resolve) => setTimeout(resolve, pace));
     }
     markHeld();
     response.end();

@@ -1,0 +1,82 @@
+/**
+ * What the extension costs a page in Firefox: the same streams read by the
+ * same page code in Firefox without the extension and with it, toolbox closed
+ * and open (on our panel, against the toolbox open without the extension):
+ * an unpaced burst, a paced stream's latency, and 200 calls of about 250 KB
+ * one after another. Medians, printed as ratios.
+ * Run: npm run bench
+ */
+import type { Page } from 'puppeteer-core';
+import { FirefoxWithDevtools } from '../e2e/firefox-devtools.ts';
+import { startTestSite } from '../server/test-site.ts';
+import { longMessageStream } from '../helpers/synthetic.ts';
+import { report } from './report.ts';
+import { burstMedian, pacedLatency, sequentialCalls, evaluatorOf, type Latency } from './page-reading.ts';
+
+const RUNS = 9;
+const CALLS = 200;
+const server = await startTestSite();
+server.addRecording('bench-20k', longMessageStream(20_000));
+server.addRecording('bench-paced', longMessageStream(300));
+server.addRecording('bench-250k', longMessageStream(1_100));
+const burstBytes = server.recordingText('bench-20k').length;
+const callBytes = server.recordingText('bench-250k').length;
+
+interface Figures {
+  burst: number;
+  paced?: Latency;
+  calls: number;
+}
+
+async function onFirefox(options: { extension: boolean; toolbox: boolean }): Promise<Figures> {
+  const firefox = await FirefoxWithDevtools.launch({ extension: options.extension });
+  const page: Page = await firefox.page();
+  await page.goto(`${server.url}/`);
+  if (options.toolbox && options.extension) await firefox.openPanel();
+  else if (options.toolbox) await firefox.openToolbox();
+  const evaluate = evaluatorOf(page);
+  const burst = await burstMedian(evaluate, 'bench-20k', RUNS);
+  const paced = options.toolbox ? undefined : await pacedLatency(server, evaluate, 'bench-paced/pace/5');
+  const calls = await evaluate(sequentialCalls, { route: 'bench-250k', count: CALLS });
+  await firefox.close();
+  return paced ? { burst, paced, calls } : { burst, calls };
+}
+
+const bare = await onFirefox({ extension: false, toolbox: false });
+const withExtension = await onFirefox({ extension: true, toolbox: false });
+const bareToolbox = await onFirefox({ extension: false, toolbox: true });
+const withPanel = await onFirefox({ extension: true, toolbox: true });
+await server.stop();
+
+console.log(
+  `Firefox burst of ${(burstBytes / 1e6).toFixed(1)} MB: ${bare.burst.toFixed(0)} ms bare, ${withExtension.burst.toFixed(0)} ms with the extension; ` +
+    `toolbox open ${bareToolbox.burst.toFixed(0)} ms, with our panel ${withPanel.burst.toFixed(0)} ms`,
+);
+console.log(`${CALLS} calls of ${(callBytes / 1e3).toFixed(0)} KB: ${bare.calls.toFixed(0)} / ${withExtension.calls.toFixed(0)} ms; toolbox open ${bareToolbox.calls.toFixed(0)} / ${withPanel.calls.toFixed(0)} ms`);
+report({
+  what: `Firefox page reading a ${(burstBytes / 1e6).toFixed(1)} MB burst with the extension, toolbox closed, vs no extension: read speed`,
+  figure: `${(bare.burst / withExtension.burst).toFixed(2)}×`,
+  goal: '≥ 0.9×',
+  met: bare.burst / withExtension.burst >= 0.9,
+});
+report({
+  what: 'Firefox, the same with the toolbox open on our panel, vs the toolbox open without the extension',
+  figure: `${(bareToolbox.burst / withPanel.burst).toFixed(2)}×`,
+  goal: '≥ 0.9×',
+  met: bareToolbox.burst / withPanel.burst >= 0.9,
+});
+const paced = withExtension.paced as Latency;
+const pacedBare = bare.paced as Latency;
+const added = paced.median - pacedBare.median;
+report({
+  what: 'Firefox, paced stream (a frame every 5 ms), server write to page read, added by the extension (toolbox closed): median; p99 over p99 without',
+  figure: `${added >= 0 ? '+' : ''}${added.toFixed(2)} ms; ${(paced.p99 / pacedBare.p99).toFixed(2)}×`,
+  goal: '≤ +0.3 ms; ≤ 1.1×',
+  met: added <= 0.3 && paced.p99 / pacedBare.p99 <= 1.1,
+});
+report({
+  what: `Firefox, ${CALLS} sequential calls of ${(callBytes / 1e3).toFixed(0)} KB, page time vs no extension: toolbox closed / open on our panel`,
+  figure: `${(withExtension.calls / bare.calls).toFixed(2)}× / ${(withPanel.calls / bareToolbox.calls).toFixed(2)}×`,
+  goal: '≤ 1.1×',
+  met: withExtension.calls / bare.calls <= 1.1 && withPanel.calls / bareToolbox.calls <= 1.1,
+});

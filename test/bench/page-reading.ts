@@ -1,0 +1,88 @@
+/**
+ * What a page does with a stream in the page benchmarks, run inside the page
+ * (by Playwright or puppeteer): read a whole body, or note when each chunk
+ * arrived; and the latency of a paced stream from the server's writes.
+ */
+import type { ReplayServer } from '../server/replay-server.ts';
+
+/** Reads the whole body the way a page does, and times it from the request to the last byte. */
+export const readBody = async (route: string) => {
+  const started = performance.now();
+  const response = await fetch(`/r/${route}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"stream":true}' });
+  const reader = response.body!.getReader();
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.length;
+  }
+  return { ms: performance.now() - started, bytes };
+};
+
+/** Reads a paced stream and notes when each chunk arrived (epoch ms) and how many bytes had arrived by then. */
+export const readPaced = async (route: string) => {
+  const response = await fetch(`/r/${route}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"stream":true}' });
+  const reader = response.body!.getReader();
+  const arrivals: Array<[number, number]> = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.length;
+    arrivals.push([performance.timeOrigin + performance.now(), bytes]);
+  }
+  return arrivals;
+};
+
+/** A page making `count` calls one after another, each read whole: the page's time for all. */
+export const sequentialCalls = async ({ route, count }: { route: string; count: number }) => {
+  const started = performance.now();
+  for (let index = 0; index < count; index++) {
+    const response = await fetch(`/r/${route}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"stream":true}' });
+    await response.arrayBuffer();
+  }
+  return performance.now() - started;
+};
+
+export type Evaluator = <Argument, Result>(fn: (argument: Argument) => Promise<Result>, argument: Argument) => Promise<Result>;
+
+/** An Evaluator over Playwright's or puppeteer's `page.evaluate` (their own typings wrap the argument and result). */
+export function evaluatorOf(page: { evaluate(fn: never, argument: never): Promise<unknown> }): Evaluator {
+  return (fn, argument) => page.evaluate(fn as never, argument as never) as never;
+}
+
+export interface Latency {
+  median: number;
+  p95: number;
+  p99: number;
+}
+
+/** Server write to page read, per frame of a paced stream, over `runs` reads (the first is a warm-up). */
+export async function pacedLatency(server: ReplayServer, evaluate: Evaluator, route: string, runs = 4): Promise<Latency> {
+  const delays: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const arrivals = await evaluate(readPaced, route);
+    const request = server.requests[server.requests.length - 1];
+    if (!request || run === 0) continue;
+    let written = 0;
+    request.sent.forEach((chunk, index) => {
+      written += chunk.length;
+      const arrival = arrivals.find(([, bytes]) => bytes >= written);
+      if (arrival) delays.push(arrival[0] - (request.sentAt[index] as number));
+    });
+  }
+  delays.sort((a, b) => a - b);
+  const at = (fraction: number) => delays[Math.min(delays.length - 1, Math.floor(delays.length * fraction))] as number;
+  return { median: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
+
+/** The median time of reading `route` whole, over `runs` reads after two warm-ups. */
+export async function burstMedian(evaluate: Evaluator, route: string, runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let run = 0; run < runs + 2; run++) {
+    const { ms } = await evaluate(readBody, route);
+    if (run >= 2) times.push(ms);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] as number;
+}
