@@ -252,6 +252,17 @@ function onPanelConnect(port: Runtime.Port): void {
           if (startedWhilePaused(message.snapshot.start.startedAt)) return;
           broadcast(message.tabId, store.mergeNetwork(message.tabId, message.snapshot));
           return;
+        case 'panel.network-report': {
+          const { start } = message.snapshot;
+          if (start.startedAt < store.clearedAt(message.tabId) || startedWhilePaused(start.startedAt)) {
+            port.postMessage({ kind: 'store.network-report-taken', reportId: message.reportId, bodyWanted: false } satisfies BackgroundToPanel);
+            return;
+          }
+          const known = store.knowsNetworkRequest(message.tabId, start);
+          if (known) broadcast(message.tabId, store.mergeNetwork(message.tabId, message.snapshot));
+          port.postMessage({ kind: 'store.network-report-taken', reportId: message.reportId, bodyWanted: !known } satisfies BackgroundToPanel);
+          return;
+        }
       }
     });
   });

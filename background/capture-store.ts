@@ -286,11 +286,24 @@ export class CaptureStore {
    * request, for one) it becomes a capture of its own, unless the bounds
    * dropped its capture already.
    */
+  /** A capture of this request is held (one DevTools' report can be merged into) or was evicted. */
+  knowsNetworkRequest(tabId: number, start: CaptureSnapshot['start']): boolean {
+    const tab = this.tabs.get(tabId);
+    if (!tab) return false;
+    return tab.evictedRequests.some((request) => sameRequest(request, start)) || this.networkTwinOf(tab, start) !== undefined;
+  }
+
+  private networkTwinOf(tab: TabCaptures, start: CaptureSnapshot['start']): HeldCapture | undefined {
+    for (const id of tab.order) {
+      const held = tab.captures.get(id);
+      if (held !== undefined && held.snapshot.start.initiator !== 'network' && held.snapshot.networkTimings === undefined && sameRequest(held.snapshot.start, start)) return held;
+    }
+    return undefined;
+  }
+
   mergeNetwork(tabId: number, snapshot: CaptureSnapshot): BackgroundToPanel[] {
     const tab = this.tab(tabId);
-    const match = tab.order
-      .map((id) => tab.captures.get(id))
-      .find((held) => held !== undefined && held.snapshot.start.initiator !== 'network' && held.snapshot.networkTimings === undefined && sameRequest(held.snapshot.start, snapshot.start));
+    const match = this.networkTwinOf(tab, snapshot.start);
     if (!match) {
       if (tab.evictedRequests.some((request) => sameRequest(request, snapshot.start))) return [];
       return this.addSnapshot(tabId, snapshot);

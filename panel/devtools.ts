@@ -4,14 +4,16 @@
  * page hook cannot (from workers), and knows network timings and the full
  * request headers of those it did see.
  */
-import { browser } from '../extension/browser-api.ts';
+import { browser, type Runtime } from '../extension/browser-api.ts';
 import {
   captureFromHarEntry,
   compileUrlPatterns,
   isEventStream,
   isResponsesEventData,
   shouldCapture,
+  type BackgroundToPanel,
   type CaptureSettings,
+  type CaptureSnapshot,
   type HarEntryLike,
   type PanelToBackground,
 } from '../extension/core/index.ts';
@@ -58,14 +60,34 @@ function bodyOf(request: FinishedRequest): Promise<string> {
 }
 
 let counter = 0;
-let port = browser.runtime.connect({ name: 'panel' });
-port.onDisconnect.addListener(() => (port = browser.runtime.connect({ name: 'panel' })));
+/** Reports of requests the background has not answered yet: their body is read from DevTools only if it asks. */
+const pendingReports = new Map<string, { request: FinishedRequest; snapshot: CaptureSnapshot }>();
+
+function connect(): Runtime.Port {
+  const opened = browser.runtime.connect({ name: 'panel' });
+  opened.onMessage.addListener((raw) => {
+    const message = raw as BackgroundToPanel;
+    if (message.kind !== 'store.network-report-taken') return;
+    const report = pendingReports.get(message.reportId);
+    pendingReports.delete(message.reportId);
+    if (report && message.bodyWanted) {
+      void bodyOf(report.request).then((body) => send({ kind: 'panel.network', tabId, snapshot: captureFromHarEntry(report.request, body, tabId, report.snapshot.start.captureId) }));
+    }
+  });
+  opened.onDisconnect.addListener(() => {
+    port = connect();
+    // A restarted background never saw these (or its answers were lost): ask again.
+    for (const [reportId, { snapshot }] of pendingReports) send({ kind: 'panel.network-report', tabId, reportId, snapshot });
+  });
+  return opened;
+}
+let port = connect();
 
 function send(message: PanelToBackground): void {
   try {
     port.postMessage(message);
   } catch {
-    port = browser.runtime.connect({ name: 'panel' });
+    port = connect();
     port.postMessage(message);
   }
 }
@@ -78,9 +100,16 @@ browser.devtools.network.onRequestFinished.addListener((raw) => {
   const known = shouldCapture(method, url, patterns);
   const mimeType = request.response.content?.mimeType;
   if (!known && !isEventStream(mimeType)) return;
+  const captureId = `net-${Date.now().toString(36)}-${++counter}`;
+  if (known) {
+    const snapshot = captureFromHarEntry(request, '', tabId, captureId);
+    pendingReports.set(captureId, { request, snapshot });
+    send({ kind: 'panel.network-report', tabId, reportId: captureId, snapshot });
+    return;
+  }
+  // An event stream from a URL no pattern names: only its body tells whether it is a Responses stream.
   void bodyOf(request).then((body) => {
-    if (!known && !isResponsesEventData(body.slice(body.indexOf('data:') + 5))) return;
-    const snapshot = captureFromHarEntry(request, body, tabId, `net-${Date.now().toString(36)}-${++counter}`);
-    send({ kind: 'panel.network', tabId, snapshot });
+    if (!isResponsesEventData(body.slice(body.indexOf('data:') + 5))) return;
+    send({ kind: 'panel.network', tabId, snapshot: captureFromHarEntry(request, body, tabId, captureId) });
   });
 });

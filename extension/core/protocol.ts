@@ -160,6 +160,12 @@ export type PanelToBackground =
   | { kind: 'panel.settings'; settings: CaptureSettings }
   /** DevTools' network log finished a Responses request: merge it into the page hook's capture, or add it. */
   | { kind: 'panel.network'; tabId: number; snapshot: CaptureSnapshot }
+  /**
+   * The same, without the body (`chunks` empty): the page hook has most requests already, and reading a body
+   * back from DevTools costs the browser a copy of it. The background answers `store.network-report-taken`,
+   * asking for the body only when no capture of its own matches.
+   */
+  | { kind: 'panel.network-report'; tabId: number; reportId: string; snapshot: CaptureSnapshot }
   /** The panel opens a capture whose body is on disk. */
   | { kind: 'panel.load'; tabId: number; captureId: string };
 
@@ -175,4 +181,6 @@ export type BackgroundToPanel =
   | { kind: 'store.version-mismatch'; expected: number }
   /** The answer to `panel.load`: the whole capture, or why it cannot be had (dropped meanwhile, storage unreadable). */
   | { kind: 'store.loaded'; snapshot: CaptureSnapshot }
-  | { kind: 'store.load-failed'; captureId: string; reason: string };
+  | { kind: 'store.load-failed'; captureId: string; reason: string }
+  /** The answer to `panel.network-report`, to the devtools page that sent it. */
+  | { kind: 'store.network-report-taken'; reportId: string; bodyWanted: boolean };
