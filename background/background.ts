@@ -28,6 +28,28 @@ let settings: CaptureSettings | undefined;
 
 /** Set in storage.session, which lasts as long as the browser session: its absence at start means a new session. */
 const SESSION_KEY = 'session';
+/** A body this long takes the panel longer to read whole than a glance: its final response is sent first. */
+const PREVIEW_ABOVE_CHARS = 256 * 1024;
+/** What the panel reads of a loaded body in one task. */
+const LOAD_PART_CHARS = 512 * 1024;
+
+/** Consecutive chunks, a part ending once it holds `chars` characters. */
+function partsOf<T extends { text: string }>(chunks: readonly T[], chars: number): T[][] {
+  const parts: T[][] = [];
+  let part: T[] = [];
+  let held = 0;
+  for (const chunk of chunks) {
+    part.push(chunk);
+    held += chunk.text.length;
+    if (held >= chars) {
+      parts.push(part);
+      part = [];
+      held = 0;
+    }
+  }
+  if (part.length > 0 || parts.length === 0) parts.push(part);
+  return parts;
+}
 
 function openDatabase(): CaptureDatabase {
   try {
@@ -237,12 +259,31 @@ function onPanelConnect(port: Runtime.Port): void {
           return;
         }
         case 'panel.load': {
+          const found = store.find(message.captureId);
+          const from = found?.summary?.terminalFrom;
+          if (found && found.tabId === message.tabId && from !== undefined && found.chars > PREVIEW_ABOVE_CHARS) {
+            const tail = await persistence.loadCapture(message.captureId, from.chunk).catch(() => undefined);
+            const first = tail?.chunks[0];
+            if (tail && first) {
+              if (first.index === from.chunk) tail.chunks[0] = { ...first, text: first.text.slice(from.offset) };
+              const fromStart = from.chunk === 0 && from.offset === 0 && first.index === 0;
+              const preview: BackgroundToPanel = { kind: 'store.load-preview', captureId: message.captureId, fromStart, chunks: tail.chunks };
+              if (tail.start.requestBody !== undefined) preview.requestBody = tail.start.requestBody;
+              port.postMessage(preview);
+            }
+          }
           const snapshot = await persistence.loadCapture(message.captureId).catch(() => undefined);
-          port.postMessage(
-            (snapshot && snapshot.tabId === message.tabId
-              ? { kind: 'store.loaded', snapshot }
-              : { kind: 'store.load-failed', captureId: message.captureId, reason: 'This response is no longer kept.' }) satisfies BackgroundToPanel,
-          );
+          if (!snapshot || snapshot.tabId !== message.tabId) {
+            port.postMessage({ kind: 'store.load-failed', captureId: message.captureId, reason: 'This response is no longer kept.' } satisfies BackgroundToPanel);
+            return;
+          }
+          const parts = partsOf(snapshot.chunks, LOAD_PART_CHARS);
+          const first: BackgroundToPanel = { kind: 'store.loaded', snapshot: { ...snapshot, chunks: parts[0] ?? [] } };
+          if (parts.length > 1) first.parts = parts.length;
+          port.postMessage(first);
+          for (let index = 1; index < parts.length; index++) {
+            port.postMessage({ kind: 'store.load-part', captureId: message.captureId, chunks: parts[index] ?? [], last: index === parts.length - 1 } satisfies BackgroundToPanel);
+          }
           return;
         }
         case 'panel.network':

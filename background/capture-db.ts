@@ -54,7 +54,8 @@ export interface CaptureDatabase {
   write(batch: WriteBatch): Promise<void>;
   /** Every tab and every capture (without bodies), captures in order of arrival. */
   load(): Promise<{ tabs: StoredTab[]; captures: StoredCapture[] }>;
-  readBody(captureId: string): Promise<CaptureBody>;
+  /** The request body and the chunks of the response body, all of them or from chunk `fromIndex` on. */
+  readBody(captureId: string, fromIndex?: number): Promise<CaptureBody>;
 }
 
 export function emptyBatch(): WriteBatch {
@@ -158,12 +159,12 @@ export class IndexedDbCaptureDatabase implements CaptureDatabase {
     return { tabs, captures };
   }
 
-  async readBody(captureId: string): Promise<CaptureBody> {
+  async readBody(captureId: string, fromIndex = 0): Promise<CaptureBody> {
     const db = await this.opened;
     const transaction = db.transaction(['bodies', 'chunks'], 'readonly');
     const [body, chunks] = await Promise.all([
       request(transaction.objectStore('bodies').get(captureId) as IDBRequest<{ requestBody: string } | undefined>),
-      request(transaction.objectStore('chunks').getAll(this.chunkRange(captureId)) as IDBRequest<StoredChunk[]>),
+      request(transaction.objectStore('chunks').getAll(this.keyRange.bound([captureId, fromIndex], [captureId, Infinity])) as IDBRequest<StoredChunk[]>),
     ]);
     return body ? { requestBody: body.requestBody, chunks } : { chunks };
   }
@@ -206,8 +207,8 @@ export class MemoryCaptureDatabase implements CaptureDatabase {
     return { tabs: [...this.tabs.values()].map((tab) => structuredClone(tab)), captures: [...this.captures.values()].sort((a, b) => a.seq - b.seq).map((capture) => structuredClone(capture)) };
   }
 
-  async readBody(captureId: string): Promise<CaptureBody> {
-    const chunks = [...(this.chunks.get(captureId)?.values() ?? [])].sort((a, b) => a.index - b.index);
+  async readBody(captureId: string, fromIndex = 0): Promise<CaptureBody> {
+    const chunks = [...(this.chunks.get(captureId)?.values() ?? [])].filter((chunk) => chunk.index >= fromIndex).sort((a, b) => a.index - b.index);
     const requestBody = this.bodies.get(captureId);
     return requestBody === undefined ? { chunks } : { requestBody, chunks };
   }

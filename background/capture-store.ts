@@ -141,9 +141,11 @@ export class CaptureStore {
   }
 
   /** A capture without its body (the database has that). */
-  find(captureId: string): { tabId: number; snapshot: CaptureSnapshot; live: boolean } | undefined {
+  find(captureId: string): { tabId: number; snapshot: CaptureSnapshot; live: boolean; summary?: CaptureSummary; chars: number } | undefined {
     const found = this.locate(captureId);
-    return found && { tabId: found.tabId, snapshot: found.held.snapshot, live: found.held.live !== undefined };
+    if (!found) return undefined;
+    const { held } = found;
+    return { tabId: found.tabId, snapshot: held.snapshot, live: held.live !== undefined, chars: held.chars, ...(held.summary ? { summary: held.summary } : {}) };
   }
 
   /** What of a capture's body is not written yet (a write failed): a load must not miss it. */

@@ -71,15 +71,18 @@ export class CapturePersistence {
     this.store.takeDirty();
   }
 
-  /** One capture whole, its body read back from the database (after what is pending is written). */
-  async loadCapture(captureId: string): Promise<CaptureSnapshot | undefined> {
+  /**
+   * One capture whole, its body read back from the database (after what is pending is written); or, with
+   * `fromChunk`, its body from that chunk on.
+   */
+  async loadCapture(captureId: string, fromChunk = 0): Promise<CaptureSnapshot | undefined> {
     await this.flush();
     const found = this.store.find(captureId);
     if (!found) return undefined;
-    const body = await this.db.readBody(captureId);
+    const body = await this.db.readBody(captureId, fromChunk);
     // While writes fail, part of the body is still only in memory.
     const unwritten = this.store.unwritten(captureId);
-    const byIndex = new Map([...body.chunks, ...unwritten.chunks].map((chunk) => [chunk.index, chunk]));
+    const byIndex = new Map([...body.chunks, ...unwritten.chunks.filter((chunk) => chunk.index >= fromChunk)].map((chunk) => [chunk.index, chunk]));
     const chunks = [...byIndex.values()].sort((a, b) => a.index - b.index).map(({ index, text, receivedAt }) => ({ index, text, receivedAt }));
     const requestBody = unwritten.requestBody ?? body.requestBody ?? found.snapshot.start.requestBody;
     const start = requestBody === undefined ? found.snapshot.start : { ...found.snapshot.start, requestBody };

@@ -40,6 +40,8 @@ let flushScheduled = false;
 /** The private channel to the relay, once the relay accepted it. */
 let relayPort: MessagePort | undefined;
 
+const MERGED_CHUNK_CHARS = 128 * 1024;
+
 /** Next chunk index of each capture: indexes are given when chunks leave, after merging. */
 const nextChunkIndex = new Map<string, number>();
 
@@ -47,12 +49,19 @@ const nextChunkIndex = new Map<string, number>();
  * Pieces of one body that arrived within the same task leave as one chunk
  * (stamped with the last piece's time, when the merged text was complete):
  * a burst of thousands of tiny reads costs a few messages, not thousands.
+ * A chunk stops growing past `MERGED_CHUNK_CHARS`: the store reads chunks
+ * whole, and a view of a body's end needs only its last chunks.
  */
 function mergeChunks(messages: CaptureMessage[]): CaptureMessage[] {
   const merged: CaptureMessage[] = [];
   for (const message of messages) {
     const previous = merged[merged.length - 1];
-    if (message.kind === 'capture.chunk' && previous?.kind === 'capture.chunk' && previous.chunk.captureId === message.chunk.captureId) {
+    if (
+      message.kind === 'capture.chunk' &&
+      previous?.kind === 'capture.chunk' &&
+      previous.chunk.captureId === message.chunk.captureId &&
+      previous.chunk.text.length < MERGED_CHUNK_CHARS
+    ) {
       previous.chunk.text += message.chunk.text;
       previous.chunk.receivedAt = message.chunk.receivedAt;
       continue;

@@ -8,12 +8,17 @@
 import type { CaptureEnd, CaptureResponse, CaptureStart } from './protocol.ts';
 import { readResponsesBody } from './body-reader.ts';
 import { isEventStream } from './request-match.ts';
-import { ResponsesStreamReader, type ResponseRecord } from './stream-reader.ts';
+import { ResponseRecord, ResponsesStreamReader } from './stream-reader.ts';
 import { SseDecoder, type SseFrame } from './sse-decoder.ts';
-import { isJsonObject } from './response-types.ts';
-import type { UsageSummary } from './usage-timing.ts';
+import { isJsonObject, type ResponseObject } from './response-types.ts';
+import type { TimingMarks, UsageSummary } from './usage-timing.ts';
 
 export type DisplayStatus = 'pending' | 'streaming' | 'completed' | 'incomplete' | 'failed' | 'cancelled' | 'error' | 'http-error';
+
+export interface BodyPlace {
+  chunk: number;
+  offset: number;
+}
 
 /** What a list of captures shows of one, without its body. */
 export interface CaptureSummary {
@@ -24,6 +29,12 @@ export interface CaptureSummary {
   /** Events read (streamed bodies). */
   events: number;
   bodyError?: string;
+  /**
+   * A place in the body (a chunk, a character in it) at or before the start of its last terminal event, which
+   * carries the whole Response: the body from there gives a preview of the finished response without reading
+   * all of it (`previewRecords`).
+   */
+  terminalFrom?: BodyPlace;
 }
 
 export function headerValue(response: CaptureResponse | undefined, name: string): string | undefined {
@@ -62,6 +73,10 @@ export class CaptureReading {
   private frameCount = 0;
   private skippedDeltas = 0;
   private jsonParts: string[] = [];
+  /** Light readings: where each chunk pushed starts in the body, to find where a terminal event's frame began. */
+  private readonly chunkStarts: number[] = [];
+  private currentChunk = '';
+  private terminalFrom: BodyPlace | undefined;
   private jsonRecords: ResponseRecord[] | undefined;
   private jsonError: string | undefined;
   private readonly askedModel: string | undefined;
@@ -83,7 +98,12 @@ export class CaptureReading {
   push(text: string, receivedAt: number): void {
     this.bodyLength += text.length;
     if (this.isJsonBody) this.jsonParts.push(text);
-    else if (this.frames) this.readLight(this.frames.push(text, receivedAt));
+    else if (this.frames) {
+      this.chunkStarts.push(this.bodyLength - text.length);
+      this.currentChunk = text;
+      this.readLight(this.frames.push(text, receivedAt));
+      this.currentChunk = '';
+    }
     else this.reader.push(text, receivedAt);
   }
 
@@ -100,8 +120,24 @@ export class CaptureReading {
       } catch {
         continue;
       }
-      if (isJsonObject(parsed)) this.reader.pushEvent(parsed, frame.data, frame.receivedAt);
+      if (!isJsonObject(parsed)) continue;
+      this.reader.pushEvent(parsed, frame.data, frame.receivedAt);
+      if (TERMINAL_TYPES.has(parsed.type as string)) this.terminalFrom = this.placeBefore(frame.data);
     }
+  }
+
+  /** A place at or before the start of the frame whose data is `data`, which the chunk being read completed. */
+  private placeBefore(data: string): BodyPlace {
+    const chunkStart = this.chunkStarts[this.chunkStarts.length - 1] ?? 0;
+    // The data's end, found by its last characters in this chunk (the last such place: the frame is the newest).
+    const tail = data.slice(-64);
+    const found = tail.length === 64 ? this.currentChunk.lastIndexOf(tail) : -1;
+    // Room before the data for an `event:` line, the prefixes of further data lines and the blank line before.
+    const before = found === -1 ? -1 : chunkStart + found + tail.length - data.length - FRAME_ROOM;
+    if (found === -1 || before < 0) return { chunk: chunkHolding(this.chunkStarts, this.bodyLength, data.length), offset: 0 };
+    let chunk = this.chunkStarts.length - 1;
+    while (chunk > 0 && (this.chunkStarts[chunk] as number) > before) chunk--;
+    return { chunk, offset: before - (this.chunkStarts[chunk] as number) };
   }
 
   finish(end: CaptureEnd): void {
@@ -162,8 +198,52 @@ export class CaptureReading {
     if (usage) summary.usage = usage;
     const bodyError = this.bodyError;
     if (bodyError !== undefined) summary.bodyError = bodyError;
+    if (this.terminalFrom !== undefined) summary.terminalFrom = this.terminalFrom;
     return summary;
   }
+}
+
+const TERMINAL_TYPES = new Set(['response.completed', 'response.incomplete', 'response.failed']);
+
+const FRAME_ROOM = 512;
+
+/**
+ * For a frame of `chars` characters of data that the last chunk completed, when its place in that chunk is not
+ * known: a chunk at or before its start. The chunks before the last must hold the whole frame (the last may end
+ * with other frames), and one more the blank line before it.
+ */
+function chunkHolding(starts: readonly number[], bodyLength: number, chars: number): number {
+  let index = starts.length - 1;
+  const lastStart = starts[index] ?? bodyLength;
+  while (index > 0 && lastStart - (starts[index] as number) < chars + FRAME_ROOM) index--;
+  return Math.max(0, index - 1);
+}
+
+/**
+ * The finished responses that a body's end shows, read from its last chunks (from `terminalFrom`): the Response
+ * each terminal event there carries. Frames before a terminal event are passed over, deltas unparsed.
+ */
+export function previewRecords(tail: string, fromStart: boolean, marks: TimingMarks = {}): ResponseRecord[] {
+  // Unless the tail is the whole body, it starts inside some frame: from the first blank line on, frames are whole.
+  const boundary = fromStart ? 0 : firstBlankLineEnd(tail);
+  if (boundary === -1) return [];
+  const frames = new SseDecoder().push(tail.slice(boundary));
+  const records: ResponseRecord[] = [];
+  for (const frame of frames) {
+    if (isDeltaFrame(frame.data) || !/^\{\s*"type"\s*:\s*"response\.(completed|incomplete|failed)"/.test(frame.data)) continue;
+    try {
+      const event = JSON.parse(frame.data) as unknown;
+      if (isJsonObject(event) && isJsonObject(event.response)) records.push(ResponseRecord.fromResponseObject(event.response as ResponseObject, marks));
+    } catch {
+      // A preview only: the whole reading says what is wrong with this frame.
+    }
+  }
+  return records;
+}
+
+function firstBlankLineEnd(text: string): number {
+  const match = /\r\n\r\n|\n\n|\r\r/.exec(text);
+  return match ? match.index + match[0].length : -1;
 }
 
 /** How a capture ended, in the words of the list: the page's side (cancelled, error) before the server's. */

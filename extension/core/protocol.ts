@@ -179,8 +179,18 @@ export type BackgroundToPanel =
   | { kind: 'store.evicted'; captureIds: string[]; evicted: number }
   | { kind: 'store.settings'; settings: CaptureSettings }
   | { kind: 'store.version-mismatch'; expected: number }
-  /** The answer to `panel.load`: the whole capture, or why it cannot be had (dropped meanwhile, storage unreadable). */
-  | { kind: 'store.loaded'; snapshot: CaptureSnapshot }
+  /**
+   * The answer to `panel.load`: the whole capture, or why it cannot be had (dropped meanwhile, storage unreadable).
+   * A big body comes in parts, each read in a task of its own: `parts` says how many; the others follow as
+   * `store.load-part`.
+   */
+  | { kind: 'store.loaded'; snapshot: CaptureSnapshot; parts?: number }
+  | { kind: 'store.load-part'; captureId: string; chunks: CaptureSnapshot['chunks']; last: boolean }
   | { kind: 'store.load-failed'; captureId: string; reason: string }
+  /**
+   * Before `store.loaded` of a big finished capture: its body from a chunk at or before its last terminal event
+   * (`CaptureSummary.terminalFrom`), enough to show the final response while the whole body comes.
+   */
+  | { kind: 'store.load-preview'; captureId: string; fromStart: boolean; chunks: CaptureSnapshot['chunks']; requestBody?: string }
   /** The answer to `panel.network-report`, to the devtools page that sent it. */
   | { kind: 'store.network-report-taken'; reportId: string; bodyWanted: boolean };

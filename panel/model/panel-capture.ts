@@ -3,6 +3,7 @@ import {
   displayStatus,
   headerValue,
   isJsonResponse,
+  previewRecords,
   requestedModel,
   type CaptureChunk,
   type CaptureEnd,
@@ -13,6 +14,7 @@ import {
   type DisplayStatus,
   type NetworkTimings,
   type ResponseRecord,
+  type TimingMarks,
   type TranscriptCall,
   type UsageSummary,
 } from '../../extension/core/index.ts';
@@ -46,6 +48,8 @@ export class PanelCapture {
   loading = false;
   loadError: string | undefined;
   private reading: CaptureReading | undefined;
+  /** While a load comes: the finished responses read from the body's end (`store.load-preview`). */
+  private previewed: readonly ResponseRecord[] | undefined;
   /** What the store said of a capture whose body is on disk, or what this panel read before letting the body go. */
   private summary: CaptureSummary | undefined;
   /** Responses read elsewhere (a HAR with its own event times): shown as they are. */
@@ -70,18 +74,41 @@ export class PanelCapture {
 
   /** Reads a whole capture: as it arrived, or as the store sends it back. */
   fill(snapshot: CaptureSnapshot): void {
+    this.startFill(snapshot);
+    this.endFill();
+  }
+
+  /**
+   * Starts reading a capture the store sends back in parts (`continueFill` for each further part, `endFill`
+   * after the last): until then it stays unloaded, showing its preview if it has one.
+   */
+  startFill(snapshot: CaptureSnapshot): void {
     this.start = snapshot.start;
     this.response = snapshot.response;
-    this.end = undefined;
+    this.end = snapshot.end;
     this.chunks = [];
     this.lines = [''];
     this.bodyLength = 0;
     this.reading = new CaptureReading(snapshot.start, snapshot.response);
+    this.loaded = false;
+    this.loadError = undefined;
+    this.continueFill(snapshot.chunks);
+  }
+
+  continueFill(chunks: ReadonlyArray<Pick<CaptureChunk, 'text' | 'receivedAt'>>): void {
+    if (!this.reading) return;
+    for (const chunk of chunks) {
+      this.keepBody(chunk.text, chunk.receivedAt);
+      this.reading.push(chunk.text, chunk.receivedAt);
+    }
+  }
+
+  endFill(): void {
+    if (!this.reading) return;
+    if (this.end) this.reading.finish(this.end);
+    this.previewed = undefined;
     this.loaded = true;
     this.loading = false;
-    this.loadError = undefined;
-    for (const chunk of snapshot.chunks) this.addChunk(chunk);
-    if (snapshot.end) this.finish(snapshot.end);
     this.revision++;
   }
 
@@ -90,6 +117,7 @@ export class PanelCapture {
     if (!this.loaded || this.live || this.importedRecords || !this.reading) return;
     this.summary = this.reading.summary();
     this.reading = undefined;
+    this.previewed = undefined;
     this.chunks = [];
     this.lines = [''];
     this.loaded = false;
@@ -143,7 +171,32 @@ export class PanelCapture {
   }
 
   get records(): readonly ResponseRecord[] {
-    return this.importedRecords ?? this.reading?.records ?? [];
+    if (this.importedRecords) return this.importedRecords;
+    // While a load is read part by part, its reading is not whole yet: the preview stands for it.
+    if (!this.loaded) return this.previewed ?? [];
+    return this.reading?.records ?? [];
+  }
+
+  /** Not loaded, but its final response is shown from the end of its body until the whole body is read. */
+  get previewing(): boolean {
+    return !this.loaded && this.previewed !== undefined && this.previewed.length > 0;
+  }
+
+  /** Events in the body, loaded or not. */
+  get eventCount(): number {
+    if (!this.loaded) return this.summary?.events ?? 0;
+    return this.records.reduce((sum, record) => sum + record.events.length, 0);
+  }
+
+  /** The end of the body of a capture not loaded (`terminalFrom` of its summary on): shown until `fill`. */
+  preview(chunks: ReadonlyArray<{ text: string }>, fromStart: boolean, requestBody: string | undefined): void {
+    if (this.loaded) return;
+    if (requestBody !== undefined && this.start.requestBody === undefined) this.start = { ...this.start, requestBody };
+    const marks: TimingMarks = { requestStartedAt: this.start.startedAt };
+    if (this.response) marks.firstByteAt = this.response.receivedAt;
+    if (this.end) marks.endedAt = this.end.endedAt;
+    this.previewed = previewRecords(chunks.map((chunk) => chunk.text).join(''), fromStart, marks);
+    this.revision++;
   }
 
   /** A capture read from a file: a HAR entry or a recording, with the responses already read from it. */

@@ -77,8 +77,30 @@ export class PanelStore {
       }
       case 'store.loaded': {
         const capture = this.captures.get(message.snapshot.start.captureId);
+        if (message.parts !== undefined && message.parts > 1) {
+          if (capture && !capture.loaded) capture.startFill(message.snapshot);
+          break;
+        }
         if (capture && !capture.loaded) capture.fill(message.snapshot);
         this.resolveLoad(message.snapshot.start.captureId, capture);
+        break;
+      }
+      case 'store.load-part': {
+        const capture = this.captures.get(message.captureId);
+        if (!capture || capture.loaded) {
+          if (message.last) this.resolveLoad(message.captureId, capture);
+          break;
+        }
+        capture.continueFill(message.chunks);
+        if (message.last) {
+          capture.endFill();
+          this.resolveLoad(message.captureId, capture);
+        }
+        break;
+      }
+      case 'store.load-preview': {
+        const capture = this.captures.get(message.captureId);
+        if (capture && !capture.loaded) capture.preview(message.chunks, message.fromStart, message.requestBody);
         break;
       }
       case 'store.load-failed': {

@@ -70,6 +70,9 @@ function Problems({ capture }: { capture: PanelCapture }) {
   );
 }
 
+/** What the end of a body shows well enough while the rest is read: the final response and its usage. */
+const PREVIEW_VIEWS = new Set(['assembly', 'usage']);
+
 export function Detail({ store }: { store: PanelStore }) {
   const capture = store.selected;
   if (!capture) return null;
@@ -92,10 +95,21 @@ export function Detail({ store }: { store: PanelStore }) {
         ))}
       </div>
       <div class="view" role="tabpanel">
-        {!capture.loaded ? (
+        {capture.previewing && !capture.loadError ? (
+          <p class="sub reading-events" data-testid="reading-events" role="status">
+            The final response; reading all {capture.eventCount.toLocaleString('en-US')} events…
+          </p>
+        ) : null}
+        {!capture.loaded && !(capture.previewing && PREVIEW_VIEWS.has(store.view)) ? (
           <p class="sub empty-view" data-testid="loading">
             {capture.loadError ?? 'Loading this response from the extension’s store…'}
           </p>
+        ) : null}
+        {capture.previewing && PREVIEW_VIEWS.has(store.view) ? (
+          <>
+            {store.view === 'assembly' ? <AssemblyView capture={capture} /> : null}
+            {store.view === 'usage' ? <UsageView capture={capture} store={store} /> : null}
+          </>
         ) : null}
         {capture.loaded ? (
           <>

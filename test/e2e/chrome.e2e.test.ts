@@ -339,6 +339,11 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     await panel.click('[data-testid=capture-row]');
     await panel.waitFor('document.querySelector("[data-testid=message-text]")?.dataset.chars === String(1 << 20)');
     await panel.waitFor('document.querySelector("[data-testid=message-text]")?.textContent.startsWith("0 zzz")');
+    // Read whole at last (it came in parts, after a preview of its final response): its events are all there.
+    await panel.waitFor('document.querySelector("[data-testid=reading-events]") === null && document.querySelector("[data-testid=capture-row]").dataset.loaded === "true"');
+    await panel.click('[data-testid=tab-events]');
+    await panel.waitFor('document.querySelector("[data-testid=events-view]")?.textContent.includes("response.completed")');
+    await panel.click('[data-testid=tab-assembly]');
     assert.equal(await isNewServiceWorker(), true);
     await panel.waitFor(`${ROW_COUNT} === ${count}`);
     assert.ok((await panel.evaluate<number>('document.querySelectorAll("[data-testid=capture-row][data-loaded=true]").length')) <= 4);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CaptureReading, type CaptureResponse, type CaptureStart } from '../../extension/core/index.ts';
-import { fixtureNames, readFixture, seededRandom } from '../helpers/streams.ts';
+import { CaptureReading, previewRecords, type CaptureResponse, type CaptureStart } from '../../extension/core/index.ts';
+import { fixtureNames, readFixture, seededRandom, terminalSnapshot, withLineEndings } from '../helpers/streams.ts';
 import { hostileRecordings } from '../helpers/hostile-summary.ts';
 
 const start: CaptureStart = { captureId: 'c', url: 'https://api.openai.com/v1/responses', method: 'POST', requestHeaders: [], initiator: 'fetch', startedAt: 1, requestBody: '{"model":"asked-model"}' };
@@ -16,7 +16,8 @@ function summaryOf(text: string, light: boolean, random: () => number) {
     offset += size;
   }
   reading.finish({ captureId: 'c', state: 'complete', endedAt: 4 });
-  const { events: _events, ...summary } = reading.summary();
+  // Where a preview can start is the light reading's alone.
+  const { events: _events, terminalFrom: _terminalFrom, ...summary } = reading.summary();
   return summary;
 }
 
@@ -26,4 +27,65 @@ describe("CaptureReading: the background's light summary", () => {
       assert.deepEqual(summaryOf(text, true, seededRandom(7)), summaryOf(text, false, seededRandom(7)));
     });
   }
+});
+
+describe('previewRecords: a finished response read from the end of its body', () => {
+  function chunked(text: string, random: () => number, most: number): string[] {
+    const chunks: string[] = [];
+    for (let offset = 0; offset < text.length; ) {
+      const size = 1 + Math.floor(random() * most);
+      chunks.push(text.slice(offset, offset + size));
+      offset += size;
+    }
+    return chunks;
+  }
+  function preview(text: string, random: () => number, most: number) {
+    const chunks = chunked(text, random, most);
+    const reading = new CaptureReading(start, response, { light: true });
+    for (const chunk of chunks) reading.push(chunk, 3);
+    reading.finish({ captureId: 'c', state: 'complete', endedAt: 4 });
+    const from = reading.summary().terminalFrom;
+    if (from === undefined) return undefined;
+    const tail = chunks.slice(from.chunk).join('').slice(from.offset);
+    const records = previewRecords(tail, from.chunk === 0 && from.offset === 0);
+    return { tail: tail.length, response: records[records.length - 1]?.response };
+  }
+
+  const withTerminal = fixtureNames().filter((name) => terminalSnapshot(readFixture(name)) !== undefined);
+  for (const name of withTerminal) {
+    it(`shows the final Response of ${name} from its last chunks, however the body was cut`, () => {
+      const text = readFixture(name);
+      for (const [seed, most] of [[1, 40], [2, 700], [3, 5000], [4, 100_000]] as const) {
+        const shown = preview(text, seededRandom(seed), most);
+        assert.ok(shown, `no preview (seed ${seed})`);
+        assert.deepEqual(shown.response, terminalSnapshot(text), `seed ${seed}`);
+      }
+    });
+  }
+
+  it('needs only the end of a long body, however long its chunks', () => {
+    const text = readFixture(withTerminal[0] as string);
+    const terminal = terminalSnapshot(text);
+    const long = text.replace(/((?:event: response\.completed\n)?data: \{"type":"response\.completed")/, (terminal) => `${'data: {"type":"response.output_text.delta","delta":"x"}\n\n'.repeat(5000)}${terminal}`);
+    for (const most of [2000, 200_000, 10_000_000]) {
+      const shown = preview(long, seededRandom(5), most);
+      assert.deepEqual(shown?.response, terminal);
+      assert.ok((shown?.tail ?? Infinity) < JSON.stringify(terminal).length + 4000, `${shown?.tail} characters read for chunks up to ${most}`);
+    }
+  });
+
+  it('reads CRLF and CR line ends', () => {
+    const text = readFixture(withTerminal[0] as string);
+    for (const ending of ['\r\n', '\r'] as const) {
+      assert.deepEqual(preview(withLineEndings(text, ending), seededRandom(6), 300)?.response, terminalSnapshot(text));
+    }
+  });
+
+  it('gives nothing rather than a wrong response when the tail starts after the terminal event', () => {
+    const text = readFixture(withTerminal[0] as string);
+    const end = text.slice(text.lastIndexOf('data: {"type":"response.completed"') + 10);
+    assert.deepEqual(previewRecords(end, false), []);
+    assert.deepEqual(previewRecords('', false), []);
+    assert.deepEqual(previewRecords('data: {"type":"response.completed","response":[1]}\n\n', true), []);
+  });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PanelStore } from '../../panel/model/panel-store.ts';
 import { DEFAULT_SETTINGS, PROTOCOL_VERSION, type CaptureSnapshot } from '../../extension/core/index.ts';
+import { fixtureNames, readFixture, terminalSnapshot } from '../helpers/streams.ts';
 
 function stored(captureId: string): CaptureSnapshot {
   return {
@@ -27,6 +28,49 @@ function storeWith(ids: string[]): { store: PanelStore; asked: string[] } {
 }
 
 describe('PanelStore: bodies on demand', () => {
+  it('shows the final response from the preview, then the whole body read part by part', async () => {
+    const name = fixtureNames().find((fixture) => terminalSnapshot(readFixture(fixture)) !== undefined) as string;
+    const text = readFixture(name);
+    const { store } = storeWith(['a', 'big']);
+    const capture = store.captures.get('big');
+    assert.ok(capture);
+    const loading = store.load('big');
+    const cut = text.lastIndexOf('data: {"type":"response.completed"') - 40;
+    store.applyMessage({ kind: 'store.load-preview', captureId: 'big', fromStart: false, chunks: [{ index: 3, text: text.slice(cut), receivedAt: 1 }], requestBody: '{"input":"hi"}' });
+    assert.equal(capture.loaded, false);
+    assert.equal(capture.previewing, true);
+    assert.deepEqual(capture.record?.response, terminalSnapshot(text));
+    assert.equal(capture.start.requestBody, '{"input":"hi"}');
+    // The whole body in three parts: the preview stands until the last is read.
+    const thirds = [0, Math.floor(text.length / 3), Math.floor((2 * text.length) / 3), text.length];
+    const part = (index: number) => [{ index, text: text.slice(thirds[index], thirds[index + 1]), receivedAt: 1 }];
+    store.applyMessage({ kind: 'store.loaded', snapshot: { ...whole('big', ''), chunks: part(0) }, parts: 3 });
+    assert.equal(capture.loaded, false);
+    assert.equal(capture.previewing, true);
+    store.applyMessage({ kind: 'store.load-part', captureId: 'big', chunks: part(1), last: false });
+    assert.equal(capture.previewing, true);
+    store.applyMessage({ kind: 'store.load-part', captureId: 'big', chunks: part(2), last: true });
+    assert.equal(await loading, capture);
+    assert.equal(capture.loaded, true);
+    assert.equal(capture.previewing, false);
+    assert.equal(capture.bodyText(), text);
+    assert.ok((capture.record?.events.length ?? 0) > 1);
+    assert.deepEqual(capture.record?.response, terminalSnapshot(text));
+  });
+
+  it('keeps no preview that shows nothing, and none once loaded', () => {
+    const { store } = storeWith(['a', 'b']);
+    const capture = store.captures.get('a');
+    assert.ok(capture);
+    store.applyMessage({ kind: 'store.load-preview', captureId: 'a', fromStart: false, chunks: [{ index: 0, text: '"}}\n\ndata: [DONE]\n\n', receivedAt: 1 }] });
+    assert.equal(capture.previewing, false);
+    store.applyMessage({ kind: 'store.loaded', snapshot: whole('a', 'data: x\n\n') });
+    const text = readFixture(fixtureNames()[0] as string);
+    store.applyMessage({ kind: 'store.load-preview', captureId: 'a', fromStart: true, chunks: [{ index: 0, text, receivedAt: 1 }] });
+    assert.equal(capture.previewing, false);
+    assert.equal(capture.bodyText(), 'data: x\n\n');
+  });
+
   it('shows stored captures from their summaries and loads the selected one', () => {
     const { store, asked } = storeWith(['a', 'b']);
     assert.equal(store.captures.get('a')?.model, 'gpt-x');
