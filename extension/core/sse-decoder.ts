@@ -23,6 +23,11 @@ export interface SseFrame {
 
 const LF = 10;
 const CR = 13;
+const SPACE = 32;
+const COLON = 58;
+
+/** Decoding options for every chunk but the last (one object, not one per chunk). */
+const STREAM: TextDecodeOptions = { stream: true };
 
 export class SseDecoder {
   private readonly textDecoder = new TextDecoder('utf-8');
@@ -30,7 +35,9 @@ export class SseDecoder {
   /** The previous chunk ended in CR, so a leading LF in the next one belongs to it. */
   private pendingCR = false;
   private atStreamStart = true;
-  private dataLines: string[] = [];
+  /** The frame's data lines: most frames have one, kept without an array. */
+  private firstData: string | undefined;
+  private moreData: string[] | undefined;
   private eventName: string | undefined;
   private lastEventId: string | undefined;
   private retry: number | undefined;
@@ -47,7 +54,7 @@ export class SseDecoder {
       this.byteCount += utf8Length(chunk);
     } else {
       this.byteCount += chunk.byteLength;
-      text = this.textDecoder.decode(chunk, { stream: true });
+      text = this.textDecoder.decode(chunk, STREAM);
     }
     const frames: SseFrame[] = [];
     this.consumeText(text, receivedAt, frames);
@@ -61,9 +68,9 @@ export class SseDecoder {
     if (this.partialLine !== '') {
       const line = this.partialLine;
       this.partialLine = '';
-      this.processLine(line, receivedAt, frames);
+      this.processLine(line, 0, line.length, receivedAt, frames);
     }
-    if (this.dataLines.length > 0) {
+    if (this.firstData !== undefined) {
       const frame = this.takeFrame(receivedAt);
       frame.unterminated = true;
       if (frame.data !== '') frames.push(frame);
@@ -83,40 +90,89 @@ export class SseDecoder {
       this.pendingCR = false;
       if (text.charCodeAt(start) === LF) start += 1;
     }
+    if (text.indexOf('\r', start) === -1) start = this.consumeLfLines(text, start, receivedAt, frames);
+    else start = this.consumeLines(text, start, receivedAt, frames);
+    if (start < text.length) this.partialLine += text.slice(start);
+  }
+
+  /** Lines ended by LF alone, as most servers write them: one search per line. Returns where the unfinished line starts. */
+  private consumeLfLines(text: string, start: number, receivedAt: number | undefined, frames: SseFrame[]): number {
+    let lineEnd = text.indexOf('\n', start);
+    if (lineEnd !== -1 && this.partialLine !== '') {
+      const line = this.partialLine + text.slice(start, lineEnd);
+      this.partialLine = '';
+      this.processLine(line, 0, line.length, receivedAt, frames);
+      start = lineEnd + 1;
+      lineEnd = text.indexOf('\n', start);
+    }
+    while (lineEnd !== -1) {
+      if (lineEnd === start) this.dispatch(receivedAt, frames);
+      else {
+        const first = text.charCodeAt(start);
+        if (first === 100 && text.charCodeAt(start + 4) === COLON && isData(text, start)) this.addData(text.slice(valueStart(text, start + 5, lineEnd), lineEnd));
+        else if (first === 101 && text.charCodeAt(start + 5) === COLON && isEvent(text, start)) this.eventName = text.slice(valueStart(text, start + 6, lineEnd), lineEnd);
+        else this.processLine(text, start, lineEnd, receivedAt, frames);
+      }
+      start = lineEnd + 1;
+      lineEnd = text.indexOf('\n', start);
+    }
+    return start;
+  }
+
+  /** Lines ended by LF, CR or CRLF, a pair possibly split across chunks. Returns where the unfinished line starts. */
+  private consumeLines(text: string, start: number, receivedAt: number | undefined, frames: SseFrame[]): number {
     let nextLF = text.indexOf('\n', start);
     let nextCR = text.indexOf('\r', start);
     while (nextLF !== -1 || nextCR !== -1) {
       const lineEnd = nextCR === -1 || (nextLF !== -1 && nextLF < nextCR) ? nextLF : nextCR;
-      const lineText = text.slice(start, lineEnd);
-      const line = this.partialLine === '' ? lineText : this.partialLine + lineText;
-      this.partialLine = '';
+      if (this.partialLine === '') this.processLine(text, start, lineEnd, receivedAt, frames);
+      else {
+        const line = this.partialLine + text.slice(start, lineEnd);
+        this.partialLine = '';
+        this.processLine(line, 0, line.length, receivedAt, frames);
+      }
       start = lineEnd + 1;
       if (text.charCodeAt(lineEnd) === CR) {
         if (start === text.length) this.pendingCR = true;
         else if (text.charCodeAt(start) === LF) start += 1;
       }
-      this.processLine(line, receivedAt, frames);
       if (nextLF !== -1 && nextLF < start) nextLF = text.indexOf('\n', start);
       if (nextCR !== -1 && nextCR < start) nextCR = text.indexOf('\r', start);
     }
-    if (start < text.length) this.partialLine += text.slice(start);
+    return start;
   }
 
-  private processLine(line: string, receivedAt: number | undefined, frames: SseFrame[]): void {
-    if (line === '') {
-      if (this.dataLines.length > 0) {
-        const frame = this.takeFrame(receivedAt);
-        // The standard drops a frame whose data is empty.
-        if (frame.data !== '') frames.push(frame);
-      }
-      this.resetFrame();
+  /** A blank line: the frame read so far, if it has data. */
+  private dispatch(receivedAt: number | undefined, frames: SseFrame[]): void {
+    if (this.firstData !== undefined) {
+      const frame = this.takeFrame(receivedAt);
+      // The standard drops a frame whose data is empty.
+      if (frame.data !== '') frames.push(frame);
+    }
+    this.resetFrame();
+  }
+
+  /** The line `text.slice(start, end)`, read where it lies: the usual `data:` and `event:` lines cost one slice, of the value. */
+  private processLine(text: string, start: number, end: number, receivedAt: number | undefined, frames: SseFrame[]): void {
+    if (start === end) {
+      this.dispatch(receivedAt, frames);
       return;
     }
-    const colon = line.indexOf(':');
-    if (colon === 0) {
+    const first = text.charCodeAt(start);
+    if (first === COLON) {
       this.commentCount += 1;
       return;
     }
+    if (first === 100 && text.charCodeAt(start + 4) === COLON && isData(text, start)) {
+      this.addData(text.slice(valueStart(text, start + 5, end), end));
+      return;
+    }
+    if (first === 101 && text.charCodeAt(start + 5) === COLON && isEvent(text, start)) {
+      this.eventName = text.slice(valueStart(text, start + 6, end), end);
+      return;
+    }
+    const line = text.slice(start, end);
+    const colon = line.indexOf(':');
     let field: string;
     let value: string;
     if (colon === -1) {
@@ -124,11 +180,11 @@ export class SseDecoder {
       value = '';
     } else {
       field = line.slice(0, colon);
-      value = line.charCodeAt(colon + 1) === 32 ? line.slice(colon + 2) : line.slice(colon + 1);
+      value = line.slice(valueStart(line, colon + 1, line.length));
     }
     switch (field) {
       case 'data':
-        this.dataLines.push(value);
+        this.addData(value);
         break;
       case 'event':
         this.eventName = value;
@@ -145,10 +201,14 @@ export class SseDecoder {
     }
   }
 
+  private addData(value: string): void {
+    if (this.firstData === undefined) this.firstData = value;
+    else (this.moreData ??= []).push(value);
+  }
+
   private takeFrame(receivedAt: number | undefined): SseFrame {
-    const frame: SseFrame = {
-      data: this.dataLines.length === 1 ? (this.dataLines[0] as string) : this.dataLines.join('\n'),
-    };
+    const first = this.firstData as string;
+    const frame: SseFrame = { data: this.moreData === undefined ? first : [first, ...this.moreData].join('\n') };
     if (this.eventName !== undefined && this.eventName !== '') frame.event = this.eventName;
     if (this.lastEventId !== undefined) frame.id = this.lastEventId;
     if (this.retry !== undefined) frame.retry = this.retry;
@@ -157,10 +217,25 @@ export class SseDecoder {
   }
 
   private resetFrame(): void {
-    this.dataLines = [];
+    this.firstData = undefined;
+    this.moreData = undefined;
     this.eventName = undefined;
     this.retry = undefined;
   }
+}
+
+// Character by character: cheaper than startsWith or a slice for a word this short.
+function isData(text: string, start: number): boolean {
+  return text.charCodeAt(start + 1) === 97 && text.charCodeAt(start + 2) === 116 && text.charCodeAt(start + 3) === 97;
+}
+
+function isEvent(text: string, start: number): boolean {
+  return text.charCodeAt(start + 1) === 118 && text.charCodeAt(start + 2) === 101 && text.charCodeAt(start + 3) === 110 && text.charCodeAt(start + 4) === 116;
+}
+
+/** Where a field's value starts, the colon's one optional space skipped. */
+function valueStart(text: string, afterColon: number, end: number): number {
+  return afterColon < end && text.charCodeAt(afterColon) === SPACE ? afterColon + 1 : afterColon;
 }
 
 export function utf8Length(text: string): number {

@@ -56,6 +56,29 @@ describe('SseDecoder', () => {
     assert.deepEqual(decodeAll(Array.from(bytes, (byte) => new Uint8Array([byte]))), whole, 'one byte at a time');
   });
 
+  it('reads LF-only streams the same at every split point, whatever the fields look like', () => {
+    const text =
+      'event:response.output_text.delta\ndata:{"a":1}\n\n' +
+      'event: x\ndata\ndata: two\n\n' +
+      'dat: not data\nevents: not an event\ndata:  spaced\n\n' +
+      ': comment\nid: 9\nretry: 20\nevent\ndata: d\n\n' +
+      'data: é → 🎉\n\ndata: tail';
+    const expected: SseFrame[] = [
+      { event: 'response.output_text.delta', data: '{"a":1}' },
+      { event: 'x', data: '\ntwo' },
+      { data: ' spaced' },
+      { data: 'd', id: '9', retry: 20 },
+      { data: 'é → 🎉', id: '9' },
+      { data: 'tail', id: '9', unterminated: true },
+    ];
+    assert.deepEqual(decodeAll([text]), expected);
+    const bytes = encoder.encode(text);
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      assert.deepEqual(decodeAll([bytes.subarray(0, cut), bytes.subarray(cut)]), expected, `split at byte ${cut}`);
+    }
+    assert.deepEqual(decodeAll(Array.from(bytes, (byte) => new Uint8Array([byte]))), expected, 'one byte at a time');
+  });
+
   it('drops frames with no data and ignores unknown fields', () => {
     assert.deepEqual(decodeAll(['event: ping\n\nfoo: bar\ndata: x\n\ndata:\n\n']), [{ data: 'x' }]);
   });
