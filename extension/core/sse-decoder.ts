@@ -29,6 +29,8 @@ const COLON = 58;
 /** Decoding options for every chunk but the last (one object, not one per chunk). */
 const STREAM: TextDecodeOptions = { stream: true };
 
+const NON_ASCII = /[^\0-\x7f]/;
+
 export class SseDecoder {
   private readonly textDecoder = new TextDecoder('utf-8');
   private partialLine = '';
@@ -51,7 +53,8 @@ export class SseDecoder {
     let text: string;
     if (typeof chunk === 'string') {
       text = chunk;
-      this.byteCount += utf8Length(chunk);
+      // Most streams are ASCII: the engine's regex scan is far cheaper than counting by hand.
+      this.byteCount += NON_ASCII.test(chunk) ? utf8Length(chunk) : chunk.length;
     } else {
       this.byteCount += chunk.byteLength;
       text = this.textDecoder.decode(chunk, STREAM);
