@@ -59,6 +59,23 @@ interface SparseList {
 
 type Location = { holder: JsonObject | JsonValue[]; key: string | number };
 
+/**
+ * Where the last delta went, and what named that place: the next delta naming it the
+ * same way, with nothing applied in between, goes to the same string.
+ */
+interface LastAppend {
+  type: string;
+  /** The assembler's revision after it; the next event's is one more if nothing came in between. */
+  revision: number;
+  itemId: JsonValue | undefined;
+  outputIndex: JsonValue | undefined;
+  contentIndex: JsonValue | undefined;
+  summaryIndex: JsonValue | undefined;
+  holder: Record<string | number, JsonValue | undefined>;
+  key: string | number;
+  position: number;
+}
+
 interface AppendFamily {
   itemType: string;
   /** The field of the `.done` event that carries the whole value. */
@@ -96,6 +113,7 @@ export class ResponseAssembler {
   private idsOf: OutputItem[] | undefined;
   /** The lists a stream left gaps in; undefined until one does (no cost for a sound stream). */
   private sparseLists: WeakMap<readonly unknown[], SparseList> | undefined;
+  private lastAppend: LastAppend | undefined;
 
   /** Applies one parsed event. `eventIndex` is its position in the caller's event log. */
   apply(event: JsonObject, eventIndex?: number, type: string = typeof event.type === 'string' ? event.type : 'error'): void {
@@ -109,7 +127,7 @@ export class ResponseAssembler {
     const handler = HANDLERS[type];
     if (handler) {
       try {
-        handler(this, event);
+        if (!this.appendAgain(event, type)) handler(this, event);
       } catch (error) {
         // Bad input is a warning, never an exception: the rest of the stream still assembles.
         this.warn('malformed_event', `${type} could not be applied: ${error instanceof Error ? error.message : String(error)}`);
@@ -480,6 +498,7 @@ export class ResponseAssembler {
   }
 
   applyAppend(event: JsonObject, family: AppendFamily): void {
+    const warnings = this.warnings.length;
     const target = this.itemFor(event, family.itemType);
     if (!target) return;
     const location = family.locate(this, target.item, event, target.position);
@@ -492,6 +511,45 @@ export class ResponseAssembler {
     const holder = location.holder as Record<string | number, JsonValue | undefined>;
     const current = holder[location.key];
     holder[location.key] = typeof current === 'string' ? current + delta : delta;
+    if (this.warnings.length !== warnings) return;
+    this.lastAppend = {
+      type: this.eventType,
+      revision: this.revision,
+      itemId: event.item_id,
+      outputIndex: event.output_index,
+      contentIndex: event.content_index,
+      summaryIndex: event.summary_index,
+      holder,
+      key: location.key,
+      position: target.position,
+    };
+  }
+
+  /**
+   * A delta to where the previous event, a delta too, went: appended without
+   * finding the item and part again (most events are such deltas). The same
+   * type, ids and indexes, and no other event since, lead `applyAppend` to
+   * the same string; anything else is left to it.
+   */
+  private appendAgain(event: JsonObject, type: string): boolean {
+    const last = this.lastAppend;
+    if (last === undefined || last.revision + 1 !== this.revision || last.type !== type) return false;
+    const delta = event.delta;
+    if (
+      typeof delta !== 'string' ||
+      event.item_id !== last.itemId ||
+      event.output_index !== last.outputIndex ||
+      event.content_index !== last.contentIndex ||
+      event.summary_index !== last.summaryIndex
+    ) {
+      return false;
+    }
+    const current = last.holder[last.key];
+    if (typeof current !== 'string') return false;
+    last.holder[last.key] = current + delta;
+    this.touch(last.position);
+    last.revision = this.revision;
+    return true;
   }
 
   applyDone(event: JsonObject, family: AppendFamily): void {

@@ -4,6 +4,7 @@ import {
   readResponsesBody,
   summarizeRecord,
   KNOWN_EVENT_TYPES,
+  ResponseAssembler,
   ResponsesStreamReader,
   UnreadableBodyError,
   type JsonObject,
@@ -375,5 +376,89 @@ describe('readResponsesBody', () => {
     assert.equal(summary.timing.durationMs, 100 + frames.length * 10);
     // 10 output tokens from the first delta (140 ms) to the last event (260 ms)
     assert.equal(summary.timing.outputTokensPerSecond, Math.round((10 / 0.12) * 10) / 10);
+  });
+});
+
+describe('runs of deltas to one place', () => {
+  const message = (id: string, text = '') => ({ id, type: 'message', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] });
+  const textDelta = (item_id: string, delta: unknown, output_index = 0, content_index = 0): JsonObject =>
+    ({ type: 'response.output_text.delta', item_id, output_index, content_index, delta }) as JsonObject;
+
+  function assembler(...events: JsonObject[]): ResponseAssembler {
+    const built = new ResponseAssembler();
+    built.apply({ type: 'response.created', response: { ...base, output: [], status: 'in_progress' } });
+    for (const event of events) built.apply(event);
+    return built;
+  }
+
+  const text = (built: ResponseAssembler, position: number, part = 0) =>
+    (built.response.output[position]?.content as Array<{ text?: string }> | undefined)?.[part]?.text;
+
+  it('go on to the item that replaced theirs in between', () => {
+    const built = assembler(
+      { type: 'response.output_item.added', output_index: 0, item: message('msg_1') },
+      textDelta('msg_1', 'a'),
+      textDelta('msg_1', 'b'),
+      { type: 'response.output_item.done', output_index: 0, item: message('msg_1', 'ab') },
+      textDelta('msg_1', '!'),
+      textDelta('msg_1', '?'),
+    );
+    assert.equal(text(built, 0), 'ab!?');
+    assert.deepEqual(built.warnings, []);
+  });
+
+  it('keep apart deltas that alternate between items and parts', () => {
+    const twoParts = { ...message('msg_1'), content: [{ type: 'output_text', text: '' }, { type: 'output_text', text: '' }] };
+    const built = assembler(
+      { type: 'response.output_item.added', output_index: 0, item: twoParts },
+      { type: 'response.output_item.added', output_index: 1, item: message('msg_2') },
+      textDelta('msg_1', 'a'),
+      textDelta('msg_2', 'x', 1),
+      textDelta('msg_1', 'b'),
+      textDelta('msg_1', 'c', 0, 1),
+      textDelta('msg_1', 'd', 0, 1),
+      textDelta('msg_1', 'e'),
+      textDelta('msg_2', 'y', 1),
+    );
+    assert.deepEqual([text(built, 0), text(built, 0, 1), text(built, 1)], ['abe', 'cd', 'xy']);
+    assert.deepEqual(built.warnings, []);
+  });
+
+  it('warn about a delta naming another item, or with no text, after a run', () => {
+    const built = assembler(
+      { type: 'response.output_item.added', output_index: 0, item: message('msg_1') },
+      textDelta('msg_1', 'a'),
+      textDelta('msg_1', 'b'),
+      textDelta('msg_9', 'c'),
+      textDelta('msg_1', 'd'),
+      textDelta('msg_1', 7),
+      textDelta('msg_1', 'e'),
+    );
+    assert.equal(text(built, 0), 'abde');
+    assert.deepEqual(
+      built.warnings.map((warning) => warning.code),
+      ['unknown_item', 'malformed_event'],
+    );
+  });
+
+  it('warn each time a delta names an item at another index, as the first did', () => {
+    const built = assembler(
+      { type: 'response.output_item.added', output_index: 0, item: message('msg_1') },
+      { type: 'response.output_item.added', output_index: 1, item: message('msg_2') },
+      textDelta('msg_2', 'a'),
+      textDelta('msg_2', 'b'),
+    );
+    assert.deepEqual([text(built, 0), text(built, 1)], ['', 'ab']);
+    assert.deepEqual(
+      built.warnings.map((warning) => warning.code),
+      ['unknown_item', 'unknown_item'],
+    );
+  });
+
+  it('mark the item they change, each time', () => {
+    const built = assembler({ type: 'response.output_item.added', output_index: 0, item: message('msg_1') }, textDelta('msg_1', 'a'), textDelta('msg_1', 'b'));
+    assert.equal(built.itemMeta[0]?.revision, built.revision);
+    built.apply(textDelta('msg_1', 'c'));
+    assert.equal(built.itemMeta[0]?.revision, built.revision);
   });
 });
