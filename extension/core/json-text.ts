@@ -49,6 +49,56 @@ function prepare(value: unknown, key: string | number): unknown {
   return value;
 }
 
+/**
+ * An array whose items are written as they come: `writeJson` pulls them one at
+ * a time, so that a list longer than memory holds (a transcript's entries, read
+ * from a file as they are written) is never held whole. The text is that of an
+ * array of the same items.
+ */
+export class JsonItems {
+  constructor(readonly items: Iterable<unknown>) {}
+}
+
+/**
+ * The text `writeJson` would write for `item`, an item of a `JsonItems` sitting
+ * `level` containers deep, made by `JSON.stringify` (native, several times
+ * faster) when that gives the same text; undefined when it may not: a `toJSON`
+ * on the item itself (JSON.stringify would call it again), a value too deep for
+ * its recursion or too long for one string, a cycle, or members deeper than
+ * `MAX_INDENT_DEPTH` (indented by JSON.stringify, not by `writeJson`).
+ * The item is wrapped in `level` arrays so that JSON.stringify indents its
+ * lines as deep as they sit, and the wrappers are cut off again.
+ */
+function nativeText(item: object, width: number, level: number): string | undefined {
+  if (typeof (item as { toJSON?: unknown }).toJSON === 'function') return undefined;
+  if (width === 0) {
+    try {
+      return JSON.stringify(item);
+    } catch {
+      return undefined;
+    }
+  }
+  if (level >= MAX_INDENT_DEPTH) return undefined;
+  let wrapped: unknown = item;
+  let before = 0;
+  let after = 0;
+  for (let depth = 0; depth < level; depth++) {
+    wrapped = [wrapped];
+    before += 2 + width * (depth + 1); // '[', a newline, the indentation of the level below
+    after += 2 + width * depth; // a newline, the indentation, ']'
+  }
+  let text: string;
+  try {
+    text = JSON.stringify(wrapped, null, width);
+  } catch {
+    return undefined;
+  }
+  // Newlines in JSON.stringify's text are all indentation (strings escape theirs): a line indented past the
+  // deepest level `writeJson` indents is a member it would have written on one line.
+  if (text.includes('\n' + ' '.repeat(width * (MAX_INDENT_DEPTH + 1)))) return undefined;
+  return text.slice(before, text.length - after);
+}
+
 /** True for what `JSON.stringify` leaves out of an object (and writes as null in an array). */
 function isSkipped(value: unknown): boolean {
   return value === undefined || typeof value === 'function' || typeof value === 'symbol';
@@ -71,6 +121,8 @@ export function writeJson(value: unknown, write: (chunk: string) => void, indent
   const containers: object[] = [];
   /** An object's keys, in `JSON.stringify`'s order; undefined for an array. */
   const keyLists: Array<string[] | undefined> = [];
+  /** A `JsonItems`' iterator; undefined for any other container. */
+  const iterators: Array<Iterator<unknown> | undefined> = [];
   /** The next member to write. */
   const nexts: number[] = [];
   /** Something was written inside the container. */
@@ -108,10 +160,11 @@ export function writeJson(value: unknown, write: (chunk: string) => void, indent
           if (checked.has(item)) throw new TypeError('Converting circular structure to JSON');
           checked.add(item);
         }
-        const isArray = Array.isArray(item);
+        const isArray = Array.isArray(item) || item instanceof JsonItems;
         put(isArray ? '[' : '{');
         containers.push(item);
         keyLists.push(isArray ? undefined : Object.keys(item));
+        iterators.push(item instanceof JsonItems ? item.items[Symbol.iterator]() : undefined);
         nexts.push(0);
         wrote.push(false);
         return;
@@ -132,7 +185,16 @@ export function writeJson(value: unknown, write: (chunk: string) => void, indent
     let key: string | undefined;
     let item: unknown;
     let more = false;
-    if (keys === undefined) {
+    const iterator = iterators[level];
+    if (iterator !== undefined) {
+      const step = iterator.next();
+      if (step.done !== true) {
+        more = true;
+        nexts[level] = next + 1;
+        item = prepare(step.value, next);
+        if (isSkipped(item)) item = null;
+      }
+    } else if (keys === undefined) {
       const list = container as unknown[];
       if (next < list.length) {
         more = true;
@@ -162,10 +224,13 @@ export function writeJson(value: unknown, write: (chunk: string) => void, indent
         put(JSON.stringify(key));
         put(indented ? keySeparator : ':');
       }
-      emit(item);
+      const text = iterator !== undefined && typeof item === 'object' && item !== null ? nativeText(item, indented ? width : 0, level + 1) : undefined;
+      if (text === undefined) emit(item);
+      else put(text);
     } else {
       containers.pop();
       keyLists.pop();
+      iterators.pop();
       nexts.pop();
       if (level % CYCLE_CHECK_EVERY === 0) checked.delete(container);
       if (wrote.pop() === true && indented) put(newlines[level] as string);
@@ -182,6 +247,14 @@ export function writeJson(value: unknown, write: (chunk: string) => void, indent
 
 /** `JSON.stringify(value, null, indent)` with no limit on nesting (see `writeJson`). */
 export function stringifyJson(value: unknown, indent = 0): string {
+  const width = Math.max(0, Math.min(10, Math.floor(indent)));
+  // JSON.stringify itself when it gives the same text (see nativeText); the writer below for the rest.
+  try {
+    const native: string | undefined = JSON.stringify(value, null, width);
+    if (native !== undefined && !(width > 0 && native.includes('\n' + ' '.repeat(width * (MAX_INDENT_DEPTH + 1))))) return native;
+  } catch {
+    // Too deep or too long for it, or no JSON at all: the writer says which.
+  }
   let text = '';
   writeJson(value, (chunk) => {
     text += chunk;

@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_INDENT_DEPTH, readResponsesBody, stringifyJson, summarizeRecord, writeJson } from '../../extension/core/index.ts';
+import { JsonItems, MAX_INDENT_DEPTH, readResponsesBody, stringifyJson, summarizeRecord, writeJson } from '../../extension/core/index.ts';
 import { deepJsonText, jsonDepth } from '../helpers/hostile.ts';
 import { fixtureNames, readFixture } from '../helpers/streams.ts';
+
+const ODD_VALUES: unknown[] = [
+  null, true, false, 0, -0, 1.5e300, NaN, Infinity, '', 'a"\\\n\u0000\u2028\ud800', [], {}, [undefined, () => 1, Symbol('s'), null],
+  { a: undefined, b: () => 1, c: 1 }, { a: undefined }, { toJSON: () => ({ x: 1 }) }, { nested: { toJSON: (key: string) => key } },
+  [new Date(0)], [Object(1), Object('s'), Object(false)], { 2: 'b', 1: 'a', z: [], y: {} }, JSON.parse('{"__proto__": {"polluted": 1}, "constructor": 2}'),
+  [[[[]]], [{}], { a: [{ b: [] }] }],
+];
 
 describe('stringifyJson', () => {
   it('writes what JSON.stringify writes for every recording, compact and indented', () => {
@@ -14,13 +21,7 @@ describe('stringifyJson', () => {
   });
 
   it('follows JSON.stringify on the odd values', () => {
-    const values: unknown[] = [
-      null, true, false, 0, -0, 1.5e300, NaN, Infinity, '', 'a"\\\n\u0000\u2028\ud800', [], {}, [undefined, () => 1, Symbol('s'), null],
-      { a: undefined, b: () => 1, c: 1 }, { a: undefined }, { toJSON: () => ({ x: 1 }) }, { nested: { toJSON: (key: string) => key } },
-      [new Date(0)], [Object(1), Object('s'), Object(false)], { 2: 'b', 1: 'a', z: [], y: {} }, JSON.parse('{"__proto__": {"polluted": 1}, "constructor": 2}'),
-      [[[[]]], [{}], { a: [{ b: [] }] }],
-    ];
-    for (const value of values) {
+    for (const value of ODD_VALUES) {
       for (const indent of [0, 2, 4]) assert.equal(stringifyJson(value, indent), JSON.stringify(value, null, indent), `${String(JSON.stringify(value))} indent ${indent}`);
     }
     assert.equal(stringifyJson(undefined), 'null');
@@ -90,5 +91,64 @@ describe('stringifyJson', () => {
     writeJson(value, (piece) => pieces.push(piece), 2);
     assert.ok(pieces.length > 1);
     assert.equal(pieces.join(''), JSON.stringify(value, null, 2));
+  });
+});
+
+/** writeJson's text, joined. */
+function written(value: unknown, indent: number): string {
+  const pieces: string[] = [];
+  writeJson(value, (piece) => pieces.push(piece), indent);
+  return pieces.join('');
+}
+
+describe('writeJson', () => {
+  it('writes what JSON.stringify writes by itself (stringifyJson may leave a value to JSON.stringify)', () => {
+    for (const value of ODD_VALUES) {
+      for (const indent of [0, 2, 4]) assert.equal(written(value, indent), JSON.stringify(value, null, indent) ?? 'null', `${String(JSON.stringify(value))} indent ${indent}`);
+    }
+    for (const name of fixtureNames()) {
+      const summaries = readResponsesBody(readFixture(name)).responses.map(summarizeRecord);
+      assert.equal(written({ responses: summaries }, 2), JSON.stringify({ responses: summaries }, null, 2), name);
+    }
+  });
+
+  it('writes the items of a JsonItems as an array of them, at any depth', () => {
+    for (const indent of [0, 2, 4]) {
+      assert.equal(written(new JsonItems(ODD_VALUES), indent), JSON.stringify(ODD_VALUES, null, indent), `indent ${indent}`);
+      assert.equal(written({ a: [new JsonItems(ODD_VALUES)], b: new JsonItems([]) }, indent), JSON.stringify({ a: [ODD_VALUES], b: [] }, null, indent));
+      // Items on both sides of the depth where indentation stops: the text of a plain array, item by item.
+      const item = JSON.parse(deepJsonText(5, 'objects')) as unknown;
+      for (const depth of [MAX_INDENT_DEPTH - 8, MAX_INDENT_DEPTH - 6, MAX_INDENT_DEPTH - 2, MAX_INDENT_DEPTH - 1, MAX_INDENT_DEPTH, MAX_INDENT_DEPTH + 3]) {
+        let lazy: unknown = new JsonItems([item, [item], 1]);
+        let plain: unknown = [item, [item], 1];
+        for (let level = 0; level < depth; level++) {
+          lazy = { level: lazy };
+          plain = { level: plain };
+        }
+        assert.equal(written(lazy, indent), written(plain, indent), `depth ${depth}, indent ${indent}`);
+      }
+    }
+    const deep = JSON.parse(deepJsonText(100_000, 'arrays')) as unknown;
+    assert.equal(written({ deep: new JsonItems([deep, deep]) }, 2), written({ deep: [deep, deep] }, 2));
+  });
+
+  it('pulls the items of a JsonItems as it writes them', () => {
+    let pulled = 0;
+    const pulledAtWrites: number[] = [];
+    function* items(): Generator<unknown> {
+      for (let index = 0; index < 40; index++) {
+        pulled++;
+        yield { index, text: 'x'.repeat(100_000) };
+      }
+    }
+    writeJson({ items: new JsonItems(items()) }, () => pulledAtWrites.push(pulled), 2);
+    assert.ok(pulledAtWrites.length > 1);
+    assert.ok((pulledAtWrites[0] as number) < 40, `the first piece was written after ${pulledAtWrites[0]} items`);
+  });
+
+  it('refuses a cycle in an item as JSON.stringify does', () => {
+    const cycle: Record<string, unknown> = { a: 1 };
+    cycle.self = { back: cycle };
+    for (const indent of [0, 2]) assert.throws(() => written(new JsonItems([1, cycle]), indent), TypeError);
   });
 });
