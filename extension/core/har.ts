@@ -12,7 +12,7 @@
  *                          what `responses-devtools inspect --json` prints for the body.
  */
 import { readResponsesBody, UnreadableBodyError } from './body-reader.ts';
-import { stringifyJson } from './json-text.ts';
+import { JsonItems, stringifyJson } from './json-text.ts';
 import type { HeaderList, NetworkTimings } from './protocol.ts';
 import { redactBody, redactHeaders, redactText, redactUrl } from './redact.ts';
 import { isEventStream, isResponsesEndpoint, isResponsesEventData } from './request-match.ts';
@@ -115,6 +115,11 @@ function header(headers: HeaderList, name: string): string | undefined {
   return headers.find((candidate) => candidate.name.toLowerCase() === name)?.value;
 }
 
+/** The UTF-8 length of a text; ASCII text (most bodies) is told by a native search instead of a count. */
+function byteLength(text: string): number {
+  return /[^\0-\x7f]/.test(text) ? utf8Length(text) : text.length;
+}
+
 /** A HAR entry for one call, with its events and assembly. */
 export function transcriptEntry(call: TranscriptCall, options: RedactionOptions = {}): HarEntry {
   const keep = options.keepSecrets === true;
@@ -134,6 +139,7 @@ export function transcriptEntry(call: TranscriptCall, options: RedactionOptions 
   const firstByte = call.records[0]?.marks.firstByteAt;
   const wait = network.wait ?? (firstByte !== undefined && call.startedAt !== undefined ? Math.max(0, firstByte - call.startedAt) : 0);
   const receive = network.receive ?? Math.max(0, total - wait);
+  const bodyBytes = byteLength(body);
   const entry: HarEntry = {
     startedDateTime: new Date(started).toISOString(),
     time: total,
@@ -145,7 +151,7 @@ export function transcriptEntry(call: TranscriptCall, options: RedactionOptions 
       headers: redactHarHeaders(call.requestHeaders, keep),
       queryString: queryString(url),
       headersSize: -1,
-      bodySize: call.requestBody === undefined ? 0 : utf8Length(call.requestBody),
+      bodySize: call.requestBody === undefined ? 0 : byteLength(call.requestBody),
     },
     response: {
       status: call.status,
@@ -153,10 +159,10 @@ export function transcriptEntry(call: TranscriptCall, options: RedactionOptions 
       httpVersion: 'HTTP/1.1',
       cookies: [],
       headers: redactHarHeaders(call.responseHeaders, keep),
-      content: { size: utf8Length(body), mimeType, text: body },
+      content: { size: bodyBytes, mimeType, text: body },
       redirectURL: '',
       headersSize: -1,
-      bodySize: utf8Length(body),
+      bodySize: bodyBytes,
     },
     cache: {},
     timings: { blocked: network.blocked ?? -1, dns: network.dns ?? -1, connect: network.connect ?? -1, ssl: network.ssl ?? -1, send: network.send ?? 0, wait, receive },
@@ -175,15 +181,31 @@ export function transcriptEntry(call: TranscriptCall, options: RedactionOptions 
   return entry;
 }
 
-export function buildTranscript(calls: readonly TranscriptCall[], options: RedactionOptions = {}): Har {
+function transcriptLog<Entries>(entries: Entries, options: RedactionOptions): { log: Omit<Har['log'], 'entries'> & { entries: Entries } } {
   return {
     log: {
       version: '1.2',
       creator: TRANSCRIPT_CREATOR,
-      entries: calls.map((call) => transcriptEntry(call, options)),
+      entries,
       comment: options.keepSecrets ? 'Credentials were kept in this transcript.' : 'Credentials redacted.',
     },
   };
+}
+
+export function buildTranscript(calls: readonly TranscriptCall[], options: RedactionOptions = {}): Har {
+  return transcriptLog(calls.map((call) => transcriptEntry(call, options)), options);
+}
+
+/**
+ * The transcript `buildTranscript` gives, for `writeJson`, with each entry made
+ * as it is written: the calls may come from a file read along the way.
+ */
+export function streamedTranscript(calls: Iterable<TranscriptCall>, options: RedactionOptions = {}): object {
+  return transcriptLog(new JsonItems(mapItems(calls, (call) => transcriptEntry(call, options))), options);
+}
+
+function* mapItems<T, U>(items: Iterable<T>, map: (item: T) => U): Generator<U, void, undefined> {
+  for (const item of items) yield map(item);
 }
 
 // ── reading ──────────────────────────────────────────────────────────────
@@ -242,47 +264,65 @@ export function readHar(har: unknown): HarReading {
   if (!looksLikeHar(har)) throw new HarFormatError('not a HAR file (no log.entries array)');
   const reading: HarReading = { calls: [], skipped: 0, problems: [] };
   har.log.entries.forEach((raw, entryIndex) => {
-    try {
-      readEntry(raw as HarEntry, entryIndex, reading);
-    } catch (error) {
-      // A malformed entry is reported, never fatal: the rest of the file still loads.
-      reading.problems.push({ entryIndex, message: `entry ${entryIndex} is malformed (${error instanceof Error ? error.message : String(error)})` });
-    }
+    const call = readHarEntry(raw, entryIndex, reading);
+    if (call) reading.calls.push(call);
   });
   return reading;
 }
 
-function readEntry(entry: HarEntry, entryIndex: number, reading: HarReading): void {
+/**
+ * Reads one entry of a HAR: its Responses call, or undefined when it has none
+ * (counted in `reading.skipped`) or cannot be read (its problem is added to
+ * `reading.problems`). The call is returned, not added to `reading.calls`.
+ */
+export function readHarEntry(raw: unknown, entryIndex: number, reading: HarReading): HarCall | undefined {
+  try {
+    return readEntry(raw as HarEntry, entryIndex, reading);
+  } catch (error) {
+    // A malformed entry is reported, never fatal: the rest of the file still loads.
+    reading.problems.push({ entryIndex, message: `entry ${entryIndex} is malformed (${error instanceof Error ? error.message : String(error)})` });
+    return undefined;
+  }
+}
+
+/** The error for a HAR none of whose entries gave a Responses call. */
+export function noHarCallError(reading: Pick<HarReading, 'skipped' | 'problems'>): UnreadableBodyError {
+  const [first, ...more] = reading.problems;
+  if (!first) return new UnreadableBodyError(`a HAR file, but none of its ${reading.skipped} entries is a Responses API call`);
+  return new UnreadableBodyError(`no Responses call could be read: ${first.message}${more.length > 0 ? ` (and ${more.length} more)` : ''}`);
+}
+
+function readEntry(entry: HarEntry, entryIndex: number, reading: HarReading): HarCall | undefined {
   {
     if (!isJsonObject(entry) || !isJsonObject(entry.request) || !isJsonObject(entry.response)) {
       reading.problems.push({ entryIndex, message: `entry ${entryIndex} has no request or response` });
-      return;
+      return undefined;
     }
     if (typeof entry.request.method !== 'string' || typeof entry.request.url !== 'string') {
       reading.problems.push({ entryIndex, message: `entry ${entryIndex} has no request method or URL` });
-      return;
+      return undefined;
     }
     let body: string;
     try {
       body = entryBody(entry);
     } catch {
       reading.problems.push({ entryIndex, message: `entry ${entryIndex}: its content is not valid base64` });
-      return;
+      return undefined;
     }
     if (!isResponsesEntry(entry, body)) {
       reading.skipped++;
-      return;
+      return undefined;
     }
     if (body.trim() === '') {
       reading.problems.push({ entryIndex, message: `entry ${entryIndex} (${entry.request.method} ${entry.request.url}) has no response body: save the HAR with its content` });
-      return;
+      return undefined;
     }
     let records: ResponseRecord[];
     try {
       records = readResponsesBody(body).responses;
     } catch (error) {
       reading.problems.push({ entryIndex, message: `entry ${entryIndex} (${entry.request.method} ${entry.request.url}): ${(error as Error).message}` });
-      return;
+      return undefined;
     }
     const events = entry[HAR_EVENTS_FIELD];
     // Any field may hold anything: each is read only when it has the type it should.
@@ -336,7 +376,7 @@ function readEntry(entry: HarEntry, entryIndex: number, reading: HarReading): vo
       call.startedAt = started;
       call.endedAt = started + Math.max(0, finite(entry.time));
     }
-    reading.calls.push(call);
+    return call;
   }
 }
 

@@ -1,5 +1,5 @@
-import { readResponsesBody, UnreadableBodyError, type BodyKind } from './body-reader.ts';
-import { looksLikeHar, readHar, type HarCall, type HarReading, type TranscriptCall } from './har.ts';
+import { readResponsesBody, type BodyKind } from './body-reader.ts';
+import { looksLikeHar, noHarCallError, readHar, type HarCall, type HarReading, type TranscriptCall } from './har.ts';
 import type { ResponseRecord } from './stream-reader.ts';
 
 export interface InputReading {
@@ -22,11 +22,7 @@ export function readInput(input: Uint8Array | string): InputReading {
     }
     if (looksLikeHar(parsed)) {
       const har = readHar(parsed);
-      if (har.calls.length === 0) {
-        const [first, ...more] = har.problems;
-        if (!first) throw new UnreadableBodyError(`a HAR file, but none of its ${har.skipped} entries is a Responses API call`);
-        throw new UnreadableBodyError(`no Responses call could be read: ${first.message}${more.length > 0 ? ` (and ${more.length} more)` : ''}`);
-      }
+      if (har.calls.length === 0) throw noHarCallError(har);
       return { kind: 'har', responses: har.calls.flatMap((call: HarCall) => [...call.records]), har };
     }
   }
