@@ -1,6 +1,25 @@
-import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename } from 'node:path';
-import { buildTranscript, callsOfInput, oneLine, readInput, summarizeRecord, UnreadableBodyError, writeJson, type TranscriptCall } from '../core/index.ts';
+import {
+  callsOfInput,
+  harCalls,
+  harEntries,
+  JsonItems,
+  noHarCallError,
+  NotStreamableError,
+  oneLine,
+  readHarEntry,
+  readInput,
+  streamedTranscript,
+  summarizeRecord,
+  UnreadableBodyError,
+  writeJson,
+  type HarCall,
+  type HarReading,
+  type ReadBytes,
+  type ResponseSummary,
+  type TranscriptCall,
+} from '../core/index.ts';
 import { formatResponseText } from './format-text.ts';
 
 const USAGE = `Usage:
@@ -15,21 +34,29 @@ concatenated), a Response JSON body, JSON lines of stream events, or a HAR file
 
 class UsageError extends Error {}
 
+function cannotRead(path: string, error: unknown): UnreadableBodyError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
+  return new UnreadableBodyError(`cannot read ${path}: ${reason}`);
+}
+
 function readFile(path: string): Buffer {
   try {
     return path === '-' ? readFileSync(0) : readFileSync(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-    throw new UnreadableBodyError(`cannot read ${path}: ${reason}`);
+    throw cannotRead(path, error);
   }
+}
+
+function named(path: string, error: UnreadableBodyError): UnreadableBodyError {
+  return new UnreadableBodyError(`${path}: ${error.message}`);
 }
 
 function readNamed(path: string, bytes: Buffer = readFile(path)): ReturnType<typeof readInput> {
   try {
     return readInput(bytes);
   } catch (error) {
-    if (error instanceof UnreadableBodyError) throw new UnreadableBodyError(`${path}: ${error.message}`);
+    if (error instanceof UnreadableBodyError) throw named(path, error);
     throw error;
   }
 }
@@ -38,12 +65,133 @@ function reportHarProblems(path: string, problems: ReadonlyArray<{ message: stri
   for (const problem of problems) process.stderr.write(`responses-devtools: ${oneLine(`${path}: skipped ${problem.message}`)}\n`);
 }
 
-/** The calls of one input file: a HAR's Responses entries, or a recording as one call. */
-function callsOf(path: string): TranscriptCall[] {
+function emptyReading(): HarReading {
+  return { calls: [], skipped: 0, problems: [] };
+}
+
+/**
+ * An open regular file, to be read in pieces; undefined for stdin or anything
+ * else (a pipe, once read, could not be read again whole when it is no HAR),
+ * and for the file `except` is (one about to be written).
+ */
+function openFile(path: string, except?: Stats): number | undefined {
+  if (path === '-') return undefined;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw cannotRead(path, error);
+  }
+  let streamable = false;
+  try {
+    const stat = fstatSync(fd);
+    streamable = stat.isFile() && !(except !== undefined && stat.dev === except.dev && stat.ino === except.ino);
+  } finally {
+    if (!streamable) closeSync(fd);
+  }
+  return streamable ? fd : undefined;
+}
+
+/** Reads the file on from where it stands. */
+function reader(fd: number, path: string): ReadBytes {
+  return (into, offset, length) => {
+    try {
+      return readSync(fd, into, offset, length, null);
+    } catch (error) {
+      throw cannotRead(path, error);
+    }
+  };
+}
+
+/**
+ * The calls of a file read whole, with its HAR problems: any input but a HAR
+ * `harEntries` reads.
+ */
+interface WholeInput {
+  path: string;
+  calls: TranscriptCall[];
+  problems: ReadonlyArray<{ message: string }>;
+}
+
+/** A HAR `harEntries` reads, checked: read again entry by entry as the transcript is written. */
+interface StreamedInput {
+  path: string;
+}
+
+function readWhole(path: string): WholeInput {
   const bytes = readFile(path);
   const reading = readNamed(path, bytes);
-  reportHarProblems(path, reading.har?.problems ?? []);
-  return callsOfInput(basename(path), bytes.toString('utf8'), reading);
+  return { path, calls: callsOfInput(basename(path), bytes.toString('utf8'), reading), problems: reading.har?.problems ?? [] };
+}
+
+/**
+ * Reads an input through before anything is written: a HAR is parsed entry by
+ * entry (and dropped) to know it is valid and has a Responses call, which is
+ * all `readInput` would have refused it for; anything else is read whole, and
+ * so is the file about to be written (`output`), as it cannot be read again.
+ */
+function readAhead(path: string, output: Stats | undefined): WholeInput | StreamedInput {
+  const fd = openFile(path, output);
+  if (fd !== undefined) {
+    try {
+      const reading = emptyReading();
+      let found = false;
+      let entryIndex = 0;
+      for (const entry of harEntries(reader(fd, path))) {
+        if (!found) found = readHarEntry(entry, entryIndex++, reading) !== undefined;
+      }
+      if (!found) throw named(path, noHarCallError(reading));
+      return { path };
+    } catch (error) {
+      if (!(error instanceof NotStreamableError)) throw error;
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return readWhole(path);
+}
+
+/** The calls of a HAR read entry by entry, its problems added to `reading`. */
+function* streamedCalls(path: string, reading: HarReading): Generator<HarCall, void, undefined> {
+  const changed = () => new UnreadableBodyError(`${path}: changed while it was read`);
+  const fd = openFile(path);
+  if (fd === undefined) throw changed();
+  try {
+    yield* harCalls(reader(fd, path), reading);
+  } catch (error) {
+    if (error instanceof NotStreamableError) throw changed();
+    throw error;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function reportProblems(input: WholeInput | StreamedInput): void {
+  if ('calls' in input) {
+    reportHarProblems(input.path, input.problems);
+    return;
+  }
+  const reading = emptyReading();
+  // Read through for its problems; the calls are dropped.
+  for (const call of streamedCalls(input.path, reading)) void call;
+  reportHarProblems(input.path, reading.problems);
+}
+
+function* callsOf(inputs: ReadonlyArray<WholeInput | StreamedInput>): Generator<TranscriptCall, void, undefined> {
+  for (const input of inputs) {
+    if ('calls' in input) {
+      reportHarProblems(input.path, input.problems);
+      yield* input.calls;
+      continue;
+    }
+    const reading = emptyReading();
+    yield* streamedCalls(input.path, reading);
+    reportHarProblems(input.path, reading.problems);
+  }
+}
+
+function cannotWrite(out: string, error: unknown): UnreadableBodyError {
+  return new UnreadableBodyError(`cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
 }
 
 function har(args: string[]): void {
@@ -57,21 +205,57 @@ function har(args: string[]): void {
   if (unknownOption) throw new UsageError(`unknown option ${unknownOption}`);
   if (files.length === 0) throw new UsageError('har takes at least one FILE');
   if (files.includes('-')) throw new UsageError('har reads files, not stdin');
-  const calls = files.flatMap(callsOf);
-  const pieces = jsonPieces(buildTranscript(calls, { keepSecrets }));
+  // Every input is read through before the output is opened: an input that cannot be read leaves it untouched.
+  const inputs: Array<WholeInput | StreamedInput> = [];
+  let output: Stats | undefined;
+  try {
+    output = out === undefined || out === '-' ? undefined : statSync(out);
+  } catch {
+    output = undefined;
+  }
+  for (const path of files) {
+    try {
+      inputs.push(readAhead(path, output));
+    } catch (error) {
+      // The problems of the inputs before come first, as when each input was read whole in turn.
+      for (const input of inputs) reportProblems(input);
+      throw error;
+    }
+  }
+  const transcript = streamedTranscript(callsOf(inputs), { keepSecrets });
   if (out === undefined || out === '-') {
-    for (const piece of pieces) process.stdout.write(piece);
+    writeJson(transcript, (piece) => process.stdout.write(piece), 2);
+    process.stdout.write('\n');
     return;
   }
+  let fd: number;
   try {
-    const fd = openSync(out, 'w');
-    try {
-      for (const piece of pieces) writeFileSync(fd, piece);
-    } finally {
-      closeSync(fd);
-    }
+    fd = openSync(out, 'w');
   } catch (error) {
-    throw new UnreadableBodyError(`cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw cannotWrite(out, error);
+  }
+  const write = (piece: string): void => {
+    try {
+      writeFileSync(fd, piece);
+    } catch (error) {
+      throw cannotWrite(out, error);
+    }
+  };
+  try {
+    writeJson(transcript, write, 2);
+    write('\n');
+  } catch (error) {
+    try {
+      closeSync(fd);
+    } catch {
+      // The first error says more.
+    }
+    throw error;
+  }
+  try {
+    closeSync(fd);
+  } catch (error) {
+    throw cannotWrite(out, error);
   }
 }
 
@@ -86,6 +270,42 @@ function jsonPieces(value: unknown): string[] {
   return pieces;
 }
 
+function inspectOutput(summaries: Iterable<ResponseSummary>, json: boolean): string[] {
+  if (json) return jsonPieces({ responses: new JsonItems(summaries) });
+  const list = [...summaries];
+  return list.map((summary, index) => (index === 0 ? '' : '\n\n') + formatResponseText(summary, index, list.length)).concat('\n');
+}
+
+/**
+ * inspect on a HAR read entry by entry, each dropped once summarized;
+ * undefined for any other input (read whole). The output is held until the
+ * end: a HAR found broken at its end is then read whole, as before, with
+ * nothing printed yet.
+ */
+function inspectStreamed(path: string, json: boolean): string[] | undefined {
+  const fd = openFile(path);
+  if (fd === undefined) return undefined;
+  try {
+    const reading = emptyReading();
+    let calls = 0;
+    const summaries = function* (): Generator<ResponseSummary, void, undefined> {
+      for (const call of harCalls(reader(fd, path), reading)) {
+        calls++;
+        for (const record of call.records) yield summarizeRecord(record);
+      }
+    };
+    const output = inspectOutput(summaries(), json);
+    if (calls === 0) throw named(path, noHarCallError(reading));
+    reportHarProblems(path, reading.problems);
+    return output;
+  } catch (error) {
+    if (error instanceof NotStreamableError) return undefined;
+    throw error;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function inspect(args: string[]): string[] {
   const json = args.includes('--json');
   const files = args.filter((arg) => arg !== '--json');
@@ -93,11 +313,11 @@ function inspect(args: string[]): string[] {
   if (unknownOption) throw new UsageError(`unknown option ${unknownOption}`);
   if (files.length !== 1) throw new UsageError('inspect takes one FILE');
   const path = files[0] as string;
+  const streamed = inspectStreamed(path, json);
+  if (streamed) return streamed;
   const reading = readNamed(path);
   reportHarProblems(path, reading.har?.problems ?? []);
-  const summaries = reading.responses.map(summarizeRecord);
-  if (json) return jsonPieces({ responses: summaries });
-  return summaries.map((summary, index) => (index === 0 ? '' : '\n\n') + formatResponseText(summary, index, summaries.length)).concat('\n');
+  return inspectOutput(reading.responses.map(summarizeRecord), json);
 }
 
 function main(argv: string[]): number {

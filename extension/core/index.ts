@@ -13,6 +13,7 @@ export * from './request-match.ts';
 export * from './redact.ts';
 export * from './har-entry.ts';
 export * from './har.ts';
+export * from './har-stream.ts';
 export * from './input-reader.ts';
 export * from './json-text.ts';
 export * from './capture-reading.ts';
