@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SseDecoder, type SseFrame } from '../../extension/core/sse-decoder.ts';
+import { seededRandom } from '../helpers/streams.ts';
 
 function decodeAll(chunks: Array<Uint8Array | string>): SseFrame[] {
   const decoder = new SseDecoder();
@@ -91,6 +92,49 @@ describe('SseDecoder', () => {
     assert.deepEqual(decodeAll([new Uint8Array([0xef, 0xbb]), new Uint8Array([0xbf, 0x64, 0x61, 0x74, 0x61, 0x3a, 0x31, 0x0a, 0x0a])]), [
       { data: '1' },
     ]);
+  });
+
+  it('decodes bytes as one streaming UTF-8 decoder would, however they are cut: characters across chunks, invalid bytes, byte-order marks', () => {
+    const random = seededRandom(11);
+    const pieces: number[][] = [
+      [...encoder.encode('data: ')],
+      [...encoder.encode('event: x\n')],
+      [...encoder.encode('ab')],
+      [10],
+      [10, 10],
+      [...encoder.encode('é')],
+      [...encoder.encode('世')],
+      [...encoder.encode('🎉')],
+      [0xef, 0xbb, 0xbf],
+      [0x80],
+      [0xc3],
+      [0xe2, 0x82],
+      [0xf0, 0x9f, 0x8e],
+      [0xff],
+      [0xed, 0xa0, 0x80],
+    ];
+    for (let round = 0; round < 400; round++) {
+      const bytes: number[] = [];
+      for (let count = 1 + Math.floor(random() * 30); count > 0; count--) bytes.push(...(pieces[Math.floor(random() * pieces.length)] as number[]));
+      const whole = new Uint8Array(bytes);
+      // The reference: the standard decoder over all the bytes at once (it drops one leading mark), then the text.
+      const expected = decodeAll([new TextDecoder().decode(whole)]);
+      const chunks: Uint8Array[] = [];
+      for (let at = 0; at < whole.length; ) {
+        const size = 1 + Math.floor(random() * 7);
+        chunks.push(whole.subarray(at, at + size));
+        at += size;
+      }
+      assert.deepEqual(decodeAll(chunks), expected, `bytes ${[...whole].map((byte) => byte.toString(16)).join(' ')}`);
+    }
+  });
+
+  it('drops two byte-order marks at the start, and keeps one anywhere else', () => {
+    const bom = [0xef, 0xbb, 0xbf];
+    assert.deepEqual(decodeAll([new Uint8Array([...bom, ...bom, ...encoder.encode('data: 1\n\n')])]), [{ data: '1' }]);
+    assert.deepEqual(decodeAll([new Uint8Array(bom), new Uint8Array([...bom, ...encoder.encode('data: 1\n\n')])]), [{ data: '1' }]);
+    assert.deepEqual(decodeAll([new Uint8Array([...bom, ...bom, ...bom, ...encoder.encode('data: 1\n\n')])]), []);
+    assert.deepEqual(decodeAll([encoder.encode('data: a'), new Uint8Array([...bom, ...encoder.encode('b\n\n')])]), [{ data: 'a\ufeffb' }]);
   });
 
   it('stamps each frame with the time of the chunk that completed it', () => {
