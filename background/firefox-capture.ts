@@ -114,6 +114,11 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
       sendChunk(entry, text, receivedAt);
       return;
     }
+    // A known request's headers may come after its first bytes (their listener does not block): keep those till then.
+    if (entry.known) {
+      entry.held.push({ text, receivedAt });
+      return;
+    }
     if (!entry.probe) return;
     entry.held.push({ text, receivedAt });
     const first = entry.probe.push(text)[0];
@@ -255,7 +260,8 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
     const filter = { urls: patterns.length > 0 ? ['<all_urls>'] : RESPONSES_URLS, types: ['xmlhttprequest'] as WebRequest.ResourceType[] };
     events.onBeforeRequest.addListener(onBeforeRequest, filter, ['blocking', 'requestBody']);
     events.onSendHeaders.addListener(onSendHeaders, filter, ['requestHeaders']);
-    events.onHeadersReceived.addListener(onHeadersReceived, filter, ['blocking', 'responseHeaders']);
+    // Blocking only to attach a filter to an event stream on a URL that only a user pattern could name.
+    events.onHeadersReceived.addListener(onHeadersReceived, filter, patterns.length > 0 ? ['blocking', 'responseHeaders'] : ['responseHeaders']);
     events.onCompleted.addListener(onCompleted, filter);
     events.onErrorOccurred.addListener(onErrorOccurred, filter);
   };
