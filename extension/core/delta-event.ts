@@ -113,6 +113,7 @@ function matchLayout(data: string, layout: Layout): JsonObject | undefined {
   let at = literal.length;
   if (data.slice(0, at) !== literal) return undefined;
   const event = layout.event;
+  // The first backslash at or after `at`: a string that ends before it has no escapes.
   let backslash = -1;
   for (let hole = 0; hole < holeKeys.length; hole++) {
     let value: JsonValue;
@@ -125,7 +126,7 @@ function matchLayout(data: string, layout: Layout): JsonObject | undefined {
         if (backslash === -1) backslash = data.length;
       }
       if (backslash < end) {
-        end = escapedStringEnd(data, at);
+        end = stringEnd(data, at);
         const decoded = end === -1 ? undefined : decodeString(data, at - 1, end);
         if (decoded === undefined) return undefined;
         value = decoded;
@@ -135,21 +136,11 @@ function matchLayout(data: string, layout: Layout): JsonObject | undefined {
       }
       at = end;
     } else {
-      const first = data.charCodeAt(at);
-      if (!(first >= ZERO && first <= NINE)) return undefined;
-      let number = first - ZERO;
-      let index = at + 1;
-      // A leading zero stops the number; the literal after it then does not match.
-      if (first !== ZERO) {
-        let digit = data.charCodeAt(index);
-        while (digit >= ZERO && digit <= NINE) {
-          number = number * 10 + (digit - ZERO);
-          digit = data.charCodeAt(++index);
-        }
-        if (index - at > MAX_DIGITS) return undefined;
-      }
-      value = number;
-      at = index;
+      // A number the literal after does not follow (a fraction, an exponent, a digit after a leading zero) fails there.
+      const end = wholeNumberEnd(data, at);
+      if (end === -1) return undefined;
+      value = digitsValue(data, at, end);
+      at = end;
     }
     event[holeKeys[hole] as string] = value;
     literal = literals[hole + 1] as string;
@@ -188,29 +179,20 @@ function scanDelta(data: string, members: Member[]): JsonObject | undefined {
     let value: JsonValue;
     let kind: Kind;
     if (first === QUOTE) {
-      const end = escapedStringEnd(data, at + 1);
+      const end = stringEnd(data, at + 1);
       if (end === -1) return undefined;
       const decoded = decodeString(data, at, end);
       if (decoded === undefined) return undefined;
       value = decoded;
       kind = Kind.String;
       at = end + 1;
-    } else if (first >= ZERO && first <= NINE) {
-      let number = first - ZERO;
-      let index = at + 1;
-      let digit = data.charCodeAt(index);
-      if (first !== ZERO) {
-        while (digit >= ZERO && digit <= NINE) {
-          number = number * 10 + (digit - ZERO);
-          digit = data.charCodeAt(++index);
-        }
-        if (index - at > MAX_DIGITS) return undefined;
-      }
-      // A fraction, an exponent or a second leading digit lands here as an unexpected character.
-      if (digit !== COMMA && digit !== CLOSE_BRACE) return undefined;
-      value = number;
+    } else if (isDigit(first)) {
+      // A fraction, an exponent or a digit after a leading zero is left for the next separator to refuse.
+      const end = wholeNumberEnd(data, at);
+      if (end === -1) return undefined;
+      value = digitsValue(data, at, end);
       kind = Kind.Number;
-      at = index;
+      at = end;
     } else if (first === OPEN_BRACKET && data.charCodeAt(at + 1) === CLOSE_BRACKET) {
       value = [];
       kind = Kind.EmptyArray;
@@ -242,8 +224,32 @@ function layoutOf(data: string, event: JsonObject, members: readonly Member[]): 
   return { literals, holeKeys, holeIsString, event };
 }
 
+/**
+ * Where the whole number at `at` ends: its digits, without sign, fraction or
+ * exponent, and only one if it starts with 0. -1 if there is none, or it has
+ * more than 15 digits.
+ */
+function wholeNumberEnd(data: string, at: number): number {
+  const first = data.charCodeAt(at);
+  if (!isDigit(first)) return -1;
+  let end = at + 1;
+  if (first !== ZERO) while (isDigit(data.charCodeAt(end))) end++;
+  return end - at > MAX_DIGITS ? -1 : end;
+}
+
+function isDigit(code: number): boolean {
+  return code >= ZERO && code <= NINE;
+}
+
+/** The value of the digits from `start` to `end`, exact for up to 15 of them. */
+function digitsValue(data: string, start: number, end: number): number {
+  let value = 0;
+  for (let index = start; index < end; index++) value = value * 10 + (data.charCodeAt(index) - ZERO);
+  return value;
+}
+
 /** The index of the quote that ends a string whose text starts at `start`, escapes and all; -1 if it does not end. */
-function escapedStringEnd(data: string, start: number): number {
+function stringEnd(data: string, start: number): number {
   const length = data.length;
   for (let index = start; index < length; index++) {
     const code = data.charCodeAt(index);
