@@ -9,11 +9,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildTranscript, callsOfInput, readInput, stringifyJson, type TranscriptCall } from '../../extension/core/index.ts';
-import { fixtureNames, readFixture } from '../helpers/streams.ts';
+import { BIG_HAR_CALLS, writeBigHar } from './big-har.ts';
 import { report } from './report.ts';
 
-const CALLS = 2_000;
+const CALLS = BIG_HAR_CALLS;
 const directory = mkdtempSync(join(tmpdir(), 'responses-devtools-bench-'));
 const harPath = join(directory, 'big.har');
 const rssPath = join(directory, 'rss');
@@ -21,23 +20,7 @@ const preload = join(directory, 'rss.mjs');
 // Each measured process writes its peak resident memory when it exits.
 writeFileSync(preload, `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(rssPath)}, String(process.resourceUsage().maxRSS * 1024)));\n`);
 
-// Recordings, smallest transcript entry first, as many as keep the average entry near 50 KB (2,000 of them ≈ 100 MB).
-const sized = fixtureNames()
-  .map((name) => {
-    const text = readFixture(name);
-    const call = callsOfInput(`${name}.sse`, text, readInput(text))[0] as TranscriptCall;
-    return { call, bytes: stringifyJson(buildTranscript([call]), 2).length };
-  })
-  .sort((a, b) => a.bytes - b.bytes);
-const base: TranscriptCall[] = [];
-let total = 0;
-for (const { call, bytes } of sized) {
-  if (base.length > 0 && (total + bytes) / (base.length + 1) > 50_000) break;
-  base.push(call);
-  total += bytes;
-}
-const calls = Array.from({ length: CALLS }, (_, index) => ({ ...(base[index % base.length] as TranscriptCall), startedAt: 1_790_000_000_000 + index * 1000 }));
-writeFileSync(harPath, stringifyJson(buildTranscript(calls), 2));
+writeBigHar(harPath);
 const size = statSync(harPath).size;
 console.log(`HAR of ${CALLS} calls: ${(size / 1e6).toFixed(1)} MB`);
 
