@@ -499,6 +499,7 @@ export class ResponseAssembler {
 
   applyAppend(event: JsonObject, family: AppendFamily): void {
     const warnings = this.warnings.length;
+    const items = this.response.output.length;
     const target = this.itemFor(event, family.itemType);
     if (!target) return;
     const location = family.locate(this, target.item, event, target.position);
@@ -511,7 +512,8 @@ export class ResponseAssembler {
     const holder = location.holder as Record<string | number, JsonValue | undefined>;
     const current = holder[location.key];
     holder[location.key] = typeof current === 'string' ? current + delta : delta;
-    if (this.warnings.length !== warnings) return;
+    // An item made for this delta (a resumed stream's) may not be found again by what named it: the next one makes its own.
+    if (this.warnings.length !== warnings || this.response.output.length !== items) return;
     this.lastAppend = {
       type: this.eventType,
       revision: this.revision,

@@ -455,6 +455,15 @@ describe('runs of deltas to one place', () => {
     );
   });
 
+  it('go each to an item of its own in a resumed stream when they name none it can find again', () => {
+    for (const naming of [{}, { output_index: -1 }, { item_id: 5 }]) {
+      const built = new ResponseAssembler();
+      for (const delta of ['a', 'b']) built.apply({ type: 'response.output_text.delta', content_index: 0, delta, ...naming } as JsonObject);
+      assert.deepEqual([text(built, 0), text(built, 1)], ['a', 'b']);
+      assert.deepEqual(built.warnings, []);
+    }
+  });
+
   it('mark the item they change, each time', () => {
     const built = assembler({ type: 'response.output_item.added', output_index: 0, item: message('msg_1') }, textDelta('msg_1', 'a'), textDelta('msg_1', 'b'));
     assert.equal(built.itemMeta[0]?.revision, built.revision);
