@@ -182,7 +182,12 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
         const entry = newEntry(details, known);
         const raw = details.requestBody?.raw?.[0]?.bytes;
         if (raw) entry.body = new TextDecoder().decode(raw as ArrayBuffer);
-        if (!known) return {};
+        if (!known) {
+          // With user patterns every request is seen, and an event stream is sniffed once its headers say so (a
+          // blocking listener). Without, only a Responses path is: sniffed from here, the headers listener not blocking.
+          if ((settings()?.urlPatterns ?? []).length > 0) return {};
+          entry.probe = new SseDecoder();
+        }
         pending.set(entry.captureId, entry);
         attachFilter(entry);
       } catch {
@@ -260,7 +265,7 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
     const filter = { urls: patterns.length > 0 ? ['<all_urls>'] : RESPONSES_URLS, types: ['xmlhttprequest'] as WebRequest.ResourceType[] };
     events.onBeforeRequest.addListener(onBeforeRequest, filter, ['blocking', 'requestBody']);
     events.onSendHeaders.addListener(onSendHeaders, filter, ['requestHeaders']);
-    // Blocking only to attach a filter to an event stream on a URL that only a user pattern could name.
+    // Blocking only to attach a filter to an event stream on a URL that only a user pattern named (see onBeforeRequest).
     events.onHeadersReceived.addListener(onHeadersReceived, filter, patterns.length > 0 ? ['blocking', 'responseHeaders'] : ['responseHeaders']);
     events.onCompleted.addListener(onCompleted, filter);
     events.onErrorOccurred.addListener(onErrorOccurred, filter);
