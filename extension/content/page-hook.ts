@@ -360,18 +360,21 @@ function hookFetch(): void {
     if (init !== null && (typeof init === 'object' || typeof init === 'function')) args[1] = readOnce(init, seen);
     const startedAt = now();
     const pending = callNative<Promise<Response>>(native, thisArg, args);
-    let description: FetchDescription | undefined;
-    try {
-      description = describeFetch(args[0], requestUrl !== undefined, seen);
-    } catch {
-      description = undefined;
-    }
-    const described = description;
+    const isRequest = requestUrl !== undefined;
+    const describe = () => {
+      try {
+        return describeFetch(args[0], isRequest, seen);
+      } catch {
+        return undefined;
+      }
+    };
+    // Most requests of most sites name no Responses path: they are described only if their response is an event stream.
+    const described = mayBeKnown(isRequest ? (requestUrl as string) : (args[0] as string)) ? describe() : undefined;
     return natives.reflectApply(natives.promiseThen, pending, [
       (response: Response) => {
-        if (!described) return response;
         try {
-          return observeResponse(response, described, startedAt);
+          const description = described ?? (isEventStreamResponse(response) ? describe() : undefined);
+          return description ? observeResponse(response, description, startedAt) : response;
         } catch {
           return response;
         }
@@ -379,6 +382,15 @@ function hookFetch(): void {
       rejectScrubbed,
     ]);
   });
+}
+
+/** Whether a request to `url` (as given: maybe relative) can be a known call, seen without parsing it. */
+function mayBeKnown(url: string): boolean {
+  return userPatterns.length > 0 || call<boolean>(natives.includes, url, 'responses') || call<boolean>(natives.includes, natives.locationHref(), 'responses');
+}
+
+function isEventStreamResponse(response: Response): boolean {
+  return isEventStream(call<string | null>(natives.headersGet, getVia<Headers>(natives.responseHeaders, response), 'content-type'));
 }
 
 /** A Responses endpoint or a user's pattern. Most requests of most sites have neither, seen without parsing the URL. */
