@@ -38,8 +38,8 @@ export class PanelCapture {
   /** The body as received, chunk by chunk (the Raw view, HAR export); empty while not loaded. */
   chunks: Array<{ text: string; receivedAt: number }> = [];
   bodyLength = 0;
-  /** The body split into lines as it arrives (the Raw view), so nothing is re-split per render. */
-  lines: string[] = [''];
+  /** The body split into lines once a view asked (the Raw view), then kept as it grows: nothing is re-split per render. */
+  private lineCache: string[] | undefined;
   /** Bumped on every change: views compare it to skip work. */
   revision = 0;
   /** The body is here: chunks, lines and the core's reading. */
@@ -87,7 +87,7 @@ export class PanelCapture {
     this.response = snapshot.response;
     this.end = snapshot.end;
     this.chunks = [];
-    this.lines = [''];
+    this.lineCache = undefined;
     this.bodyLength = 0;
     this.reading = new CaptureReading(snapshot.start, snapshot.response);
     this.loaded = false;
@@ -119,7 +119,7 @@ export class PanelCapture {
     this.reading = undefined;
     this.previewed = undefined;
     this.chunks = [];
-    this.lines = [''];
+    this.lineCache = undefined;
     this.loaded = false;
     this.revision++;
   }
@@ -144,14 +144,17 @@ export class PanelCapture {
   private keepBody(text: string, receivedAt: number): void {
     this.chunks.push({ text, receivedAt });
     this.bodyLength += text.length;
-    this.appendLines(text);
+    if (this.lineCache) appendLines(this.lineCache, text);
   }
 
-  private appendLines(text: string): void {
-    const pieces = text.split(/\r\n|\r|\n/);
-    const lastIndex = this.lines.length - 1;
-    this.lines[lastIndex] = (this.lines[lastIndex] ?? '') + (pieces[0] ?? '');
-    for (let index = 1; index < pieces.length; index++) this.lines.push(pieces[index] ?? '');
+  /** The body's lines (the Raw view). */
+  get lines(): readonly string[] {
+    if (!this.lineCache) {
+      const lines = [''];
+      for (const chunk of this.chunks) appendLines(lines, chunk.text);
+      this.lineCache = lines;
+    }
+    return this.lineCache;
   }
 
   setResponse(response: CaptureResponse): void {
@@ -281,4 +284,11 @@ export class PanelCapture {
     const end = this.end?.endedAt ?? this.chunks[this.chunks.length - 1]?.receivedAt;
     return end === undefined ? undefined : Math.max(0, end - this.start.startedAt);
   }
+}
+
+function appendLines(lines: string[], text: string): void {
+  const pieces = text.split(/\r\n|\r|\n/);
+  const lastIndex = lines.length - 1;
+  lines[lastIndex] = (lines[lastIndex] ?? '') + (pieces[0] ?? '');
+  for (let index = 1; index < pieces.length; index++) lines.push(pieces[index] ?? '');
 }

@@ -58,6 +58,18 @@ describe('PanelStore: bodies on demand', () => {
     assert.deepEqual(capture.record?.response, terminalSnapshot(text));
   });
 
+  it('splits a body into lines when a view asks, and keeps them as it grows', () => {
+    const store = new PanelStore();
+    const live = whole('live', 'data: a\r\ndata');
+    delete live.end;
+    store.applyMessage({ kind: 'store.capture-added', snapshot: live });
+    const capture = store.captures.get('live');
+    assert.ok(capture);
+    assert.deepEqual(capture.lines, ['data: a', 'data']);
+    store.applyMessage({ kind: 'store.capture', message: { kind: 'capture.chunk', chunk: { captureId: 'live', index: 1, text: ': b\n\nnext', receivedAt: 2 } } });
+    assert.deepEqual(capture.lines, ['data: a', 'data: b', '', 'next']);
+  });
+
   it('keeps no preview that shows nothing, and none once loaded', () => {
     const { store } = storeWith(['a', 'b']);
     const capture = store.captures.get('a');
