@@ -9,6 +9,9 @@ import type { PanelStore } from './model/panel-store.ts';
  */
 export class BackgroundConnection {
   private port: Runtime.Port | undefined;
+  /** Messages not applied yet, in order: after a part of a loaded body the rest waits for the next task. */
+  private readonly pending: Array<{ port: Runtime.Port; message: BackgroundToPanel }> = [];
+  private draining = false;
 
   constructor(
     private readonly store: PanelStore,
@@ -21,7 +24,9 @@ export class BackgroundConnection {
     const port = browser.runtime.connect({ name: 'panel' });
     this.port = port;
     port.onMessage.addListener((message: unknown) => {
-      if (port === this.port) this.store.applyMessage(message as BackgroundToPanel);
+      if (port !== this.port) return;
+      this.pending.push({ port, message: message as BackgroundToPanel });
+      if (!this.draining) this.drain();
     });
     port.onDisconnect.addListener(() => {
       if (port !== this.port) return;
@@ -31,6 +36,22 @@ export class BackgroundConnection {
       setTimeout(() => this.connect(), 100);
     });
     port.postMessage({ kind: 'panel.subscribe', tabId: this.tabId, protocolVersion: PROTOCOL_VERSION } satisfies PanelToBackground);
+  }
+
+  private drain(): void {
+    this.draining = true;
+    for (let next = this.pending.shift(); next; next = this.pending.shift()) {
+      // A message of a port that closed meanwhile: the next snapshot tells the truth.
+      if (next.port !== this.port) continue;
+      this.store.applyMessage(next.message);
+      // A big body comes in parts, each a task's worth of reading: the panel paints (the preview first) in between.
+      const part = next.message.kind === 'store.load-part' || (next.message.kind === 'store.loaded' && next.message.parts !== undefined);
+      if (part && this.pending.length > 0) {
+        setTimeout(() => this.drain(), 0);
+        return;
+      }
+    }
+    this.draining = false;
   }
 
   send(message: PanelToBackground): void {
