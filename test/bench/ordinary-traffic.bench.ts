@@ -14,7 +14,7 @@ import { FirefoxWithDevtools } from '../e2e/firefox-devtools.ts';
 import { startTestSite } from '../server/test-site.ts';
 import { report } from './report.ts';
 
-const ROUNDS = 5;
+const ROUNDS = 9;
 const server = await startTestSite();
 
 /** Runs in the page: 300 requests of one kind, one after another; the page's time for all. */

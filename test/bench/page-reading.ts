@@ -58,7 +58,7 @@ export interface Latency {
 }
 
 /** Server write to page read, per frame of a paced stream, over `runs` reads (the first is a warm-up). */
-export async function pacedLatency(server: ReplayServer, evaluate: Evaluator, route: string, runs = 4): Promise<Latency> {
+export async function pacedLatency(server: ReplayServer, evaluate: Evaluator, route: string, runs = 7): Promise<Latency> {
   const delays: number[] = [];
   for (let run = 0; run < runs; run++) {
     const arrivals = await evaluate(readPaced, route);

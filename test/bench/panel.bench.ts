@@ -179,21 +179,29 @@ const select = (row: number, chars: number) =>
     if (shown()) { observer.disconnect(); done(); }
   })`);
 const smallChars = longMessageStream(20).match(/"type":"response.output_text.done".*?"text":"([^"]*)"/)?.[1]?.length ?? 0;
-const cold = await select(0, bigChars);
+const rowLoaded = (row: number, loaded: boolean) => panel.waitFor(`document.querySelectorAll("[data-testid=capture-row]")[${row}]?.dataset.loaded === "${loaded}"`, 120_000);
+const cold: number[] = [];
 const warm: number[] = [];
 const small: number[] = [];
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 for (let run = 0; run < 5; run++) {
+  cold.push(await select(0, bigChars));
+  await rowLoaded(0, true);
   small.push(await select(1, smallChars));
   warm.push(await select(0, bigChars));
+  // Three others viewed after it: the panel lets its body go, and the next selection loads it again.
+  for (const row of [1, 2, 3, 1]) await select(row, smallChars);
+  await rowLoaded(0, false);
 }
-small.sort((a, b) => a - b);
-warm.sort((a, b) => a - b);
-console.log(`selecting the ${BIG_EVENTS.toLocaleString('en-US')}-event response: ${cold.toFixed(0)} ms unloaded, ${(warm[2] as number).toFixed(0)} ms loaded; a small one ${(small[2] as number).toFixed(0)} ms`);
+console.log(
+  `selecting the ${BIG_EVENTS.toLocaleString('en-US')}-event response: ${cold.map((ms) => ms.toFixed(0)).join(' / ')} ms unloaded, ` +
+    `${warm.map((ms) => ms.toFixed(0)).join(' / ')} ms loaded; a small one ${median(small).toFixed(0)} ms`,
+);
 report({
-  what: `Chrome panel: selecting a finished ${BIG_EVENTS.toLocaleString('en-US')}-event response (not loaded / loaded), vs a small one`,
-  figure: `${cold.toFixed(0)} / ${(warm[2] as number).toFixed(0)} ms (${(cold / (small[2] as number)).toFixed(1)}× a small one)`,
+  what: `Chrome panel: selecting a finished ${BIG_EVENTS.toLocaleString('en-US')}-event response (not loaded / loaded, medians of 5), vs a small one`,
+  figure: `${median(cold).toFixed(0)} / ${median(warm).toFixed(0)} ms (${(median(cold) / median(small)).toFixed(1)}× a small one)`,
   goal: '≤ 50 ms',
-  met: cold <= 50 && (warm[2] as number) <= 50,
+  met: median(cold) <= 50 && median(warm) <= 50,
 });
 
 await browser.close();
