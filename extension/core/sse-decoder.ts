@@ -29,8 +29,6 @@ const COLON = 58;
 /** Decoding options for every chunk but the last (one object, not one per chunk). */
 const STREAM: TextDecodeOptions = { stream: true };
 
-const NON_ASCII = /[^\0-\x7f]/;
-
 export class SseDecoder {
   /**
    * Two UTF-8 decoders: a chunk that ends in an ASCII byte, with no character
@@ -57,20 +55,10 @@ export class SseDecoder {
   private retry: number | undefined;
   /** Comment lines seen (`: …`); servers use them as keep-alives. */
   commentCount = 0;
-  /** Bytes received so far. */
-  byteCount = 0;
 
   /** Decodes one chunk; returns the frames it completed. */
   push(chunk: Uint8Array | string, receivedAt?: number): SseFrame[] {
-    let text: string;
-    if (typeof chunk === 'string') {
-      text = chunk;
-      // Most streams are ASCII: the engine's regex scan is far cheaper than counting by hand.
-      this.byteCount += NON_ASCII.test(chunk) ? utf8Length(chunk) : chunk.length;
-    } else {
-      this.byteCount += chunk.byteLength;
-      text = this.decode(chunk);
-    }
+    const text = typeof chunk === 'string' ? chunk : this.decode(chunk);
     const frames: SseFrame[] = [];
     this.consumeText(text, receivedAt, frames);
     return frames;

@@ -144,14 +144,5 @@ describe('SseDecoder', () => {
       { data: 'a', receivedAt: 250 },
       { data: 'b', receivedAt: 250 },
     ]);
-    assert.equal(decoder.byteCount, 18);
-  });
-
-  it('counts the UTF-8 bytes of text chunks, ASCII or not', () => {
-    const decoder = new SseDecoder();
-    decoder.push('data: é€😀\n\n');
-    assert.equal(decoder.byteCount, 8 + 2 + 3 + 4);
-    decoder.push(new TextEncoder().encode('data: é\n\n'));
-    assert.equal(decoder.byteCount, 17 + 10);
   });
 });
