@@ -1,3 +1,4 @@
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { PanelCapture } from '../model/panel-capture.ts';
 import type { PanelStore } from '../model/panel-store.ts';
 import { redactUrl } from '../../extension/core/index.ts';
@@ -14,16 +15,43 @@ export function StatusBadge({ capture }: { capture: PanelCapture }) {
   );
 }
 
+/** A row's height as the style sheet sets it, until one is measured: a long list renders only the rows in view. */
+const ROW_HEIGHT = 21;
+/** Up to this many rows, all are rendered; past it, those in view and a margin around them. */
+const WINDOW_ABOVE = 300;
+const MARGIN_ROWS = 30;
+
 export function CaptureList({ store }: { store: PanelStore }) {
   const captures = store.visibleCaptures();
+  const list = useRef<HTMLDivElement>(null);
+  const [view, setView] = useState({ top: 0, height: 800 });
+  const [rowHeight, setRowHeight] = useState(ROW_HEIGHT);
+  useLayoutEffect(() => {
+    const element = list.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => setView({ top: element.scrollTop, height: element.clientHeight }));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  // The spacers stand for rows of the height rows really have (a zoom, a font): measured on one of them.
+  useLayoutEffect(() => {
+    const height = list.current?.querySelector('tr[data-testid=capture-row]')?.getBoundingClientRect().height;
+    if (height && Math.abs(height - rowHeight) > 0.1) setRowHeight(height);
+  });
+  const windowed = captures.length > WINDOW_ABOVE;
+  const first = windowed ? Math.max(0, Math.floor(view.top / rowHeight) - MARGIN_ROWS) : 0;
+  const last = windowed ? Math.min(captures.length, Math.ceil((view.top + view.height) / rowHeight) + MARGIN_ROWS) : captures.length;
   const move = (delta: number) => {
     const index = captures.findIndex((capture) => capture.id === store.selectedId);
     const next = captures[Math.min(captures.length - 1, Math.max(0, index + delta))];
-    if (next) store.select(next.id);
+    if (!next) return;
+    store.select(next.id);
+    // A neighbour is always rendered (the margin): keep it in view.
+    list.current?.querySelector(`tr[data-capture-id="${CSS.escape(next.id)}"]`)?.scrollIntoView({ block: 'nearest' });
   };
   return (
-    <div class="capture-list" data-testid="capture-list">
-      <table>
+    <div class="capture-list" data-testid="capture-list" ref={list} onScroll={(event) => setView({ top: event.currentTarget.scrollTop, height: event.currentTarget.clientHeight })}>
+      <table aria-rowcount={captures.length + 1}>
         <thead>
           <tr>
             <th>Time</th>
@@ -44,7 +72,8 @@ export function CaptureList({ store }: { store: PanelStore }) {
             event.preventDefault();
           }}
         >
-          {captures.map((capture) => {
+          {first > 0 ? <tr class="row-spacer" aria-hidden="true" style={{ height: `${first * rowHeight}px` }} /> : null}
+          {captures.slice(first, last).map((capture, offset) => {
             const url = redactUrl(capture.start.url);
             const { host, path } = shortUrl(url);
             const usage = capture.usage;
@@ -53,6 +82,7 @@ export function CaptureList({ store }: { store: PanelStore }) {
                 key={capture.id}
                 data-testid="capture-row"
                 data-capture-id={capture.id}
+                aria-rowindex={first + offset + 2}
                 data-loaded={capture.loaded ? 'true' : 'false'}
                 aria-selected={capture.id === store.selectedId}
                 class={capture.id === store.selectedId ? 'selected' : ''}
@@ -74,6 +104,7 @@ export function CaptureList({ store }: { store: PanelStore }) {
               </tr>
             );
           })}
+          {last < captures.length ? <tr class="row-spacer" aria-hidden="true" style={{ height: `${(captures.length - last) * rowHeight}px` }} /> : null}
         </tbody>
       </table>
       {store.evicted > 0 ? (

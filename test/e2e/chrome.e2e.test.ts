@@ -9,6 +9,7 @@ import { ChromiumWithDevtools, evaluate, type DevtoolsPanel } from './chromium-d
 import { expectFinal, finalMessageText, finalOf, finalUsage, ROW_COUNT } from './recordings.ts';
 import { assertChromeImportable } from '../helpers/har-rules.ts';
 import { longMessageStream, messageStream } from '../helpers/synthetic.ts';
+import { buildTranscript, callsOfInput, readInput, stringifyJson, type TranscriptCall } from '../../extension/core/index.ts';
 import { expectBigResponsesShown } from './big-responses.ts';
 import { expectCancelClosesConnection } from './cancel.ts';
 import { expectNoPlantedSecretsInViews, PLANTED_STREAM } from './redaction-views.ts';
@@ -534,6 +535,39 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     }, [`${dropped}.sse`, readFileSync(join(RECORDINGS_DIR, `${dropped}.sse`), 'utf8')]);
     await viewer.waitForSelector('[data-item-type=custom_tool_call]');
     assert.equal(await viewer.locator('[data-testid=capture-row]').count(), 2);
+    await viewer.close();
+  });
+
+  it('lists a thousand calls by rendering only the rows in view, and shows any of them', async () => {
+    const viewer = await browser.context.newPage();
+    await viewer.goto(`chrome-extension://${browser.extensionId}/panel/viewer.html`);
+    await viewer.waitForSelector('[data-testid=empty-state]');
+    const name = 'seed__hello-gpt-4.1-nano';
+    const recording = readFileSync(join(RECORDINGS_DIR, `${name}.sse`), 'utf8');
+    const call = callsOfInput(`${name}.sse`, recording, readInput(recording))[0] as TranscriptCall;
+    const calls = Array.from({ length: 1000 }, (_, index) => ({ ...call, url: `https://api.openai.com/v1/responses?call=${index}`, startedAt: 1_790_000_000_000 + index * 1000 }));
+    const har = stringifyJson(buildTranscript(calls), 2);
+    await viewer.setInputFiles('[data-testid=import-input]', [{ name: 'thousand.har', mimeType: 'application/json', buffer: Buffer.from(har) }]);
+    await viewer.waitForSelector('[data-testid=capture-list] table[aria-rowcount="1001"]');
+    const rendered = await viewer.locator('[data-testid=capture-row]').count();
+    assert.ok(rendered > 10 && rendered < 200, `${rendered} rows rendered`);
+    // Scrolled to the end, the last call's row is there, where its place in the list says.
+    await viewer.evaluate(() => {
+      const list = document.querySelector('[data-testid=capture-list]')!;
+      list.scrollTop = list.scrollHeight;
+    });
+    const last = viewer.locator('[data-testid=capture-row][aria-rowindex="1001"]');
+    await last.waitFor();
+    assert.match((await last.textContent()) ?? '', /call=999/);
+    const box = await last.boundingBox();
+    const listBox = await viewer.locator('[data-testid=capture-list]').boundingBox();
+    assert.ok(box && listBox && box.y >= listBox.y && box.y + box.height <= listBox.y + listBox.height + 1, 'the last row is in view');
+    await last.click();
+    await viewer.waitForFunction(() => document.querySelector('[data-testid=summary-output]')?.textContent !== undefined && document.querySelector('[data-testid=capture-row][aria-rowindex="1001"]')?.getAttribute('aria-selected') === 'true');
+    // The keyboard moves the selection up and keeps it in view.
+    await viewer.focus('[data-testid=capture-list] tbody');
+    for (let step = 0; step < 40; step++) await viewer.keyboard.press('ArrowUp');
+    await viewer.waitForSelector('[data-testid=capture-row][aria-rowindex="961"][aria-selected=true]');
     await viewer.close();
   });
 
