@@ -76,7 +76,7 @@ const viewer = () =>
     // A string, not a function: the bundler would wrap a named inner function in a helper the page does not have.
     return page.evaluate<number>(`new Promise((resolve) => {
       const check = () => {
-        if (document.querySelectorAll('[data-testid=capture-row]').length === ${BIG_HAR_CALLS}) resolve(performance.now() - window.importStarted);
+        if (document.querySelector('[data-testid=capture-list] table')?.getAttribute('aria-rowcount') === '${BIG_HAR_CALLS + 1}') requestAnimationFrame(() => resolve(performance.now() - window.importStarted));
         else setTimeout(check, 5);
       };
       check();
