@@ -299,9 +299,9 @@ function onPanelConnect(port: Runtime.Port): void {
             port.postMessage({ kind: 'store.network-report-taken', reportId: message.reportId, bodyWanted: false } satisfies BackgroundToPanel);
             return;
           }
-          const known = store.knowsNetworkRequest(message.tabId, start);
-          if (known) broadcast(message.tabId, store.mergeNetwork(message.tabId, message.snapshot));
-          port.postMessage({ kind: 'store.network-report-taken', reportId: message.reportId, bodyWanted: !known } satisfies BackgroundToPanel);
+          const { messages, bodyWanted } = store.mergeNetworkReport(message.tabId, message.snapshot);
+          broadcast(message.tabId, messages);
+          port.postMessage({ kind: 'store.network-report-taken', reportId: message.reportId, bodyWanted } satisfies BackgroundToPanel);
           return;
         }
       }

@@ -283,16 +283,21 @@ export class CaptureStore {
   }
 
   /**
-   * DevTools saw a finished request: if a page hook captured it, that capture
-   * gains the network's timings and full headers; otherwise (a worker's
-   * request, for one) it becomes a capture of its own, unless the bounds
-   * dropped its capture already.
+   * DevTools' report of a finished request, without its body: merged into the capture of the same request, or
+   * nothing to do (that capture has the report already, or was dropped); the body is wanted only when no capture of
+   * it was ever held.
    */
-  /** A capture of this request is held (one DevTools' report can be merged into) or was evicted. */
-  knowsNetworkRequest(tabId: number, start: CaptureSnapshot['start']): boolean {
+  mergeNetworkReport(tabId: number, snapshot: CaptureSnapshot): { messages: BackgroundToPanel[]; bodyWanted: boolean } {
     const tab = this.tabs.get(tabId);
-    if (!tab) return false;
-    return tab.evictedRequests.some((request) => sameRequest(request, start)) || this.networkTwinOf(tab, start) !== undefined;
+    if (!tab) return { messages: [], bodyWanted: true };
+    if (this.networkTwinOf(tab, snapshot.start)) return { messages: this.mergeNetwork(tabId, snapshot), bodyWanted: false };
+    const seen =
+      tab.evictedRequests.some((request) => sameRequest(request, snapshot.start)) ||
+      tab.order.some((id) => {
+        const held = tab.captures.get(id);
+        return held !== undefined && held.snapshot.networkTimings !== undefined && sameRequest(held.snapshot.start, snapshot.start);
+      });
+    return { messages: [], bodyWanted: !seen };
   }
 
   private networkTwinOf(tab: TabCaptures, start: CaptureSnapshot['start']): HeldCapture | undefined {
@@ -303,6 +308,12 @@ export class CaptureStore {
     return undefined;
   }
 
+  /**
+   * DevTools saw a finished request: if a page hook captured it, that capture
+   * gains the network's timings and full headers; otherwise (a worker's
+   * request, for one) it becomes a capture of its own, unless the bounds
+   * dropped its capture already.
+   */
   mergeNetwork(tabId: number, snapshot: CaptureSnapshot): BackgroundToPanel[] {
     const tab = this.tab(tabId);
     const match = this.networkTwinOf(tab, snapshot.start);

@@ -115,6 +115,26 @@ describe('CaptureStore', () => {
     assert.equal(store.snapshots(TAB).length, 2);
   });
 
+  it('takes DevTools\' reports without a body: merged, already merged (a report sent again), or the body wanted', () => {
+    const store = new CaptureStore();
+    store.apply(TAB, 0, start('hooked', 5000));
+    const report = (captureId: string, startedAt: number): CaptureSnapshot => ({
+      tabId: TAB,
+      start: { captureId, url: 'https://api.openai.com/v1/responses', method: 'POST', requestHeaders: [], initiator: 'network', startedAt },
+      chunks: [],
+      networkTimings: { wait: 120 },
+    });
+    const first = store.mergeNetworkReport(TAB, report('net-1', 5040));
+    assert.deepEqual([first.messages.map((message) => message.kind), first.bodyWanted], [['store.update'], false]);
+    // The devtools page sends a report again after a restart lost the answer: nothing to add, no body to read.
+    const again = store.mergeNetworkReport(TAB, report('net-1', 5040));
+    assert.deepEqual([again.messages, again.bodyWanted], [[], false]);
+    assert.equal(store.snapshots(TAB).length, 1);
+    const missed = store.mergeNetworkReport(TAB, report('net-2', 90000));
+    assert.deepEqual([missed.messages, missed.bodyWanted], [[], true]);
+    assert.equal(store.snapshots(TAB).length, 1);
+  });
+
   it('hands the database each new chunk once, the request body once, and what was removed', () => {
     const store = new CaptureStore();
     store.apply(TAB, 0, { kind: 'capture.start', start: { captureId: 'a', url: 'https://api.openai.com/v1/responses', method: 'POST', requestHeaders: [], initiator: 'fetch', startedAt: 1, requestBody: '{"model":"gpt-x"}' } });
