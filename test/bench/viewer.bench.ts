@@ -46,6 +46,9 @@ async function measured(work: () => Promise<number>): Promise<{ ms: number; heap
 /** The least a page does: read the file as text and parse it. */
 const plain = () =>
   measured(async () => {
+    // Each side starts from a freshly loaded viewer.
+    await page.reload();
+    await page.waitForSelector('[data-testid=panel-root]');
     await page.evaluate(() => {
       document.querySelector('#bench-file')?.remove();
       const input = document.createElement('input');
