@@ -136,8 +136,9 @@ function onRelayConnect(port: Runtime.Port): void {
         }
         if (message.kind !== 'capture.batch' || !Array.isArray(message.messages)) return;
         const batchIds = new Set<string>();
-        for (const capture of message.messages) {
-          if (!isCaptureMessage(capture)) continue;
+        for (const received of message.messages) {
+          if (!isCaptureMessage(received)) continue;
+          const capture = withText(received);
           const captureId = captureIdOf(capture);
           batchIds.add(captureId);
           relayPortOf.set(captureId, port);
@@ -187,6 +188,15 @@ function isCaptureMessage(value: unknown): value is CaptureMessage {
     default:
       return false;
   }
+}
+
+const chunkDecoder = new TextDecoder();
+
+/** A chunk sent as bytes (Firefox's page hook: whole characters each) as text, as every chunk is past here. */
+function withText(message: CaptureMessage): CaptureMessage {
+  if (message.kind !== 'capture.chunk' || !(message.chunk.bytes instanceof ArrayBuffer)) return message;
+  const { bytes, ...chunk } = message.chunk;
+  return { kind: 'capture.chunk', chunk: { ...chunk, text: chunkDecoder.decode(bytes) } };
 }
 
 /** When recording was paused (`to` unset while it still is): the newest few spans. */

@@ -12,6 +12,7 @@
  */
 import { isEventStream, isResponsesEventData, compileUrlPatterns, shouldCapture } from '../core/request-match.ts';
 import { SseDecoder } from '../core/sse-decoder.ts';
+import { wholeCharactersLength } from '../core/utf8.ts';
 import { DEFAULT_SETTINGS, type CaptureMessage, type CaptureSettings, type HeaderList, type PageToRelay, type RelayToPage } from '../core/protocol.ts';
 import { HANDSHAKE_EVENT } from './handshake.ts';
 import { call, callNative, disguise, disguiseMethod, disguiseToString, getVia, natives, PrivateMap, scrubStack } from './natives.ts';
@@ -27,6 +28,10 @@ const abortControllerSignal = Object.getOwnPropertyDescriptor(AbortController.pr
 
 let settings: CaptureSettings = DEFAULT_SETTINGS;
 let userPatterns: RegExp[] = [];
+declare const __TARGET_BROWSER__: string | undefined;
+/** Firefox: a known stream's bytes go to the background undecoded (see `CaptureChunk.bytes`). */
+const SEND_BYTES = typeof __TARGET_BROWSER__ === 'string' && __TARGET_BROWSER__ === 'firefox';
+
 let captureCounter = 0;
 const frameId = Math.random().toString(36).slice(2, 10);
 
@@ -60,7 +65,10 @@ function mergeChunks(messages: CaptureMessage[]): CaptureMessage[] {
       message.kind === 'capture.chunk' &&
       previous?.kind === 'capture.chunk' &&
       previous.chunk.captureId === message.chunk.captureId &&
-      previous.chunk.text.length < MERGED_CHUNK_CHARS
+      previous.chunk.text.length < MERGED_CHUNK_CHARS &&
+      // Bytes stay as they came: joining them would copy them all again on the page's thread.
+      previous.chunk.bytes === undefined &&
+      message.chunk.bytes === undefined
     ) {
       previous.chunk.text += message.chunk.text;
       previous.chunk.receivedAt = message.chunk.receivedAt;
@@ -86,8 +94,11 @@ function flush(): void {
   if (!relayPort || outbox.length === 0) return;
   const messages = mergeChunks(outbox);
   outbox = [];
+  // Bytes are handed over, not copied once more.
+  const transfer: ArrayBuffer[] = [];
+  for (const message of messages) if (message.kind === 'capture.chunk' && message.chunk.bytes) transfer[transfer.length] = message.chunk.bytes;
   try {
-    relayPort.postMessage({ kind: 'page.batch', messages } satisfies PageToRelay);
+    relayPort.postMessage({ kind: 'page.batch', messages } satisfies PageToRelay, transfer);
   } catch {
     // The extension is an observer: a failure to report must never reach the page.
   }
@@ -163,6 +174,10 @@ function upperCase(method: string): string {
  */
 class BodyReporter {
   private readonly decoder = new natives.TextDecoder();
+  /** Sends bytes, not text: a known endpoint's stream in Firefox. */
+  private readonly sendsBytes: boolean;
+  /** The start of a character whose other bytes are in the next chunk. */
+  private carry: Uint8Array | undefined;
   private pending: Array<{ text: string; receivedAt: number }> | undefined;
   private pendingLength = 0;
   private probe: SseDecoder | undefined;
@@ -177,6 +192,7 @@ class BodyReporter {
   ) {
     this.decided = knownEndpoint;
     this.reporting = knownEndpoint;
+    this.sendsBytes = SEND_BYTES && knownEndpoint;
     if (knownEndpoint) {
       post(start);
       post(response);
@@ -188,6 +204,10 @@ class BodyReporter {
 
   chunk(bytes: Uint8Array | string, receivedAt: number): void {
     if (this.decided && !this.reporting) return;
+    if (this.sendsBytes && typeof bytes !== 'string') {
+      this.sendBytes(bytes, receivedAt);
+      return;
+    }
     const text = typeof bytes === 'string' ? bytes : call<string>(natives.decode, this.decoder, bytes, { stream: true });
     if (text === '') return;
     if (!this.decided) {
@@ -221,6 +241,9 @@ class BodyReporter {
     if (!this.reporting) return;
     const rest = call<string>(natives.decode, this.decoder);
     if (rest !== '') this.send(rest, now());
+    // A character cut short by the end: its bytes go as they are, and decode as the decoder says.
+    if (this.carry) this.postBytes(this.carry, now());
+    this.carry = undefined;
     const end: CaptureMessage = { kind: 'capture.end', end: { captureId: this.captureId, state, endedAt: now() } };
     if (error !== undefined) end.end.error = describeError(error);
     post(end);
@@ -228,6 +251,46 @@ class BodyReporter {
 
   private send(text: string, receivedAt: number): void {
     post({ kind: 'capture.chunk', chunk: { captureId: this.captureId, index: -1, text, receivedAt } });
+  }
+
+  /** A copy of the page's bytes (its own stay with the page), cut after the last whole character. */
+  private sendBytes(bytes: Uint8Array, receivedAt: number): void {
+    const length = getVia<number>(natives.typedArrayLength, bytes);
+    const carry = this.carry;
+    const carried = carry ? getVia<number>(natives.typedArrayLength, carry) : 0;
+    let data: Uint8Array;
+    let total: number;
+    if (carried === 0) {
+      data = bytes;
+      total = length;
+    } else {
+      total = carried + length;
+      data = new natives.Uint8Array(total);
+      for (let index = 0; index < carried; index++) data[index] = (carry as Uint8Array)[index] as number;
+      for (let index = 0; index < length; index++) data[carried + index] = bytes[index] as number;
+    }
+    const whole = wholeCharactersLength(data, total);
+    this.carry = undefined;
+    if (whole < total) {
+      const rest = new natives.Uint8Array(total - whole);
+      for (let index = whole; index < total; index++) rest[index - whole] = data[index] as number;
+      this.carry = rest;
+    }
+    if (whole === 0) return;
+    let out: Uint8Array;
+    if (whole === total) {
+      // Copied by the engine, from the page's array's internal slots: no page code runs.
+      out = data === bytes ? new natives.Uint8Array(bytes) : data;
+    } else {
+      out = new natives.Uint8Array(whole);
+      for (let index = 0; index < whole; index++) out[index] = data[index] as number;
+    }
+    this.postBytes(out, receivedAt);
+  }
+
+  private postBytes(bytes: Uint8Array, receivedAt: number): void {
+    const buffer = getVia<ArrayBuffer>(natives.typedArrayBuffer, bytes);
+    post({ kind: 'capture.chunk', chunk: { captureId: this.captureId, index: -1, text: '', bytes: buffer, receivedAt } });
   }
 }
 

@@ -79,6 +79,11 @@ function replay(): void {
   }
 }
 
+/** What a chunk holds in memory: its text (two bytes a character) or its bytes. */
+function chunkBytes(message: CaptureMessage & { kind: 'capture.chunk' }): number {
+  return message.chunk.text.length * 2 + (message.chunk.bytes?.byteLength ?? 0);
+}
+
 function hold(message: CaptureMessage): void {
   const id = captureIdOf(message);
   let capture = held.get(id);
@@ -95,8 +100,8 @@ function hold(message: CaptureMessage): void {
       break;
     case 'capture.chunk':
       capture.chunks.set(message.chunk.index, message);
-      capture.bytes += message.chunk.text.length * 2;
-      heldBytes += message.chunk.text.length * 2;
+      capture.bytes += chunkBytes(message);
+      heldBytes += chunkBytes(message);
       break;
     case 'capture.end':
       capture.end = message;
@@ -120,7 +125,7 @@ function onBackgroundMessage(message: BackgroundToRelay): void {
   if (!capture) return;
   for (const [index, chunk] of capture.chunks) {
     if (index > message.upTo) continue;
-    const size = chunk.kind === 'capture.chunk' ? chunk.chunk.text.length * 2 : 0;
+    const size = chunk.kind === 'capture.chunk' ? chunkBytes(chunk) : 0;
     capture.bytes -= size;
     heldBytes -= size;
     capture.chunks.delete(index);

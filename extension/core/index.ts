@@ -17,3 +17,4 @@ export * from './har-stream.ts';
 export * from './input-reader.ts';
 export * from './json-text.ts';
 export * from './capture-reading.ts';
+export * from './utf8.ts';

@@ -46,6 +46,12 @@ export interface CaptureChunk {
   /** Position of this chunk in the body: lets a receiver notice loss and drop repeats. */
   index: number;
   text: string;
+  /**
+   * Firefox's page hook sends the bytes (whole characters each time; `text` empty) and the background decodes
+   * them: decoding on the page's thread costs the page there, and Firefox's ports carry binary data. Only the
+   * background reads this; past it every chunk is text.
+   */
+  bytes?: ArrayBuffer;
   receivedAt: number;
 }
 

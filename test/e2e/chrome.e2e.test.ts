@@ -12,6 +12,7 @@ import { longMessageStream, messageStream } from '../helpers/synthetic.ts';
 import { buildTranscript, callsOfInput, readInput, stringifyJson, type TranscriptCall } from '../../extension/core/index.ts';
 import { expectBigResponsesShown } from './big-responses.ts';
 import { expectCancelClosesConnection } from './cancel.ts';
+import { expectSplitCharactersWhole } from './split-characters.ts';
 import { expectNoPlantedSecretsInViews, PLANTED_STREAM } from './redaction-views.ts';
 import { leakedSecrets, PLANTED, plantedHar } from '../helpers/planted-secrets.ts';
 import type { StreamOptions, StreamResult } from '../server/page/page.ts';
@@ -130,6 +131,10 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     await panel.click('[data-testid=tab-assembly]');
     mkdirSync('test-results', { recursive: true });
     writeFileSync('test-results/devtools-chrome.png', await panel.screenshot());
+  });
+
+  it('shows text whose bytes arrive cut inside characters whole, and the page reads them as sent', async () => {
+    await expectSplitCharactersWhole(panel, server, stream);
   });
 
   it('gives the page a Response with the url, status, headers, redirected and type it would have had', async () => {

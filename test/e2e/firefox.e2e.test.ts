@@ -15,6 +15,7 @@ import { expectNoPlantedSecretsInViews, PLANTED_STREAM } from './redaction-views
 import { plantedHar } from '../helpers/planted-secrets.ts';
 import type { StreamOptions, StreamResult } from '../server/page/page.ts';
 
+import { expectSplitCharactersWhole } from './split-characters.ts';
 let firefox: FirefoxWithDevtools;
 let server: ReplayServer;
 let page: Page;
@@ -61,6 +62,10 @@ describe('Firefox: capture in the page (and the background, for workers) and the
     await panel.waitFor('document.querySelector("[data-testid=input-text]")?.textContent === "Say hello"');
     assert.doesNotMatch(await panel.text(), /sk-test-secret/);
     await panel.click('[data-testid=tab-assembly]');
+  });
+
+  it('shows text whose bytes arrive cut inside characters whole, and the page reads them as sent', async () => {
+    await expectSplitCharactersWhole(panel, server, stream);
   });
 
   it('captures a request made from a Web Worker', async () => {

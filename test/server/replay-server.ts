@@ -2,9 +2,10 @@
  * A local server on 127.0.0.1 that replays recorded Responses streams, for the
  * end-to-end tests and the demo. Routes:
  *
- *   POST /r/<recording>[/pace/<ms>][/batch/<frames>][/hold/<frames>][/type/<content-type>]/<any path>
+ *   POST /r/<recording>[/pace/<ms>][/batch/<frames>][/bytes/<n>][/hold/<frames>][/type/<content-type>]/<any path>
  *        streams the recording's frames (or, for "stream": false, its final Response as JSON),
- *        waiting `pace` ms after every `batch` frames (1 by default);
+ *        waiting `pace` ms after every `batch` frames (1 by default); with `bytes`, in pieces of n bytes
+ *        cut anywhere, even inside a character, `pace` ms (at least 1) apart;
  *        `hold` stops after that many frames until the test calls `release()`.
  *   ANY  /echo  answers with the request it got, as JSON {method, headers, body}.
  *   GET  /… static files of the test page (see `staticRoutes`).
@@ -113,7 +114,7 @@ export class ReplayServer {
       response.end(JSON.stringify({ method: request.method, headers: request.headers, body }));
       return;
     }
-    const route = /^\/r\/([\w.-]+)((?:\/(?:pace|hold|type|batch)\/[^/]+)*)\//.exec(url.pathname);
+    const route = /^\/r\/([\w.-]+)((?:\/(?:pace|hold|type|batch|bytes)\/[^/]+)*)\//.exec(url.pathname);
     if (!route || (!this.generated.has(route[1] as string) && !existsSync(join(this.recordingsDir, `${route[1]}.sse`)))) {
       response.writeHead(404, { 'content-type': 'text/plain' });
       response.end('not found');
@@ -121,7 +122,7 @@ export class ReplayServer {
     }
     const recording = route[1] as string;
     const options = new Map<string, string>();
-    for (const [, key, value] of (route[2] ?? '').matchAll(/\/(pace|hold|type|batch)\/([^/]+)/g)) options.set(key as string, decodeURIComponent(value as string));
+    for (const [, key, value] of (route[2] ?? '').matchAll(/\/(pace|hold|type|batch|bytes)\/([^/]+)/g)) options.set(key as string, decodeURIComponent(value as string));
     const body = await readBody(request);
     let parsed: { stream?: boolean } = {};
     try {
@@ -162,12 +163,12 @@ export class ReplayServer {
       if (!response.writableFinished) record.closedEarly = true;
       finish();
     });
-    const write = (chunk: string) => {
-      const bytes = Buffer.from(chunk, 'utf8');
+    const writeBytes = (bytes: Buffer) => {
       record.sent.push(bytes);
       response.write(bytes);
       record.sentAt.push(performance.timeOrigin + performance.now());
     };
+    const write = (chunk: string) => writeBytes(Buffer.from(chunk, 'utf8'));
 
     const text = this.recordingText(recording);
     if (!streamed) {
@@ -187,6 +188,19 @@ export class ReplayServer {
     const pace = Number(options.get('pace') ?? this.defaultPaceMs);
     const holdAt = options.has('hold') ? Number(options.get('hold')) : undefined;
     const batch = Math.max(1, Number(options.get('batch') ?? 1));
+    if (options.has('bytes')) {
+      // Pieces of so many bytes, cut anywhere (inside characters too), each its own write after the pace.
+      const size = Math.max(1, Number(options.get('bytes')));
+      const bytes = Buffer.from(text, 'utf8');
+      for (let offset = 0; offset < bytes.length && !record.closedEarly; offset += size) {
+        writeBytes(bytes.subarray(offset, offset + size));
+        record.framesSent++;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(1, pace)));
+      }
+      markHeld();
+      response.end();
+      return;
+    }
     for (const [index, frame] of frames.entries()) {
       if (record.closedEarly) return;
       if (index === holdAt) {
