@@ -223,6 +223,15 @@ function onNavigation(tabId: number): void {
   broadcast(tabId, [{ kind: 'store.cleared', tabId, reason: 'navigation' }]);
 }
 
+/**
+ * Whether a request DevTools reports belongs to the tab's log: not started before its last clear (a request of the
+ * page before the last navigation belongs to the cleared log), nor while recording was paused (DevTools reports such
+ * a request only once it finished, maybe after recording resumed).
+ */
+function inLog(tabId: number, startedAt: number): boolean {
+  return startedAt >= store.clearedAt(tabId) && !startedWhilePaused(startedAt);
+}
+
 function onPanelConnect(port: Runtime.Port): void {
   let subscribedTab: number | undefined;
   port.onMessage.addListener((raw: unknown) => {
@@ -297,19 +306,12 @@ function onPanelConnect(port: Runtime.Port): void {
           return;
         }
         case 'panel.network':
-          // A request of the page before the last navigation belongs to the cleared log.
-          if (message.snapshot.start.startedAt < store.clearedAt(message.tabId)) return;
-          // DevTools reports a request made while recording was paused only once it finished, maybe after recording resumed.
-          if (startedWhilePaused(message.snapshot.start.startedAt)) return;
+          // A request the page hook captured is of the log (DevTools' clock may put its start a little earlier)...
+          if (!store.hasNetworkTwin(message.tabId, message.snapshot.start) && !inLog(message.tabId, message.snapshot.start.startedAt)) return;
           broadcast(message.tabId, store.mergeNetwork(message.tabId, message.snapshot));
           return;
         case 'panel.network-report': {
-          const { start } = message.snapshot;
-          if (start.startedAt < store.clearedAt(message.tabId) || startedWhilePaused(start.startedAt)) {
-            port.postMessage({ kind: 'store.network-report-taken', reportId: message.reportId, bodyWanted: false } satisfies BackgroundToPanel);
-            return;
-          }
-          const { messages, bodyWanted } = store.mergeNetworkReport(message.tabId, message.snapshot);
+          const { messages, bodyWanted } = store.mergeNetworkReport(message.tabId, message.snapshot, inLog(message.tabId, message.snapshot.start.startedAt));
           broadcast(message.tabId, messages);
           port.postMessage({ kind: 'store.network-report-taken', reportId: message.reportId, bodyWanted } satisfies BackgroundToPanel);
           return;

@@ -282,15 +282,22 @@ export class CaptureStore {
     return [{ kind: 'store.capture-added', snapshot }, ...this.enforceLimits(tab, tabId)];
   }
 
+  /** A capture of the page hook that DevTools' report of this request would complete. */
+  hasNetworkTwin(tabId: number, start: CaptureSnapshot['start']): boolean {
+    const tab = this.tabs.get(tabId);
+    return tab !== undefined && this.networkTwinOf(tab, start) !== undefined;
+  }
+
   /**
    * DevTools' report of a finished request, without its body: merged into the capture of the same request, or
    * nothing to do (that capture has the report already, or was dropped); the body is wanted only when no capture of
-   * it was ever held.
+   * it was ever held and the request belongs to the log (`inLog`: not before its last clear, not while paused).
    */
-  mergeNetworkReport(tabId: number, snapshot: CaptureSnapshot): { messages: BackgroundToPanel[]; bodyWanted: boolean } {
+  mergeNetworkReport(tabId: number, snapshot: CaptureSnapshot, inLog = true): { messages: BackgroundToPanel[]; bodyWanted: boolean } {
     const tab = this.tabs.get(tabId);
-    if (!tab) return { messages: [], bodyWanted: true };
+    if (!tab) return { messages: [], bodyWanted: inLog };
     if (this.networkTwinOf(tab, snapshot.start)) return { messages: this.mergeNetwork(tabId, snapshot), bodyWanted: false };
+    if (!inLog) return { messages: [], bodyWanted: false };
     const seen =
       tab.evictedRequests.some((request) => sameRequest(request, snapshot.start)) ||
       tab.order.some((id) => {

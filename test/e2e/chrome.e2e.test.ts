@@ -120,15 +120,19 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     await panel.waitFor('document.querySelector("[data-testid=status] .live-dot") === null');
     assert.match(await panel.evaluate<string>('document.querySelector("[data-testid=summary] [data-testid=status]").textContent'), /completed/);
     sameBytes(result, request.sent);
-    // The request as sent, with its key masked.
-    await panel.click('[data-testid=tab-request]');
-    await panel.waitForText('Bearer [redacted]');
-    await panel.waitFor('document.querySelector("[data-testid=input-text]")?.textContent === "Say hello"');
-    assert.doesNotMatch(await panel.text(), /sk-test-secret/);
-    // DevTools' own network log adds the network phases once the request finished.
-    await panel.click('[data-testid=tab-usage]');
-    await panel.waitFor('document.querySelector("[data-testid=network-timings]") !== null');
-    await panel.click('[data-testid=tab-assembly]');
+    try {
+      // The request as sent, with its key masked.
+      await panel.click('[data-testid=tab-request]');
+      await panel.waitForText('Bearer [redacted]');
+      await panel.waitFor('document.querySelector("[data-testid=input-text]")?.textContent === "Say hello"');
+      assert.doesNotMatch(await panel.text(), /sk-test-secret/);
+      // DevTools' own network log adds the network phases once the request finished.
+      await panel.click('[data-testid=tab-usage]');
+      await panel.waitFor('document.querySelector("[data-testid=network-timings]") !== null');
+    } finally {
+      // The next tests read the Assembly view, whatever happened here.
+      await panel.click('[data-testid=tab-assembly]');
+    }
     mkdirSync('test-results', { recursive: true });
     writeFileSync('test-results/devtools-chrome.png', await panel.screenshot());
   });

@@ -132,7 +132,14 @@ describe('CaptureStore', () => {
     assert.equal(store.snapshots(TAB).length, 1);
     const missed = store.mergeNetworkReport(TAB, report('net-2', 90000));
     assert.deepEqual([missed.messages, missed.bodyWanted], [[], true]);
-    assert.equal(store.snapshots(TAB).length, 1);
+    // Out of the log (before a clear, while paused): nothing, unless the page hook's capture says it is in it.
+    const outside = store.mergeNetworkReport(TAB, report('net-3', 90000), false);
+    assert.deepEqual([outside.messages, outside.bodyWanted], [[], false]);
+    store.apply(TAB, 0, start('hooked-2', 120000));
+    assert.equal(store.hasNetworkTwin(TAB, report('net-4', 119998).start), true);
+    const early = store.mergeNetworkReport(TAB, report('net-4', 119998), false);
+    assert.deepEqual([early.messages.map((message) => message.kind), early.bodyWanted], [['store.update'], false]);
+    assert.equal(store.snapshots(TAB).length, 2);
   });
 
   it('hands the database each new chunk once, the request body once, and what was removed', () => {
