@@ -2,7 +2,8 @@
  * What the extension costs requests that are no LLM call, on every site: 300
  * sequential small fetch GETs, XHR GETs and 2 KB JSON POSTs to one local
  * server, page time with the extension over the same page without it, DevTools
- * closed, in Chromium and in Firefox. Medians of alternating rounds.
+ * closed, in Chromium and in Firefox: the median over three pairs of launches,
+ * each pair's figure the median of alternating rounds.
  */
 import { chromium, type Page as PlaywrightPage } from 'playwright';
 import type { Page as PuppeteerPage } from 'puppeteer-core';
@@ -14,7 +15,8 @@ import { FirefoxWithDevtools } from '../e2e/firefox-devtools.ts';
 import { startTestSite } from '../server/test-site.ts';
 import { report } from './report.ts';
 
-const ROUNDS = 9;
+const ROUNDS = 5;
+const PAIRS = 3;
 const server = await startTestSite();
 
 /** Runs in the page: 300 requests of one kind, one after another; the page's time for all. */
@@ -55,40 +57,66 @@ async function medians(runWithout: Run, runWith: Run): Promise<Record<string, nu
 }
 
 const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-// Both alike (a persistent profile each), but for the extension.
-const bareProfile = mkdtempSync(join(tmpdir(), 'responses-devtools-bench-'));
-const bare = await chromium.launchPersistentContext(bareProfile, { executablePath: CHROMIUM_PATH, headless: true, args });
-const profile = mkdtempSync(join(tmpdir(), 'responses-devtools-bench-'));
-const loaded = await chromium.launchPersistentContext(profile, {
-  executablePath: CHROMIUM_PATH,
-  headless: true,
-  args: [...args, `--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`],
-});
-const bareChrome: PlaywrightPage = bare.pages()[0] ?? (await bare.newPage());
-const loadedChrome: PlaywrightPage = loaded.pages()[0] ?? (await loaded.newPage());
-await bareChrome.goto(`${server.url}/`);
-await loadedChrome.goto(`${server.url}/`);
-const chrome = await medians(
-  (kind) => bareChrome.evaluate(traffic, kind),
-  (kind) => loadedChrome.evaluate(traffic, kind),
-);
-await bare.close();
-await loaded.close();
-rmSync(profile, { recursive: true, force: true });
-rmSync(bareProfile, { recursive: true, force: true });
 
-const bareFirefox = await FirefoxWithDevtools.launchBare();
-const loadedFirefox = await FirefoxWithDevtools.launch();
-const bareFirefoxPage: PuppeteerPage = await bareFirefox.newPage();
-const loadedFirefoxPage: PuppeteerPage = await loadedFirefox.page();
-await bareFirefoxPage.goto(`${server.url}/`);
-await loadedFirefoxPage.goto(`${server.url}/`);
-const firefox = await medians(
-  (kind) => bareFirefoxPage.evaluate(traffic, kind),
-  (kind) => loadedFirefoxPage.evaluate(traffic, kind),
-);
-await bareFirefox.close();
-await loadedFirefox.close();
+interface Opened {
+  run: Run;
+  close: () => Promise<void>;
+}
+
+async function openChromium(extension: boolean): Promise<Opened> {
+  // Both alike (a persistent profile each), but for the extension.
+  const profile = mkdtempSync(join(tmpdir(), 'responses-devtools-bench-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: extension ? [...args, `--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`] : args,
+  });
+  const page: PlaywrightPage = context.pages()[0] ?? (await context.newPage());
+  await page.goto(`${server.url}/`);
+  return {
+    run: (kind) => page.evaluate(traffic, kind),
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+async function openFirefox(extension: boolean): Promise<Opened> {
+  const firefox = await FirefoxWithDevtools.launch({ extension });
+  const page: PuppeteerPage = await firefox.page();
+  await page.goto(`${server.url}/`);
+  return { run: (kind) => page.evaluate(traffic, kind), close: () => firefox.close() };
+}
+
+/**
+ * Two browser instances differ by a few per cent whatever runs in them: the figure is the median over independent
+ * pairs of launches (the one without the extension launched first, then second), each pair's ratio the median of
+ * alternating rounds.
+ */
+async function pairedLaunches(open: (extension: boolean) => Promise<Opened>): Promise<Record<string, number>> {
+  const pairs: Array<Record<string, number>> = [];
+  for (let pair = 0; pair < PAIRS; pair++) {
+    const first = await open(pair % 2 === 1);
+    const second = await open(pair % 2 === 0);
+    const [bare, loaded] = pair % 2 === 0 ? [first, second] : [second, first];
+    pairs.push(await medians(bare.run, loaded.run));
+    await first.close();
+    await second.close();
+  }
+  const ratios: Record<string, number> = {};
+  for (const kind of ['fetch', 'xhr', 'post']) {
+    const values = pairs.map((ratio) => ratio[kind] as number).sort((a, b) => a - b);
+    ratios[kind] = values[Math.floor(values.length / 2)] as number;
+    console.log(`  ${kind}: ${values.map((value) => value.toFixed(3)).join(' / ')} over ${PAIRS} pairs of launches`);
+  }
+  return ratios;
+}
+
+console.log('Chrome');
+const chrome = await pairedLaunches(openChromium);
+console.log('Firefox');
+const firefox = await pairedLaunches(openFirefox);
 await server.stop();
 
 for (const [browser, ratios] of [
