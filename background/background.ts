@@ -224,6 +224,38 @@ function onNavigation(tabId: number): void {
 }
 
 /**
+ * A finished capture's body for a panel: a big one's end first (`store.load-preview`, its final response at once),
+ * then the whole body, in parts past `LOAD_PART_CHARS`.
+ */
+async function answerLoad(port: Runtime.Port, tabId: number, captureId: string): Promise<void> {
+  const found = store.find(captureId);
+  const from = found?.summary?.terminalFrom;
+  if (found && found.tabId === tabId && from !== undefined && found.chars > PREVIEW_ABOVE_CHARS) {
+    const tail = await persistence.loadCapture(captureId, from.chunk).catch(() => undefined);
+    const first = tail?.chunks[0];
+    if (tail && first) {
+      if (first.index === from.chunk) tail.chunks[0] = { ...first, text: first.text.slice(from.offset) };
+      const fromStart = from.chunk === 0 && from.offset === 0 && first.index === 0;
+      const preview: BackgroundToPanel = { kind: 'store.load-preview', captureId, fromStart, chunks: tail.chunks };
+      if (tail.start.requestBody !== undefined) preview.requestBody = tail.start.requestBody;
+      port.postMessage(preview);
+    }
+  }
+  const snapshot = await persistence.loadCapture(captureId).catch(() => undefined);
+  if (!snapshot || snapshot.tabId !== tabId) {
+    port.postMessage({ kind: 'store.load-failed', captureId, reason: 'This response is no longer kept.' } satisfies BackgroundToPanel);
+    return;
+  }
+  const parts = partsOf(snapshot.chunks, LOAD_PART_CHARS);
+  const loaded: BackgroundToPanel = { kind: 'store.loaded', snapshot: { ...snapshot, chunks: parts[0] ?? [] } };
+  if (parts.length > 1) loaded.parts = parts.length;
+  port.postMessage(loaded);
+  for (let index = 1; index < parts.length; index++) {
+    port.postMessage({ kind: 'store.load-part', captureId, chunks: parts[index] ?? [], last: index === parts.length - 1 } satisfies BackgroundToPanel);
+  }
+}
+
+/**
  * Whether a request DevTools reports belongs to the tab's log: not started before its last clear (a request of the
  * page before the last navigation belongs to the cleared log), nor while recording was paused (DevTools reports such
  * a request only once it finished, maybe after recording resumed).
@@ -277,36 +309,11 @@ function onPanelConnect(port: Runtime.Port): void {
           }
           return;
         }
-        case 'panel.load': {
-          const found = store.find(message.captureId);
-          const from = found?.summary?.terminalFrom;
-          if (found && found.tabId === message.tabId && from !== undefined && found.chars > PREVIEW_ABOVE_CHARS) {
-            const tail = await persistence.loadCapture(message.captureId, from.chunk).catch(() => undefined);
-            const first = tail?.chunks[0];
-            if (tail && first) {
-              if (first.index === from.chunk) tail.chunks[0] = { ...first, text: first.text.slice(from.offset) };
-              const fromStart = from.chunk === 0 && from.offset === 0 && first.index === 0;
-              const preview: BackgroundToPanel = { kind: 'store.load-preview', captureId: message.captureId, fromStart, chunks: tail.chunks };
-              if (tail.start.requestBody !== undefined) preview.requestBody = tail.start.requestBody;
-              port.postMessage(preview);
-            }
-          }
-          const snapshot = await persistence.loadCapture(message.captureId).catch(() => undefined);
-          if (!snapshot || snapshot.tabId !== message.tabId) {
-            port.postMessage({ kind: 'store.load-failed', captureId: message.captureId, reason: 'This response is no longer kept.' } satisfies BackgroundToPanel);
-            return;
-          }
-          const parts = partsOf(snapshot.chunks, LOAD_PART_CHARS);
-          const first: BackgroundToPanel = { kind: 'store.loaded', snapshot: { ...snapshot, chunks: parts[0] ?? [] } };
-          if (parts.length > 1) first.parts = parts.length;
-          port.postMessage(first);
-          for (let index = 1; index < parts.length; index++) {
-            port.postMessage({ kind: 'store.load-part', captureId: message.captureId, chunks: parts[index] ?? [], last: index === parts.length - 1 } satisfies BackgroundToPanel);
-          }
+        case 'panel.load':
+          await answerLoad(port, message.tabId, message.captureId);
           return;
-        }
         case 'panel.network':
-          // A request the page hook captured is of the log (DevTools' clock may put its start a little earlier)...
+          // A request the page hook captured belongs to the log, even if DevTools' clock puts its start a little before.
           if (!store.hasNetworkTwin(message.tabId, message.snapshot.start) && !inLog(message.tabId, message.snapshot.start.startedAt)) return;
           broadcast(message.tabId, store.mergeNetwork(message.tabId, message.snapshot));
           return;

@@ -257,34 +257,20 @@ class BodyReporter {
   private sendBytes(bytes: Uint8Array, receivedAt: number): void {
     const length = getVia<number>(natives.typedArrayLength, bytes);
     const carry = this.carry;
-    const carried = carry ? getVia<number>(natives.typedArrayLength, carry) : 0;
-    let data: Uint8Array;
-    let total: number;
-    if (carried === 0) {
-      data = bytes;
-      total = length;
-    } else {
+    let data = bytes;
+    let total = length;
+    if (carry) {
+      const carried = getVia<number>(natives.typedArrayLength, carry);
       total = carried + length;
       data = new natives.Uint8Array(total);
-      for (let index = 0; index < carried; index++) data[index] = (carry as Uint8Array)[index] as number;
+      for (let index = 0; index < carried; index++) data[index] = carry[index] as number;
       for (let index = 0; index < length; index++) data[carried + index] = bytes[index] as number;
     }
     const whole = wholeCharactersLength(data, total);
-    this.carry = undefined;
-    if (whole < total) {
-      const rest = new natives.Uint8Array(total - whole);
-      for (let index = whole; index < total; index++) rest[index - whole] = data[index] as number;
-      this.carry = rest;
-    }
+    this.carry = whole < total ? copyOf(data, whole, total) : undefined;
     if (whole === 0) return;
-    let out: Uint8Array;
-    if (whole === total) {
-      // Copied by the engine, from the page's array's internal slots: no page code runs.
-      out = data === bytes ? new natives.Uint8Array(bytes) : data;
-    } else {
-      out = new natives.Uint8Array(whole);
-      for (let index = 0; index < whole; index++) out[index] = data[index] as number;
-    }
+    // A whole array of the page's is copied by the engine, from its internal slots: no page code runs.
+    const out = whole < total ? copyOf(data, 0, whole) : data === bytes ? new natives.Uint8Array(bytes) : data;
     this.postBytes(out, receivedAt);
   }
 
@@ -292,6 +278,13 @@ class BodyReporter {
     const buffer = getVia<ArrayBuffer>(natives.typedArrayBuffer, bytes);
     post({ kind: 'capture.chunk', chunk: { captureId: this.captureId, index: -1, text: '', bytes: buffer, receivedAt } });
   }
+}
+
+/** Bytes `from`..`to` of `source` in a new array of ours, element by element: no method of the page's arrays runs. */
+function copyOf(source: Uint8Array, from: number, to: number): Uint8Array {
+  const copy = new natives.Uint8Array(to - from);
+  for (let index = from; index < to; index++) copy[index - from] = source[index] as number;
+  return copy;
 }
 
 /** Words for an error, without running page code (a page's error may have a getter or a toString of its own). */

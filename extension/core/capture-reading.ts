@@ -11,6 +11,7 @@ import { isEventStream } from './request-match.ts';
 import { ResponseRecord, ResponsesStreamReader } from './stream-reader.ts';
 import { SseDecoder, type SseFrame } from './sse-decoder.ts';
 import { isJsonObject, type ResponseObject } from './response-types.ts';
+import { TERMINAL_EVENT_TYPES } from './stream-events.ts';
 import type { TimingMarks, UsageSummary } from './usage-timing.ts';
 
 export type DisplayStatus = 'pending' | 'streaming' | 'completed' | 'incomplete' | 'failed' | 'cancelled' | 'error' | 'http-error';
@@ -122,7 +123,7 @@ export class CaptureReading {
       }
       if (!isJsonObject(parsed)) continue;
       this.reader.pushEvent(parsed, frame.data, frame.receivedAt);
-      if (TERMINAL_TYPES.has(parsed.type as string)) this.terminalFrom = this.placeBefore(frame.data);
+      if (TERMINAL_EVENT_TYPES.has(parsed.type as string)) this.terminalFrom = this.placeBefore(frame.data);
     }
   }
 
@@ -203,8 +204,6 @@ export class CaptureReading {
   }
 }
 
-const TERMINAL_TYPES = new Set(['response.completed', 'response.incomplete', 'response.failed']);
-
 const FRAME_ROOM = 512;
 
 /**
@@ -230,7 +229,8 @@ export function previewRecords(tail: string, fromStart: boolean, marks: TimingMa
   const frames = new SseDecoder().push(tail.slice(boundary));
   const records: ResponseRecord[] = [];
   for (const frame of frames) {
-    if (isDeltaFrame(frame.data) || !/^\{\s*"type"\s*:\s*"response\.(completed|incomplete|failed)"/.test(frame.data)) continue;
+    // Only a terminal event (servers write `type` first) is parsed.
+    if (!/^\{\s*"type"\s*:\s*"response\.(completed|incomplete|failed)"/.test(frame.data)) continue;
     try {
       const event = JSON.parse(frame.data) as unknown;
       if (isJsonObject(event) && isJsonObject(event.response)) records.push(ResponseRecord.fromResponseObject(event.response as ResponseObject, marks));
