@@ -8,7 +8,8 @@
  */
 import { ChromiumWithDevtools, type DevtoolsPanel } from '../e2e/chromium-devtools.ts';
 import { startTestSite } from '../server/test-site.ts';
-import { longMessageStream, numberedMessageStream } from '../helpers/synthetic.ts';
+import { longMessageStream } from '../helpers/synthetic.ts';
+import { readPaced } from './page-reading.ts';
 import { report } from './report.ts';
 
 const DELTAS = 10_000;
@@ -17,7 +18,8 @@ const PACED = 'pace/10/batch/20';
 const BIG_EVENTS = 100_000;
 
 const server = await startTestSite();
-const numbered = numberedMessageStream(DELTAS);
+// Deltas " w0", " w1", …: the text on screen tells which delta it has reached.
+const numbered = longMessageStream(DELTAS, (index) => ` w${index}`);
 server.addRecording('bench-numbered', numbered);
 server.addRecording('bench-100k', longMessageStream(BIG_EVENTS));
 server.addRecording('bench-small', longMessageStream(20));
@@ -38,21 +40,6 @@ const browser = await ChromiumWithDevtools.launch();
 const page = browser.firstPage();
 await page.goto(`${server.url}/`);
 const panel = await browser.openPanel();
-
-/** Reads a stream as a page does, noting when each chunk arrived and how many bytes had arrived by then. */
-const readStream = async (route: string) => {
-  const response = await fetch(`/r/${route}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"stream":true}' });
-  const reader = response.body!.getReader();
-  const arrivals: Array<[number, number]> = [];
-  let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytes += value.length;
-    arrivals.push([performance.timeOrigin + performance.now(), bytes]);
-  }
-  return arrivals;
-};
 
 /** Frames drawn by the panel over `ms` with nothing to do. */
 async function idleFps(target: DevtoolsPanel, ms: number): Promise<number> {
@@ -115,7 +102,7 @@ for (let run = 0; run < 3; run++) {
   await clearPanel();
   idle.push(await idleFps(panel, 2000));
   const watching = watchStream(panel);
-  const arrivals = await page.evaluate(readStream, `bench-numbered/${PACED}`);
+  const arrivals = await page.evaluate(readPaced, `bench-numbered/${PACED}`);
   const watch = await watching;
   busy.push(watch);
   deltaEnds.forEach((end, index) => {
@@ -156,11 +143,11 @@ report({
 // Selecting a finished 100,000-event response, against a small one.
 await clearPanel();
 const bigChars = longMessageStream(BIG_EVENTS).match(/"type":"response.output_text.done".*?"text":"([^"]*)"/)?.[1]?.length ?? 0;
-await page.evaluate(readStream, 'bench-100k');
+await page.evaluate(readPaced, 'bench-100k');
 await panel.waitFor(`document.querySelector("[data-testid=message-text]")?.dataset.chars === "${bigChars}"`, 120_000);
 // Three small responses after it: the big one is no longer among those the panel keeps loaded.
 for (let small = 0; small < 3; small++) {
-  await page.evaluate(readStream, 'bench-small');
+  await page.evaluate(readPaced, 'bench-small');
   await panel.waitFor(`document.querySelectorAll("[data-testid=capture-row]").length === ${small + 2}`);
 }
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import validator from '@har-sdk/validator';
+import type { Page } from 'playwright';
 import { ChromiumWithDevtools, evaluate, type DevtoolsPanel } from './chromium-devtools.ts';
 import { expectFinal, finalMessageText, finalOf, finalUsage, ROW_COUNT } from './recordings.ts';
 import { assertChromeImportable } from '../helpers/har-rules.ts';
@@ -96,6 +97,14 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
+
+/** The transcript viewer (the panel opened as a page), empty. */
+async function openViewer(): Promise<Page> {
+  const viewer = await browser.context.newPage();
+  await viewer.goto(`chrome-extension://${browser.extensionId}/panel/viewer.html`);
+  await viewer.waitForSelector('[data-testid=empty-state]');
+  return viewer;
+}
 
 beforeEach(async () => {
   // A new document clears the panel (Preserve log is off): each test starts from an empty list.
@@ -522,9 +531,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
   });
 
   it('opens transcripts and recordings in the standalone viewer, and says what is wrong with a bad file', async () => {
-    const viewer = await browser.context.newPage();
-    await viewer.goto(`chrome-extension://${browser.extensionId}/panel/viewer.html`);
-    await viewer.waitForSelector('[data-testid=empty-state]');
+    const viewer = await openViewer();
     const name = 'vercel-ai__web-search-gpt-5-mini';
     const recording = readFileSync(join(RECORDINGS_DIR, `${name}.sse`), 'utf8');
     await viewer.setInputFiles('[data-testid=import-input]', [
@@ -548,9 +555,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
   });
 
   it('lists a thousand calls by rendering only the rows in view, and shows any of them', async () => {
-    const viewer = await browser.context.newPage();
-    await viewer.goto(`chrome-extension://${browser.extensionId}/panel/viewer.html`);
-    await viewer.waitForSelector('[data-testid=empty-state]');
+    const viewer = await openViewer();
     const name = 'seed__hello-gpt-4.1-nano';
     const recording = readFileSync(join(RECORDINGS_DIR, `${name}.sse`), 'utf8');
     const call = callsOfInput(`${name}.sse`, recording, readInput(recording))[0] as TranscriptCall;

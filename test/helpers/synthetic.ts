@@ -1,5 +1,5 @@
-/** A message of `deltas` text deltas, framed like OpenAI's streams. */
-export function longMessageStream(deltas: number): string {
+/** A message of `deltas` text deltas, framed like OpenAI's streams; `deltaText` says what each delta holds. */
+export function longMessageStream(deltas: number, deltaText: (index: number) => string = (index) => ` word${index % 97}`): string {
   const parts: string[] = [];
   let sequence = 0;
   const frame = (event: Record<string, unknown>) => {
@@ -11,7 +11,7 @@ export function longMessageStream(deltas: number): string {
   frame({ type: 'response.content_part.added', item_id: 'msg_long', output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } });
   let text = '';
   for (let index = 0; index < deltas; index++) {
-    const delta = ` word${index % 97}`;
+    const delta = deltaText(index);
     text += delta;
     frame({ type: 'response.output_text.delta', item_id: 'msg_long', output_index: 0, content_index: 0, delta, logprobs: [], obfuscation: 'abcdef' });
   }
@@ -65,22 +65,3 @@ export function functionCallStream(args: string, deltaChars: number): string {
   return stream();
 }
 
-/** A message of `deltas` deltas " w0", " w1", …: the text on screen tells which delta it has reached. */
-export function numberedMessageStream(deltas: number): string {
-  const { frame, text: stream } = framer();
-  const response = { id: 'resp_numbered', object: 'response', created_at: 0, status: 'in_progress', model: 'numbered-model', output: [], usage: null };
-  frame({ type: 'response.created', response });
-  frame({ type: 'response.output_item.added', output_index: 0, item: { id: 'msg_numbered', type: 'message', status: 'in_progress', role: 'assistant', content: [] } });
-  frame({ type: 'response.content_part.added', item_id: 'msg_numbered', output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } });
-  let text = '';
-  for (let index = 0; index < deltas; index++) {
-    const delta = ` w${index}`;
-    text += delta;
-    frame({ type: 'response.output_text.delta', item_id: 'msg_numbered', output_index: 0, content_index: 0, delta, logprobs: [], obfuscation: 'abcdef' });
-  }
-  frame({ type: 'response.output_text.done', item_id: 'msg_numbered', output_index: 0, content_index: 0, text, logprobs: [] });
-  const item = { id: 'msg_numbered', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [], logprobs: [] }] };
-  frame({ type: 'response.output_item.done', output_index: 0, item });
-  frame({ type: 'response.completed', response: { ...response, status: 'completed', output: [item], usage: { input_tokens: 1, output_tokens: deltas, total_tokens: deltas + 1 } } });
-  return stream();
-}

@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { runCli, scratchWriter } from '../helpers/cli.ts';
 import { alterOneDelta, deltasOnly, FIXTURE_DIR, fixtureNames, readFixture, readFixtureBytes, terminalSnapshot, withLineEndings } from '../helpers/streams.ts';
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli', 'responses-devtools.js');
-const scratch = mkdtempSync(join(tmpdir(), 'responses-devtools-cli-'));
+const { directory: scratch, write: writeScratch } = scratchWriter('responses-devtools-cli-');
 
-function run(args: string[], input?: string | Uint8Array) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const run = runCli;
 
 interface InspectJson {
   responses: Array<{
@@ -28,12 +21,6 @@ function inspectJson(path: string): InspectJson {
   const result = run(['inspect', '--json', path]);
   assert.equal(result.status, 0, result.stderr);
   return JSON.parse(result.stdout) as InspectJson;
-}
-
-function writeScratch(name: string, content: string | Uint8Array): string {
-  const path = join(scratch, name);
-  writeFileSync(path, content);
-  return path;
 }
 
 describe('responses-devtools inspect', () => {

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { CLI, runCli, scratchWriter } from '../helpers/cli.ts';
 import {
   buildTranscript,
   callsOfInput,
@@ -22,8 +21,7 @@ import {
 import { plantedHar } from '../helpers/planted-secrets.ts';
 import { FIXTURE_DIR, fixtureNames, readFixture, seededRandom } from '../helpers/streams.ts';
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli', 'responses-devtools.js');
-const scratch = mkdtempSync(join(tmpdir(), 'responses-devtools-har-stream-'));
+const { directory: scratch, write: writeScratch } = scratchWriter('responses-devtools-har-stream-');
 const encoder = new TextEncoder();
 
 /** Reads `bytes` in the sizes `size` gives, call by call (at least 1 while bytes are left). */
@@ -112,16 +110,7 @@ function transcriptText(calls: readonly TranscriptCall[]): string {
   return stringifyJson(buildTranscript(calls), 2);
 }
 
-function run(args: string[], input?: string | Uint8Array) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', maxBuffer: 1 << 28 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function writeScratch(name: string, content: string | Uint8Array): string {
-  const path = join(scratch, name);
-  writeFileSync(path, content);
-  return path;
-}
+const run = runCli;
 
 describe('harEntries: a HAR read in pieces', () => {
   it('gives the entries JSON.parse gives, in every layout, read in pieces of any size', () => {
