@@ -33,10 +33,13 @@ export class FirefoxWithDevtools {
     return puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX_PATH, headless: true });
   }
 
-  /** `extension: false`: the same Firefox, toolbox reachable, without the extension (a benchmark's baseline). */
-  static async launch(options: { headless?: boolean; extension?: boolean } = {}): Promise<FirefoxWithDevtools> {
-    const withExtension = options.extension ?? true;
-    if (withExtension && !existsSync(join(FIREFOX_EXTENSION_DIR, 'manifest.json'))) throw new Error(`build the extension first: ${FIREFOX_EXTENSION_DIR} is missing`);
+  /**
+   * `extension: false`: the same Firefox, toolbox reachable, without the extension (a benchmark's baseline);
+   * a folder: that extension instead of ours (a benchmark's peer).
+   */
+  static async launch(options: { headless?: boolean; extension?: boolean | string } = {}): Promise<FirefoxWithDevtools> {
+    const extensionDir = options.extension === false ? undefined : typeof options.extension === 'string' ? options.extension : FIREFOX_EXTENSION_DIR;
+    if (extensionDir && !existsSync(join(extensionDir, 'manifest.json'))) throw new Error(`build the extension first: ${extensionDir} is missing`);
     const browser = await puppeteer.launch({
       browser: 'firefox',
       executablePath: FIREFOX_PATH,
@@ -45,7 +48,7 @@ export class FirefoxWithDevtools {
       // Lets the test reach the browser window's privileged scope, where the toolbox lives.
       args: ['--remote-allow-system-access'],
     });
-    const extensionId = withExtension ? await browser.installExtension(FIREFOX_EXTENSION_DIR) : '';
+    const extensionId = extensionDir ? await browser.installExtension(extensionDir) : '';
     return new FirefoxWithDevtools(browser, extensionId);
   }
 
