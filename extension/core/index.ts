@@ -11,6 +11,7 @@ export * from './streamed-values.ts';
 export * from './protocol.ts';
 export * from './request-match.ts';
 export * from './redact.ts';
+export * from './request-code.ts';
 export * from './har-entry.ts';
 export * from './har.ts';
 export * from './har-stream.ts';
