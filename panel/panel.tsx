@@ -5,6 +5,7 @@ import { BackgroundConnection } from './connection.ts';
 import { PanelStore } from './model/panel-store.ts';
 import { CaptureList } from './views/CaptureList.tsx';
 import { Detail } from './views/Detail.tsx';
+import { SplitView } from './views/SplitView.tsx';
 import { Toolbar } from './views/Toolbar.tsx';
 import { SettingsDialog } from './views/SettingsDialog.tsx';
 import { ExportDialog } from './views/ExportDialog.tsx';
@@ -13,6 +14,7 @@ import { importFile } from './transcripts.ts';
 /** In DevTools the panel shows its tab's captures; opened as a page (viewer.html) it shows files only. */
 const inspectedTabId = (browser as { devtools?: { inspectedWindow?: { tabId: number } } }).devtools?.inspectedWindow?.tabId;
 const store = new PanelStore();
+store.useLayoutStorage(globalThis.localStorage);
 const connection = inspectedTabId === undefined ? undefined : new BackgroundConnection(store, inspectedTabId);
 if (!connection) store.setConnection('connected');
 // Bodies of finished captures stay in the background's store until a view needs one.
@@ -76,6 +78,21 @@ function EmptyState() {
   );
 }
 
+/** The store's notice (what was copied), for a few seconds. */
+function Notice() {
+  const notice = store.notice;
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => store.clearNotice(notice.id), 3000);
+    return () => clearTimeout(timer);
+  }, [notice?.id]);
+  return (
+    <div class="notice" role="status" data-testid="notice">
+      {notice?.text ?? ''}
+    </div>
+  );
+}
+
 function App() {
   useStoreRevision();
   const [dialog, setDialog] = useState<'settings' | 'export' | undefined>(undefined);
@@ -104,6 +121,7 @@ function App() {
           event.currentTarget.value = '';
         }}
       />
+      <Notice />
       {store.connection === 'version-mismatch' ? <div class="problem">The extension was updated: close and reopen DevTools.</div> : null}
       {store.importMessages.length > 0 ? (
         <div class="problems" data-testid="import-messages" role="status">
@@ -117,10 +135,7 @@ function App() {
       {store.order.length === 0 ? (
         <EmptyState />
       ) : (
-        <div class="main">
-          <CaptureList store={store} />
-          <Detail store={store} />
-        </div>
+        <SplitView store={store} list={<CaptureList store={store} />} detail={<Detail store={store} />} />
       )}
     </div>
   );

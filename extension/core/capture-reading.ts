@@ -248,10 +248,12 @@ function firstBlankLineEnd(text: string): number {
 
 /** How a capture ended, in the words of the list: the page's side (cancelled, error) before the server's. */
 export function displayStatus(response: CaptureResponse | undefined, end: CaptureEnd | undefined, record: ResponseRecord | undefined): DisplayStatus {
-  if (end?.state === 'cancelled') return 'cancelled';
-  if (response && response.status >= 400 && !record?.assembler.terminal) return 'http-error';
+  if (response && response.status >= 400 && !record?.assembler.terminal) return end?.state === 'cancelled' ? 'cancelled' : 'http-error';
+  // The server's word on the response comes first: a page that stops reading after an error event (as the openai
+  // client does) cancelled a response that had failed. The capture's own fate is shown beside it.
   const responseStatus = record?.response.status;
   if (responseStatus === 'completed' || responseStatus === 'incomplete' || responseStatus === 'failed') return responseStatus;
+  if (end?.state === 'cancelled') return 'cancelled';
   if (end?.state === 'error') return 'error';
   if (end) return record?.assembler.terminal ? 'completed' : 'error';
   return response ? 'streaming' : 'pending';

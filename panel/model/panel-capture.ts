@@ -34,6 +34,8 @@ export class PanelCapture {
   end: CaptureEnd | undefined;
   lossNote: string | undefined;
   lostChunks = 0;
+  /** False for a recording read from a file with no time in it: its clock and durations are unknown. */
+  timesKnown = true;
   networkTimings: NetworkTimings | undefined;
   /** The body as received, chunk by chunk (the Raw view, HAR export); empty while not loaded. */
   chunks: Array<{ text: string; receivedAt: number }> = [];
@@ -205,7 +207,8 @@ export class PanelCapture {
   /** A capture read from a file: a HAR entry or a recording, with the responses already read from it. */
   static fromImport(call: TranscriptCall, captureId: string): PanelCapture {
     const firstEventAt = call.records[0]?.marks.firstByteAt;
-    const startedAt = call.startedAt ?? call.records[0]?.marks.requestStartedAt ?? firstEventAt ?? 0;
+    const knownStart = call.startedAt ?? call.records[0]?.marks.requestStartedAt ?? firstEventAt;
+    const startedAt = knownStart ?? 0;
     const endedAt = call.endedAt ?? call.records[call.records.length - 1]?.marks.endedAt ?? call.records[call.records.length - 1]?.marks.lastEventAt ?? startedAt;
     const capture = new PanelCapture({
       tabId: -1,
@@ -214,6 +217,8 @@ export class PanelCapture {
       chunks: [],
       ...(call.networkTimings ? { networkTimings: call.networkTimings } : {}),
     });
+    // A recording carries no times: none is shown (a clock at 00:00:00.000 and durations of 0 ms would be made up).
+    capture.timesKnown = knownStart !== undefined;
     capture.importedRecords = call.records;
     capture.reading = undefined;
     capture.keepBody(call.body, firstEventAt ?? startedAt);
@@ -231,12 +236,12 @@ export class PanelCapture {
       statusText: this.response?.statusText ?? '',
       responseHeaders: this.response?.responseHeaders ?? [],
       body: this.bodyText(),
-      startedAt: this.start.startedAt,
       records: this.records,
     };
+    if (this.timesKnown) call.startedAt = this.start.startedAt;
     if (this.start.requestBody !== undefined) call.requestBody = this.start.requestBody;
     const endedAt = this.end?.endedAt ?? this.chunks[this.chunks.length - 1]?.receivedAt;
-    if (endedAt !== undefined) call.endedAt = endedAt;
+    if (endedAt !== undefined && this.timesKnown) call.endedAt = endedAt;
     if (this.networkTimings) call.networkTimings = this.networkTimings;
     return call;
   }
@@ -281,6 +286,7 @@ export class PanelCapture {
   }
 
   get durationMs(): number | undefined {
+    if (!this.timesKnown) return undefined;
     const end = this.end?.endedAt ?? this.chunks[this.chunks.length - 1]?.receivedAt;
     return end === undefined ? undefined : Math.max(0, end - this.start.startedAt);
   }

@@ -1,5 +1,6 @@
 import { DEFAULT_SETTINGS, type BackgroundToPanel, type CaptureMessage, type CaptureSettings } from '../../extension/core/index.ts';
 import { PanelCapture } from './panel-capture.ts';
+import { DEFAULT_LAYOUT, loadLayout, saveLayout, type LayoutStorage, type ListLayout } from './list-layout.ts';
 
 export type ViewName = 'assembly' | 'usage' | 'events' | 'request' | 'raw';
 
@@ -28,6 +29,9 @@ export class PanelStore {
   revision = 0;
   /** What the last import had to say (files that are not HAR, broken entries). */
   importMessages: string[] = [];
+  /** Columns, sort and split, as the user arranged them. */
+  layout: ListLayout = DEFAULT_LAYOUT;
+  private layoutStorage: LayoutStorage | undefined;
   private listeners = new Set<() => void>();
   /** Asks the background for a capture's body (set by the panel's connection). */
   loader: ((captureId: string) => void) | undefined;
@@ -266,6 +270,35 @@ export class PanelStore {
 
   setView(view: ViewName): void {
     this.view = view;
+    this.changed();
+  }
+
+  /** A short message for the user (what was copied), shown a few seconds. */
+  notice: { text: string; id: number } | undefined;
+  private noticeCount = 0;
+
+  notify(text: string): void {
+    this.notice = { text, id: ++this.noticeCount };
+    this.changed();
+  }
+
+  /** Clears the notice if it is still the one that was shown (`id`). */
+  clearNotice(id: number): void {
+    if (this.notice?.id !== id) return;
+    this.notice = undefined;
+    this.changed();
+  }
+
+  /** Reads the list's layout from `storage`, where later changes are kept too. */
+  useLayoutStorage(storage: LayoutStorage | undefined): void {
+    this.layoutStorage = storage;
+    this.layout = loadLayout(storage);
+    this.changed();
+  }
+
+  setLayout(layout: ListLayout): void {
+    this.layout = layout;
+    saveLayout(this.layoutStorage, layout);
     this.changed();
   }
 

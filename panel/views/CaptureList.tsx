@@ -1,16 +1,38 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { PanelCapture } from '../model/panel-capture.ts';
 import type { PanelStore } from '../model/panel-store.ts';
+import { capturePointer } from './pointer.ts';
 import { redactUrl } from '../../extension/core/index.ts';
 import { formatClock, formatCount, formatMs, shortUrl } from '../format.ts';
+import {
+  NAME_COLUMN,
+  NARROW_LIST_WIDTH,
+  columnById,
+  columnWidth,
+  nextSort,
+  resizeColumn,
+  shortName,
+  sortCaptures,
+  visibleColumns,
+  type ColumnDefinition,
+} from '../model/list-layout.ts';
+import { ColumnMenu } from './ColumnMenu.tsx';
+import { CopyMenu } from './CopyMenu.tsx';
 
 export function StatusBadge({ capture }: { capture: PanelCapture }) {
   const status = capture.status;
   const label = status === 'http-error' ? `HTTP ${capture.response?.status ?? ''}` : status;
+  // What became of the capture, when it is not what the status says: a failed response the page stopped reading.
+  const fate = capture.end?.state === 'cancelled' && status !== 'cancelled' ? 'cancelled' : undefined;
   return (
-    <span class={`status status-${status}`} data-testid="status">
+    <span class={`status status-${status}`} data-testid="status" data-status={status}>
       {capture.live ? <span class="live-dot" aria-label="streaming" /> : null}
       {label}
+      {fate ? (
+        <span class="fate" data-testid="capture-fate" title="The page stopped reading this response">
+          · {fate}
+        </span>
+      ) : null}
     </span>
   );
 }
@@ -20,16 +42,117 @@ const ROW_HEIGHT = 21;
 /** Up to this many rows, all are rendered; past it, those in view and a margin around them. */
 const WINDOW_ABOVE = 300;
 const MARGIN_ROWS = 30;
+/** Arrow keys on a column's edge move it by this many pixels. */
+const RESIZE_STEP = 10;
+
+function Cell({ column, capture }: { column: ColumnDefinition; capture: PanelCapture }) {
+  const url = redactUrl(capture.start.url);
+  switch (column.id) {
+    case 'time':
+      return <td class="mono">{capture.timesKnown ? formatClock(capture.start.startedAt) : '–'}</td>;
+    case 'name':
+      return (
+        <td class="name" title={url}>
+          <span class="method">{capture.start.method}</span> {shortName(url)}
+          {capture.start.initiator === 'xhr' ? <span class="tag">xhr</span> : null}
+          {capture.start.initiator === 'network' ? <span class="tag">network</span> : null}
+        </td>
+      );
+    case 'url': {
+      const { host, path } = shortUrl(url);
+      return (
+        <td class="url" title={url}>
+          <span class="host">{host}</span>
+          <span class="path">{path}</span>
+        </td>
+      );
+    }
+    case 'model':
+      return <td>{capture.model ?? ''}</td>;
+    case 'status':
+      return (
+        <td>
+          <StatusBadge capture={capture} />
+        </td>
+      );
+    case 'duration':
+      return <td class="num">{formatMs(capture.durationMs)}</td>;
+    case 'tokens': {
+      const usage = capture.usage;
+      return <td class="num">{usage ? `${formatCount(usage.input)} / ${formatCount(usage.output)}` : ''}</td>;
+    }
+  }
+}
+
+/** Dragging a column's right edge (or arrow keys on it) sets its width. */
+function ColumnResizer({ store, column }: { store: PanelStore; column: ColumnDefinition }) {
+  const onPointerDown = (event: PointerEvent) => {
+    if (event.button !== 0) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const handle = event.currentTarget as HTMLElement;
+    capturePointer(handle, event.pointerId);
+    const startX = event.clientX;
+    const startWidth = columnWidth(store.layout, column.id);
+    const onMove = (move: PointerEvent) => store.setLayout(resizeColumn(store.layout, column.id, startWidth + move.clientX - startX));
+    const onUp = () => {
+      handle.removeEventListener('pointermove', onMove);
+      handle.removeEventListener('pointerup', onUp);
+      handle.removeEventListener('pointercancel', onUp);
+    };
+    handle.addEventListener('pointermove', onMove);
+    handle.addEventListener('pointerup', onUp);
+    handle.addEventListener('pointercancel', onUp);
+  };
+  return (
+    <span
+      class="column-resizer"
+      data-testid={`resize-${column.id}`}
+      role="separator"
+      aria-orientation="vertical"
+      aria-label={`Resize the ${column.title} column`}
+      aria-valuenow={columnWidth(store.layout, column.id)}
+      tabIndex={0}
+      onPointerDown={onPointerDown}
+      onClick={(event) => event.stopPropagation()}
+      onKeyDown={(event) => {
+        const delta = event.key === 'ArrowLeft' ? -RESIZE_STEP : event.key === 'ArrowRight' ? RESIZE_STEP : 0;
+        if (delta === 0) return;
+        event.preventDefault();
+        event.stopPropagation();
+        store.setLayout(resizeColumn(store.layout, column.id, columnWidth(store.layout, column.id) + delta));
+      }}
+    />
+  );
+}
+
+function HeaderCell({ store, column, resizable }: { store: PanelStore; column: ColumnDefinition; resizable: boolean }) {
+  const sort = store.layout.sort;
+  const direction = sort?.column === column.id ? (sort.descending ? 'descending' : 'ascending') : 'none';
+  return (
+    <th class={column.numeric ? 'num' : ''} aria-sort={direction} data-testid={`column-${column.id}`} scope="col">
+      <button class="column-title" title={`Sort by ${column.title}`} onClick={() => store.setLayout(nextSort(store.layout, column.id))}>
+        {column.title}
+        {direction === 'none' ? null : <span class="sort-arrow" aria-hidden="true">{direction === 'ascending' ? ' ▲' : ' ▼'}</span>}
+      </button>
+      {resizable ? <ColumnResizer store={store} column={column} /> : null}
+    </th>
+  );
+}
 
 export function CaptureList({ store }: { store: PanelStore }) {
-  const captures = store.visibleCaptures();
+  const captures = sortCaptures(store.visibleCaptures(), store.layout.sort);
   const list = useRef<HTMLDivElement>(null);
-  const [view, setView] = useState({ top: 0, height: 800 });
+  const [view, setView] = useState({ top: 0, height: 800, width: 1000 });
+  const [menu, setMenu] = useState<{ x: number; y: number } | undefined>(undefined);
+  const [rowMenu, setRowMenu] = useState<{ x: number; y: number; captureId: string } | undefined>(undefined);
   const [rowHeight, setRowHeight] = useState(ROW_HEIGHT);
   useLayoutEffect(() => {
     const element = list.current;
     if (!element) return;
-    const observer = new ResizeObserver(() => setView({ top: element.scrollTop, height: element.clientHeight }));
+    const measure = () => setView({ top: element.scrollTop, height: element.clientHeight, width: element.clientWidth });
+    measure();
+    const observer = new ResizeObserver(measure);
     observer.observe(element);
     return () => observer.disconnect();
   }, []);
@@ -38,6 +161,10 @@ export function CaptureList({ store }: { store: PanelStore }) {
     const height = list.current?.querySelector('tr[data-testid=capture-row]')?.getBoundingClientRect().height;
     if (height && Math.abs(height - rowHeight) > 0.1) setRowHeight(height);
   });
+  const narrow = view.width < NARROW_LIST_WIDTH;
+  const columns = visibleColumns(store.layout, narrow);
+  // The name takes what the others leave (it needs at least its own minimum).
+  const fixedWidth = columns.reduce((sum, column) => sum + (column.id === NAME_COLUMN ? columnById(NAME_COLUMN).minWidth : columnWidth(store.layout, column.id)), 0);
   const windowed = captures.length > WINDOW_ABOVE;
   const first = windowed ? Math.max(0, Math.floor(view.top / rowHeight) - MARGIN_ROWS) : 0;
   const last = windowed ? Math.min(captures.length, Math.ceil((view.top + view.height) / rowHeight) + MARGIN_ROWS) : captures.length;
@@ -50,16 +177,29 @@ export function CaptureList({ store }: { store: PanelStore }) {
     list.current?.querySelector(`tr[data-capture-id="${CSS.escape(next.id)}"]`)?.scrollIntoView({ block: 'nearest' });
   };
   return (
-    <div class="capture-list" data-testid="capture-list" ref={list} onScroll={(event) => setView({ top: event.currentTarget.scrollTop, height: event.currentTarget.clientHeight })}>
-      <table aria-rowcount={captures.length + 1}>
-        <thead>
-          <tr>
-            <th>Time</th>
-            <th>Request</th>
-            <th>Model</th>
-            <th>Status</th>
-            <th class="num">Duration</th>
-            <th class="num">Tokens in/out</th>
+    <div
+      class={`capture-list${narrow ? ' narrow' : ''}`}
+      data-testid="capture-list"
+      data-narrow={narrow ? 'true' : 'false'}
+      ref={list}
+      onScroll={(event) => setView({ top: event.currentTarget.scrollTop, height: event.currentTarget.clientHeight, width: event.currentTarget.clientWidth })}
+    >
+      <table aria-rowcount={captures.length + 1} aria-colcount={columns.length} style={{ minWidth: `${fixedWidth}px` }}>
+        <colgroup>
+          {columns.map((column) => (
+            <col key={column.id} style={column.id === NAME_COLUMN ? undefined : { width: `${columnWidth(store.layout, column.id)}px` }} />
+          ))}
+        </colgroup>
+        <thead
+          onContextMenu={(event) => {
+            event.preventDefault();
+            setMenu({ x: event.clientX, y: event.clientY });
+          }}
+        >
+          <tr aria-rowindex={1}>
+            {columns.map((column) => (
+              <HeaderCell key={column.id} store={store} column={column} resizable={column.id !== NAME_COLUMN} />
+            ))}
           </tr>
         </thead>
         <tbody
@@ -73,40 +213,34 @@ export function CaptureList({ store }: { store: PanelStore }) {
           }}
         >
           {first > 0 ? <tr class="row-spacer" aria-hidden="true" style={{ height: `${first * rowHeight}px` }} /> : null}
-          {captures.slice(first, last).map((capture, offset) => {
-            const url = redactUrl(capture.start.url);
-            const { host, path } = shortUrl(url);
-            const usage = capture.usage;
-            return (
-              <tr
-                key={capture.id}
-                data-testid="capture-row"
-                data-capture-id={capture.id}
-                aria-rowindex={first + offset + 2}
-                data-loaded={capture.loaded ? 'true' : 'false'}
-                aria-selected={capture.id === store.selectedId}
-                class={capture.id === store.selectedId ? 'selected' : ''}
-                onClick={() => store.select(capture.id)}
-              >
-                <td class="mono">{formatClock(capture.start.startedAt)}</td>
-                <td class="url" title={url}>
-                  <span class="method">{capture.start.method}</span> <span class="host">{host}</span>
-                  <span class="path">{path}</span>
-                  {capture.start.initiator === 'xhr' ? <span class="tag">xhr</span> : null}
-                  {capture.start.initiator === 'network' ? <span class="tag">network</span> : null}
-                </td>
-                <td>{capture.model ?? ''}</td>
-                <td>
-                  <StatusBadge capture={capture} />
-                </td>
-                <td class="num">{formatMs(capture.durationMs)}</td>
-                <td class="num">{usage ? `${formatCount(usage.input)} / ${formatCount(usage.output)}` : ''}</td>
-              </tr>
-            );
-          })}
+          {captures.slice(first, last).map((capture, offset) => (
+            <tr
+              key={capture.id}
+              data-testid="capture-row"
+              data-capture-id={capture.id}
+              aria-rowindex={first + offset + 2}
+              data-loaded={capture.loaded ? 'true' : 'false'}
+              aria-selected={capture.id === store.selectedId}
+              class={`${capture.id === store.selectedId ? 'selected' : ''} row-${capture.status}`}
+              onClick={() => store.select(capture.id)}
+              onContextMenu={(event) => {
+                event.preventDefault();
+                store.select(capture.id);
+                setRowMenu({ x: event.clientX, y: event.clientY, captureId: capture.id });
+              }}
+            >
+              {columns.map((column) => (
+                <Cell key={column.id} column={column} capture={capture} />
+              ))}
+            </tr>
+          ))}
           {last < captures.length ? <tr class="row-spacer" aria-hidden="true" style={{ height: `${(captures.length - last) * rowHeight}px` }} /> : null}
         </tbody>
       </table>
+      {menu ? <ColumnMenu store={store} at={menu} narrow={narrow} onClose={() => setMenu(undefined)} /> : null}
+      {rowMenu && store.captures.get(rowMenu.captureId) ? (
+        <CopyMenu store={store} capture={store.captures.get(rowMenu.captureId) as PanelCapture} at={rowMenu} onClose={() => setRowMenu(undefined)} />
+      ) : null}
       {store.evicted > 0 ? (
         <p class="note" data-testid="evicted-note">
           {store.evicted} older response{store.evicted === 1 ? ' was' : 's were'} dropped: this tab keeps at most {store.settings.maxCapturesPerTab.toLocaleString('en-US')} responses and{' '}

@@ -7,6 +7,9 @@ import { UsageView } from './UsageView.tsx';
 import { EventsView } from './EventsView.tsx';
 import { RequestView } from './RequestView.tsx';
 import { RawView } from './RawView.tsx';
+import { CopyMenu } from './CopyMenu.tsx';
+import { copyText } from '../clipboard.ts';
+import { useState } from 'preact/hooks';
 
 const VIEWS: Array<[ViewName, string]> = [
   ['assembly', 'Assembly'],
@@ -16,10 +19,11 @@ const VIEWS: Array<[ViewName, string]> = [
   ['raw', 'Raw'],
 ];
 
-export function SummaryStrip({ capture }: { capture: PanelCapture }) {
+export function SummaryStrip({ capture, store }: { capture: PanelCapture; store: PanelStore }) {
   const record = capture.record;
   const usage = capture.usage;
   const timing = record?.timing;
+  const responseId = capture.responseIds[capture.responseIds.length - 1];
   return (
     <div class="summary" data-testid="summary">
       <span class="summary-item">
@@ -42,6 +46,20 @@ export function SummaryStrip({ capture }: { capture: PanelCapture }) {
       <span class="summary-item">
         <span class="label">duration</span> {formatMs(capture.durationMs)}
       </span>
+      {responseId ? (
+        <span class="summary-item response-id">
+          <span class="label">id</span> <span class="mono" data-testid="summary-response-id">{responseId}</span>{' '}
+          <button
+            type="button"
+            class="link"
+            data-testid="copy-id"
+            aria-label="Copy the response id"
+            onClick={() => void copyText(responseId).then((copied) => store.notify(copied ? 'Copied: response id' : 'The browser refused the clipboard.'))}
+          >
+            copy
+          </button>
+        </span>
+      ) : null}
     </div>
   );
 }
@@ -73,12 +91,35 @@ function Problems({ capture }: { capture: PanelCapture }) {
 /** What the end of a body shows well enough while the rest is read: the final response and its usage. */
 const PREVIEW_VIEWS = new Set(['assembly', 'usage']);
 
+/** The detail's Copy button: the row menu's actions, under the button. */
+function CopyButton({ store, capture }: { store: PanelStore; capture: PanelCapture }) {
+  const [at, setAt] = useState<{ x: number; y: number } | undefined>(undefined);
+  return (
+    <>
+      <button
+        type="button"
+        class="tab copy-button"
+        data-testid="copy-button"
+        aria-haspopup="menu"
+        aria-expanded={at !== undefined}
+        onClick={(event) => {
+          const box = event.currentTarget.getBoundingClientRect();
+          setAt({ x: box.left, y: box.bottom });
+        }}
+      >
+        Copy ▾
+      </button>
+      {at ? <CopyMenu store={store} capture={capture} at={at} onClose={() => setAt(undefined)} /> : null}
+    </>
+  );
+}
+
 export function Detail({ store }: { store: PanelStore }) {
   const capture = store.selected;
   if (!capture) return null;
   return (
     <section class="detail" data-testid="detail" aria-label="Selected response">
-      <SummaryStrip capture={capture} />
+      <SummaryStrip capture={capture} store={store} />
       <Problems capture={capture} />
       <div class="tabs" role="tablist">
         {VIEWS.map(([view, label]) => (
@@ -93,6 +134,8 @@ export function Detail({ store }: { store: PanelStore }) {
             {label}
           </button>
         ))}
+        <span class="spacer" />
+        <CopyButton store={store} capture={capture} />
       </div>
       <div class="view" role="tabpanel">
         {capture.previewing && !capture.loadError ? (

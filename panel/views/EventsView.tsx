@@ -86,7 +86,7 @@ export function EventsView({ capture }: { capture: PanelCapture }) {
                 title={row.warning}
                 onClick={() => setSelected(row)}
               >
-                <span class="event-time mono">{row.event.receivedAt === undefined ? '' : `+${formatMs(row.event.receivedAt - start)}`}</span>
+                <span class="event-time mono">{row.event.receivedAt === undefined || !capture.timesKnown ? '–' : `+${formatMs(row.event.receivedAt - start)}`}</span>
                 <span class="event-seq mono">{row.event.sequence_number ?? ''}</span>
                 <span class="event-type">{row.warning ? '⚠ ' : ''}{row.event.type}</span>
                 <span class="event-summary">{redactText(summarizeEventData(row.event.type, row.event.data))}</span>

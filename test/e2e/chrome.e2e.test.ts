@@ -585,6 +585,145 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     await viewer.close();
   });
 
+  it('lays the list out as the Network panel does: sortable, resizable, hideable columns and a split, remembered, at a side and a bottom dock', async () => {
+    const names = ['seed__hello-gpt-4.1-nano', 'vercel-ai__web-search-gpt-5-mini', 'fantasy__text-gpt-4o'];
+    for (const name of names) assert.equal((await stream({ route: name })).error, undefined);
+    await panel.waitFor(`${ROW_COUNT} === 3 && [...document.querySelectorAll("[data-testid=capture-row]")].every((row) => !row.querySelector(".live-dot"))`);
+    const rowOrder = () => panel.evaluate<string[]>('[...document.querySelectorAll("[data-testid=capture-row] td.name")].map((cell) => cell.title)');
+    const arrival = await rowOrder();
+    const total = (name: string) => finalUsage(name).input + finalUsage(name).output;
+    const byTokens = [...names].sort((a, b) => total(a) - total(b)).map((name) => arrival[names.indexOf(name)]);
+    const header = (id: string) => `document.querySelector("[data-testid=column-${id}]")`;
+    try {
+      // A window of DevTools of its own, wide enough for every column.
+      await panel.resizeDevtools({ width: 1280, height: 800 });
+      await panel.waitFor('document.querySelector("[data-testid=capture-list]")?.dataset.narrow === "false"');
+      // A header click sorts ascending, then descending, then back to the order of arrival.
+      await panel.click('[data-testid=column-tokens] button');
+      await panel.waitFor(`${header('tokens')}.getAttribute("aria-sort") === "ascending"`);
+      assert.deepEqual(await rowOrder(), byTokens);
+      await panel.click('[data-testid=column-tokens] button');
+      await panel.waitFor(`${header('tokens')}.getAttribute("aria-sort") === "descending"`);
+      assert.deepEqual(await rowOrder(), [...byTokens].reverse());
+      await panel.click('[data-testid=column-tokens] button');
+      await panel.waitFor(`${header('tokens')}.getAttribute("aria-sort") === "none"`);
+      assert.deepEqual(await rowOrder(), arrival);
+
+      // The header's context menu hides a column; dragging a column's edge widens it.
+      await panel.evaluate(`${header('model')}.dispatchEvent(new MouseEvent("contextmenu", { bubbles: true, clientX: 40, clientY: 10 }))`);
+      await panel.waitFor('document.querySelector("[data-testid=columns-menu]") !== null');
+      assert.equal(await panel.evaluate<string>('document.activeElement?.getAttribute("role")'), 'menuitemcheckbox');
+      await panel.click('[data-testid=column-toggle-model]');
+      await panel.waitFor(`${header('model')} === null && document.querySelector("[data-testid=columns-menu]") === null`);
+      const widthOf = (id: string) => panel.evaluate<number>(`Math.round(${header(id)}.getBoundingClientRect().width)`);
+      const before = await widthOf('duration');
+      await panel.evaluate(`(() => {
+        const handle = document.querySelector("[data-testid=resize-duration]");
+        const x = handle.getBoundingClientRect().left + 2;
+        const pointer = (type, clientX) => handle.dispatchEvent(new PointerEvent(type, { bubbles: true, button: 0, pointerId: 1, clientX, clientY: 5 }));
+        pointer("pointerdown", x);
+        pointer("pointermove", x + 20);
+        pointer("pointermove", x + 40);
+        pointer("pointerup", x + 40);
+      })()`);
+      await panel.waitFor(`Math.round(${header('duration')}.getBoundingClientRect().width) === ${before + 40}`);
+
+      // The split moves with the keyboard (and the pointer), within its bounds.
+      const split = 'document.querySelector("[data-testid=split-handle]")';
+      const share = () => panel.evaluate<number>(`Number(${split}.getAttribute("aria-valuenow"))`);
+      const firstShare = await share();
+      const forward = (await panel.evaluate<string>(`${split}.getAttribute("aria-orientation")`)) === 'horizontal' ? 'ArrowDown' : 'ArrowRight';
+      await panel.evaluate(`${split}.dispatchEvent(new KeyboardEvent("keydown", { key: "${forward}", bubbles: true }))`);
+      await panel.waitFor(`Number(${split}.getAttribute("aria-valuenow")) === ${firstShare + 5}`);
+      await panel.evaluate(`(() => {
+        const main = document.querySelector("[data-testid=split]").getBoundingClientRect();
+        const handle = ${split};
+        const stacked = handle.getAttribute("aria-orientation") === "horizontal";
+        const at = (fraction) => stacked ? { clientX: main.left + 10, clientY: main.top + main.height * fraction } : { clientX: main.left + main.width * fraction, clientY: main.top + 10 };
+        handle.dispatchEvent(new PointerEvent("pointerdown", { bubbles: true, button: 0, pointerId: 1, ...at(0.5) }));
+        handle.dispatchEvent(new PointerEvent("pointermove", { bubbles: true, pointerId: 1, ...at(0.6) }));
+        handle.dispatchEvent(new PointerEvent("pointerup", { bubbles: true, pointerId: 1, ...at(0.6) }));
+      })()`);
+      await panel.waitFor(`Number(${split}.getAttribute("aria-valuenow")) === 60`);
+
+      // All of it is remembered: the panel opened again lays the list out the same.
+      await panel.reload();
+      await panel.waitFor(`${ROW_COUNT} === 3`);
+      await panel.waitFor(`${header('model')} === null && Number(${split}.getAttribute("aria-valuenow")) === 60 && Math.round(${header('duration')}.getBoundingClientRect().width) === ${before + 40}`);
+
+      // A side dock (480 × 700): the list keeps a short name, the status and the tokens, with nothing to scroll sideways.
+      await panel.resizeDevtools({ width: 480, height: 700 });
+      await panel.waitFor('document.querySelector("[data-testid=capture-list]")?.dataset.narrow === "true"');
+      assert.deepEqual(await panel.evaluate<string[]>('[...document.querySelectorAll("[data-testid=capture-list] th")].map((cell) => cell.dataset.testid)'), ['column-name', 'column-status', 'column-tokens']);
+      assert.ok(await panel.evaluate<boolean>('(() => { const list = document.querySelector("[data-testid=capture-list]"); return list.scrollWidth <= list.clientWidth; })()'), 'no horizontal scroll');
+      assert.equal(await panel.evaluate<string>('document.querySelector("[data-testid=split]").dataset.orientation'), 'stacked');
+      assert.match(await panel.evaluate<string>('document.querySelector("[data-testid=capture-row] td.name").textContent'), /^POST responses/);
+      // A bottom dock (1200 × 250): list and detail side by side, each the panel's whole height.
+      await panel.resizeDevtools({ width: 1200, height: 250 });
+      await panel.waitFor('document.querySelector("[data-testid=split]")?.dataset.orientation === "side-by-side"');
+      const heights = await panel.evaluate<{ panel: number; detail: number; list: number }>(`({
+        panel: document.querySelector("[data-testid=split]").getBoundingClientRect().height,
+        detail: document.querySelector(".detail").getBoundingClientRect().height,
+        list: document.querySelector("[data-testid=capture-list]").getBoundingClientRect().height,
+      })`);
+      assert.ok(heights.panel > 100 && heights.detail === heights.panel && heights.list === heights.panel, JSON.stringify(heights));
+    } finally {
+      await panel.resizeDevtools();
+      await panel.evaluate('localStorage.clear()');
+      await panel.reload();
+    }
+  });
+
+  it('copies a response as cURL, fetch and openai-node code without the key, and its text, id and JSON, from the row menu and the detail', async () => {
+    const name = 'vercel-ai__web-search-gpt-5-mini';
+    assert.equal((await stream({ route: name })).error, undefined);
+    await expectFinal(panel, name);
+    // What the copy command puts on the clipboard: the selected text of the element it copies from.
+    await panel.evaluate(`(() => {
+      window.copied = [];
+      document.addEventListener('copy', () => {
+        const element = document.activeElement;
+        window.copied.push(element && 'value' in element ? element.value.slice(element.selectionStart, element.selectionEnd) : String(document.getSelection()));
+      });
+    })()`);
+    const copy = async (open: string, item: string): Promise<string> => {
+      const count = await panel.evaluate<number>('window.copied.length');
+      await panel.evaluate(open);
+      await panel.waitFor('document.querySelector("[data-testid=response-menu]") !== null');
+      await panel.click(`[data-testid=${item}]`);
+      await panel.waitFor(`window.copied.length === ${count + 1} && document.querySelector("[data-testid=notice]").textContent.startsWith("Copied")`);
+      return panel.evaluate<string>('window.copied[window.copied.length - 1]');
+    };
+    const rowMenu = 'document.querySelector("[data-testid=capture-row]").dispatchEvent(new MouseEvent("contextmenu", { bubbles: true, clientX: 30, clientY: 30 }))';
+    const curl = await copy(rowMenu, 'copy-curl');
+    assert.match(curl, /^curl '.*\/r\/vercel-ai__web-search-gpt-5-mini\/v1\/responses'/);
+    assert.match(curl, /-H "authorization: Bearer \$OPENAI_API_KEY"/i);
+    assert.match(curl, /--data-raw '\{/);
+    assert.doesNotMatch(curl, /sk-test-secret/);
+    const node = await copy(rowMenu, 'copy-openai-node');
+    assert.match(node, /import OpenAI from 'openai'/);
+    assert.match(node, /apiKey: process\.env\.OPENAI_API_KEY/);
+    assert.doesNotMatch(node, /sk-test-secret/);
+    const fetchCode = await copy('document.querySelector("[data-testid=copy-button]").click()', 'copy-fetch');
+    assert.match(fetchCode, /await fetch\(/);
+    assert.doesNotMatch(fetchCode, /sk-test-secret/);
+    assert.equal(await copy('document.querySelector("[data-testid=copy-button]").click()', 'copy-response-text'), finalMessageText(name));
+    const json = JSON.parse(await copy(rowMenu, 'copy-response-json')) as { id: string };
+    assert.deepEqual(json, JSON.parse(JSON.stringify(finalOf(name))));
+    assert.equal(await copy(rowMenu, 'copy-response-id'), json.id);
+    // The id in the summary strip has its own copy button.
+    assert.equal(await panel.evaluate<string>('document.querySelector("[data-testid=summary-response-id]").textContent'), json.id);
+    const count = await panel.evaluate<number>('window.copied.length');
+    await panel.click('[data-testid=copy-id]');
+    await panel.waitFor(`window.copied.length === ${count + 1}`);
+    assert.equal(await panel.evaluate<string>('window.copied[window.copied.length - 1]'), json.id);
+    // Escape closes the menu without doing anything.
+    await panel.evaluate(rowMenu);
+    await panel.waitFor('document.activeElement?.dataset.testid === "copy-curl"');
+    await panel.evaluate('document.activeElement.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }))');
+    await panel.waitFor('document.querySelector("[data-testid=response-menu]") === null');
+  });
+
   it('shows everything when the panel is opened only after the stream ended', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${server.url}/`);

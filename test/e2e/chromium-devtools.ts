@@ -278,6 +278,51 @@ export class DevtoolsPanel extends PanelDocument {
     );
   }
 
+  /** Reloads the panel's document (as reopening DevTools would) and waits until the new one has rendered. */
+  async reload(timeoutMs = 15000): Promise<void> {
+    await this.evaluate('window.beforeReload = true; setTimeout(() => location.reload(), 0)');
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        // Each evaluation waits for the next DOM change; one in the document going away fails, and is asked again.
+        await this.waitFor('window.beforeReload === undefined && document.querySelector("[data-testid=panel-root]") !== null', Math.max(1, deadline - Date.now()));
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+    }
+  }
+
+  private dockSideBefore: string | undefined;
+
+  /**
+   * Lays DevTools out at `width` × `height` (the panel gets that, less DevTools' tab bar), as a side or bottom dock
+   * would give it; no size: DevTools as it was. DevTools is undocked for it: docked, its window also holds the page.
+   */
+  async resizeDevtools(size?: { width: number; height: number }): Promise<void> {
+    const dock = (side?: string) =>
+      evaluate<string>(
+        this.cdp,
+        this.devtoolsSessionId,
+        `(async () => {
+          const UI = await import('./ui/legacy/legacy.js');
+          const controller = UI.DockController.DockController.instance();
+          const before = controller.dockSide();
+          ${side ? `controller.setDockSide(${JSON.stringify(side)});` : ''}
+          return before;
+        })()`,
+      );
+    if (size) {
+      const before = await dock('undocked');
+      this.dockSideBefore ??= before;
+      await this.cdp.send('Emulation.setDeviceMetricsOverride', { ...size, deviceScaleFactor: 1, mobile: false }, this.devtoolsSessionId);
+    } else {
+      await this.cdp.send('Emulation.clearDeviceMetricsOverride', {}, this.devtoolsSessionId);
+      if (this.dockSideBefore) await dock(this.dockSideBefore);
+      this.dockSideBefore = undefined;
+    }
+  }
+
   /** A real screenshot of the whole DevTools window. */
   async screenshot(): Promise<Buffer> {
     // Let both the panel and DevTools paint what they now hold before capturing.

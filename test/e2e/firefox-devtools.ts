@@ -116,6 +116,23 @@ export class FirefoxWithDevtools {
     }`);
   }
 
+  /**
+   * Docks the open toolbox at the bottom of the window or at its right side (Firefox's own sizes: 250 px high, 500 px
+   * wide). Moved, the toolbox leaves an extension's panel blank until it is shown again: it is, as a user would.
+   */
+  async dockToolbox(host: 'bottom' | 'right'): Promise<void> {
+    await this.inChrome(`async () => {
+      const { require } = ChromeUtils.importESModule('resource://devtools/shared/loader/Loader.sys.mjs');
+      const { gDevTools } = require('devtools/client/framework/devtools');
+      const toolbox = gDevTools.getToolboxForTab(gBrowser.selectedTab);
+      if (toolbox.hostType === ${JSON.stringify(host)}) return;
+      await toolbox.switchHost(${JSON.stringify(host)});
+      const shown = toolbox.currentToolId;
+      await toolbox.selectTool('webconsole');
+      await toolbox.selectTool(shown);
+    }`);
+  }
+
   /** Opens the real toolbox on the selected tab, selects our panel, and returns its document. */
   async openPanel(): Promise<FirefoxPanel> {
     await this.inChrome(`async () => {

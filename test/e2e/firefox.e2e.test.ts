@@ -154,6 +154,73 @@ describe('Firefox: capture in the page (and the background, for workers) and the
     await expectFinal(panel, name);
   });
 
+  it('lays the list out for the dock: list and detail side by side at the bottom, a short name, the status and the tokens at the side', async () => {
+    const name = 'seed__hello-gpt-4.1-nano';
+    assert.equal((await stream({ route: name })).error, undefined);
+    await expectFinal(panel, name);
+    const layout = () =>
+      panel.evaluate<{ orientation: string; narrow: string; columns: string[]; split: number; list: number; detail: number; scrolls: boolean }>(`(() => {
+        const list = document.querySelector("[data-testid=capture-list]");
+        return {
+          orientation: document.querySelector("[data-testid=split]").dataset.orientation,
+          narrow: list.dataset.narrow,
+          columns: [...list.querySelectorAll("th")].map((cell) => cell.dataset.testid),
+          split: document.querySelector("[data-testid=split]").getBoundingClientRect().height,
+          list: list.getBoundingClientRect().height,
+          detail: document.querySelector(".detail").getBoundingClientRect().height,
+          scrolls: list.scrollWidth > list.clientWidth,
+        };
+      })()`);
+    try {
+      // Firefox's bottom dock is 250 px high: list and detail side by side, each the panel's whole height.
+      await firefox.dockToolbox('bottom');
+      await panel.waitFor('document.querySelector("[data-testid=split]")?.dataset.orientation === "side-by-side"');
+      const bottom = await layout();
+      assert.ok(bottom.split > 100 && bottom.list === bottom.split && bottom.detail === bottom.split, JSON.stringify(bottom));
+      assert.equal(bottom.narrow, 'false');
+      // Its side dock is 500 px wide: the list stacked above the detail, with the columns that matter and nothing to scroll sideways.
+      await firefox.dockToolbox('right');
+      await panel.waitForPage();
+      await panel.waitFor('document.querySelector("[data-testid=capture-list]")?.dataset.narrow === "true"');
+      const side = await layout();
+      assert.equal(side.orientation, 'stacked');
+      assert.deepEqual(side.columns, ['column-name', 'column-status', 'column-tokens']);
+      assert.equal(side.scrolls, false);
+      await panel.waitForText('Hello! How can');
+    } finally {
+      await firefox.dockToolbox('bottom');
+      await panel.waitForPage();
+      await panel.waitFor('document.querySelector("[data-testid=panel-root]") !== null');
+    }
+  });
+
+  it('copies a response as cURL without the key, and its id, from the panel in the toolbox', async () => {
+    const name = 'fantasy__text-gpt-4o';
+    assert.equal((await stream({ route: name })).error, undefined);
+    await expectFinal(panel, name);
+    // What the copy command puts on the clipboard: the selected text of the element it copies from, kept on the page.
+    await panel.evaluate(`(() => {
+      document.body.dataset.copied = '[]';
+      document.addEventListener('copy', () => {
+        const element = document.activeElement;
+        const text = element && 'value' in element ? element.value.slice(element.selectionStart, element.selectionEnd) : String(document.getSelection());
+        document.body.dataset.copied = JSON.stringify([...JSON.parse(document.body.dataset.copied), text]);
+      });
+    })()`);
+    const copied = async () => JSON.parse(await panel.evaluate<string>('document.body.dataset.copied')) as string[];
+    await panel.evaluate('document.querySelector("[data-testid=capture-row]").dispatchEvent(new content.MouseEvent("contextmenu", { bubbles: true, clientX: 30, clientY: 30 }))');
+    await panel.waitFor('document.querySelector("[data-testid=response-menu]") !== null');
+    await panel.click('[data-testid=copy-curl]');
+    await panel.waitFor('JSON.parse(document.body.dataset.copied).length === 1 && document.querySelector("[data-testid=notice]").textContent.startsWith("Copied")');
+    const [curl] = await copied();
+    assert.match(curl ?? '', /^curl '.*\/r\/fantasy__text-gpt-4o\/v1\/responses'/);
+    assert.match(curl ?? '', /Bearer \$OPENAI_API_KEY/);
+    assert.doesNotMatch(curl ?? '', /sk-test-secret/);
+    await panel.click('[data-testid=copy-id]');
+    await panel.waitFor('JSON.parse(document.body.dataset.copied).length === 2');
+    assert.equal((await copied())[1], finalOf(name).id);
+  });
+
   it('keeps working when the background restarts while idle between two streams', async () => {
     const first = 'fantasy__text-gpt-4o';
     assert.equal((await stream({ route: first })).error, undefined);

@@ -5,6 +5,7 @@ import { finalResponse } from '../server/replay-server.ts';
 import type { PanelDocument } from './chromium-devtools.ts';
 
 interface FinalResponse {
+  id?: string;
   output: Array<{ type: string; content?: Array<{ type: string; text?: string }> }>;
   usage?: { input_tokens: number; output_tokens: number };
 }

@@ -1,0 +1,21 @@
+import type { PanelStore } from '../model/panel-store.ts';
+import { COLUMNS, DEFAULT_LAYOUT, NAME_COLUMN, toggleColumn } from '../model/list-layout.ts';
+import { ContextMenu, SEPARATOR, type MenuItem } from './ContextMenu.tsx';
+
+/** The list header's context menu, as the Network panel's: a check per column to show or hide it, and a reset. */
+export function ColumnMenu({ store, at, narrow, onClose }: { store: PanelStore; at: { x: number; y: number }; narrow: boolean; onClose: () => void }) {
+  const columns: MenuItem[] = COLUMNS.filter((column) => column.id !== NAME_COLUMN).map((column) => {
+    // A narrow list shows only a short name, the status and the tokens, whatever is checked.
+    const disabled = narrow && !column.keptWhenNarrow;
+    return {
+      label: column.title,
+      testId: `column-toggle-${column.id}`,
+      checked: !store.layout.hidden.includes(column.id),
+      disabled,
+      ...(disabled ? { title: 'Shown when the panel is wider' } : {}),
+      onSelect: () => store.setLayout(toggleColumn(store.layout, column.id)),
+    };
+  });
+  const reset: MenuItem = { label: 'Reset columns', testId: 'columns-reset', onSelect: () => store.setLayout({ ...DEFAULT_LAYOUT, split: store.layout.split }) };
+  return <ContextMenu label="Columns" at={at} items={[...columns, SEPARATOR, reset]} onClose={onClose} />;
+}
