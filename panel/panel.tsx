@@ -44,14 +44,20 @@ function useStoreRevision(): number {
 
 async function importFiles(files: FileList | null): Promise<void> {
   if (!files || files.length === 0) return;
+  // Taken now: the input's list empties when the input is reset, while the files are still being read.
+  const chosen = Array.from(files);
   const captures = [];
   const messages: string[] = [];
-  for (const file of Array.from(files)) {
+  for (const file of chosen) {
     const result = importFile(file.name, await file.text());
     captures.push(...result.captures);
     messages.push(...result.messages);
   }
-  store.addLocal(captures, messages);
+  store.addLocal(
+    captures,
+    messages,
+    chosen.map((file) => file.name),
+  );
 }
 
 function EmptyState() {
@@ -60,6 +66,7 @@ function EmptyState() {
       <div class="empty-state" data-testid="empty-state">
         <h2>Responses transcript viewer</h2>
         <p>Open a HAR transcript (ours, or one saved by Chrome's or Firefox's Network panel, or by Playwright), a raw <code>.sse</code> recording or a Response JSON body: press Import…, or drop the file here.</p>
+        <div class="drop-zone" data-testid="drop-zone">Drop HAR, .sse or .json files here</div>
       </div>
     );
   }
@@ -93,8 +100,25 @@ function Notice() {
   );
 }
 
+/** Ctrl+F (⌘F on a Mac) goes to the filter, as in DevTools' own panels. */
+function useFindShortcut(): void {
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key.toLowerCase() !== 'f' || !(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
+      const filter = document.querySelector<HTMLInputElement>('[data-testid=filter]');
+      if (!filter) return;
+      event.preventDefault();
+      filter.focus();
+      filter.select();
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, []);
+}
+
 function App() {
   useStoreRevision();
+  useFindShortcut();
   const [dialog, setDialog] = useState<'settings' | 'export' | undefined>(undefined);
   const fileInput = useRef<HTMLInputElement>(null);
   return (

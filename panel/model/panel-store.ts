@@ -4,6 +4,15 @@ import { DEFAULT_LAYOUT, loadLayout, saveLayout, type LayoutStorage, type ListLa
 
 export type ViewName = 'assembly' | 'usage' | 'events' | 'request' | 'raw';
 
+/** The views in the order of their tabs. */
+const VIEW_ORDER: readonly ViewName[] = ['assembly', 'usage', 'events', 'request', 'raw'];
+
+/** The view `step` places after `view` (before it, for a negative step), round the end. */
+export function nextView(view: ViewName, step: number): ViewName {
+  const index = VIEW_ORDER.indexOf(view);
+  return VIEW_ORDER[(((index + step) % VIEW_ORDER.length) + VIEW_ORDER.length) % VIEW_ORDER.length] as ViewName;
+}
+
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'version-mismatch';
 
 /** Finished captures whose bodies the panel keeps after the user looked at them (besides the selected one). */
@@ -27,6 +36,8 @@ export class PanelStore {
   /** The background restarted and the panel reconnected this many times. */
   reconnections = 0;
   revision = 0;
+  /** The files read into this panel (the standalone viewer names them). */
+  files: string[] = [];
   /** What the last import had to say (files that are not HAR, broken entries). */
   importMessages: string[] = [];
   /** Columns, sort and split, as the user arranged them. */
@@ -56,7 +67,7 @@ export class PanelStore {
     const filter = this.filterText.trim().toLowerCase();
     const all = this.order.map((id) => this.captures.get(id)).filter((capture): capture is PanelCapture => capture !== undefined);
     if (filter === '') return all;
-    return all.filter((capture) => `${capture.start.method} ${capture.start.url} ${capture.model ?? ''} ${capture.status}`.toLowerCase().includes(filter));
+    return all.filter((capture) => `${capture.start.method} ${capture.start.url} ${capture.model ?? ''} ${capture.status} ${capture.responseIds.join(' ')}`.toLowerCase().includes(filter));
   }
 
   applyMessage(message: BackgroundToPanel): void {
@@ -145,6 +156,7 @@ export class PanelStore {
         this.recentlyViewed = [];
         this.evicted = 0;
         this.follow = true;
+        this.files = [];
         break;
       case 'store.evicted':
         for (const id of message.captureIds) {
@@ -304,6 +316,12 @@ export class PanelStore {
 
   setFilter(text: string): void {
     this.filterText = text;
+    // The detail follows the filter: a selection the filter hides gives way to the newest response it shows.
+    const visible = this.visibleCaptures();
+    if (this.selectedId === undefined || !visible.some((capture) => capture.id === this.selectedId)) {
+      this.selectedId = visible[visible.length - 1]?.id;
+      this.ensureLoaded(this.selectedId);
+    }
     this.changed();
   }
 
@@ -319,9 +337,10 @@ export class PanelStore {
     this.changed();
   }
 
-  /** Adds captures read from a file (HAR, recording): they live in this panel only. */
-  addLocal(captures: PanelCapture[], messages: string[] = []): void {
+  /** Adds captures read from files (HAR, recording) named `files`: they live in this panel only. */
+  addLocal(captures: PanelCapture[], messages: string[] = [], files: string[] = []): void {
     this.importMessages = messages;
+    this.files = [...this.files, ...files];
     for (const capture of captures) this.add(capture);
     const last = captures[captures.length - 1];
     if (last) this.selectedId = last.id;

@@ -1,6 +1,6 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { PanelCapture } from '../model/panel-capture.ts';
-import type { PanelStore } from '../model/panel-store.ts';
+import { nextView, type PanelStore } from '../model/panel-store.ts';
 import { capturePointer } from './pointer.ts';
 import { redactUrl } from '../../extension/core/index.ts';
 import { formatClock, formatCount, formatMs, shortUrl } from '../format.ts';
@@ -208,6 +208,9 @@ export function CaptureList({ store }: { store: PanelStore }) {
           onKeyDown={(event) => {
             if (event.key === 'ArrowDown') move(1);
             else if (event.key === 'ArrowUp') move(-1);
+            // ↑/↓ pick a response, ←/→ a view of it.
+            else if (event.key === 'ArrowRight') store.setView(nextView(store.view, 1));
+            else if (event.key === 'ArrowLeft') store.setView(nextView(store.view, -1));
             else return;
             event.preventDefault();
           }}
@@ -235,6 +238,11 @@ export function CaptureList({ store }: { store: PanelStore }) {
             </tr>
           ))}
           {last < captures.length ? <tr class="row-spacer" aria-hidden="true" style={{ height: `${(captures.length - last) * rowHeight}px` }} /> : null}
+          {captures.length === 0 && store.order.length > 0 ? (
+            <tr class="no-match" data-testid="no-match">
+              <td colSpan={columns.length}>No responses match “{store.filterText.trim()}”.</td>
+            </tr>
+          ) : null}
         </tbody>
       </table>
       {menu ? <ColumnMenu store={store} at={menu} narrow={narrow} onClose={() => setMenu(undefined)} /> : null}

@@ -1,5 +1,5 @@
 import type { PanelCapture } from '../model/panel-capture.ts';
-import type { PanelStore, ViewName } from '../model/panel-store.ts';
+import { nextView, type PanelStore, type ViewName } from '../model/panel-store.ts';
 import { formatCount, formatMs } from '../format.ts';
 import { StatusBadge } from './CaptureList.tsx';
 import { AssemblyView } from './AssemblyView.tsx';
@@ -121,13 +121,26 @@ export function Detail({ store }: { store: PanelStore }) {
     <section class="detail" data-testid="detail" aria-label="Selected response">
       <SummaryStrip capture={capture} store={store} />
       <Problems capture={capture} />
-      <div class="tabs" role="tablist">
+      <div
+        class="tabs"
+        role="tablist"
+        aria-label="Views"
+        onKeyDown={(event) => {
+          const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+          if (step === 0 || !(event.target as HTMLElement).matches('[role=tab]')) return;
+          event.preventDefault();
+          const next = nextView(store.view, step);
+          store.setView(next);
+          event.currentTarget.querySelector<HTMLElement>(`[data-testid=tab-${next}]`)?.focus();
+        }}
+      >
         {VIEWS.map(([view, label]) => (
           <button
             type="button"
             role="tab"
             data-testid={`tab-${view}`}
             aria-selected={store.view === view}
+            tabIndex={store.view === view ? 0 : -1}
             class={store.view === view ? 'tab selected' : 'tab'}
             onClick={() => store.setView(view)}
           >

@@ -33,28 +33,45 @@ export function Toolbar({ store, connection, onSettings, onExport, onImport }: T
           {settings.paused ? '● Paused' : '● Recording'}
         </button>
       ) : null}
-      <button type="button" data-testid="clear" title="Clear" onClick={clear}>
-        Clear
-      </button>
+      {connection ? (
+        <button type="button" data-testid="clear" title="Clear" onClick={clear}>
+          Clear
+        </button>
+      ) : null}
       {connection ? (
         <label class="toggle" title="Keep captures when the page navigates">
           <input type="checkbox" data-testid="preserve-log" checked={settings.preserveLog} onChange={(event) => update({ preserveLog: event.currentTarget.checked })} />
           Preserve log
         </label>
       ) : null}
-      <label class="toggle" title="Select each new response as it arrives">
-        <input type="checkbox" data-testid="follow" checked={store.follow} onChange={(event) => store.setFollow(event.currentTarget.checked)} />
-        Follow newest
-      </label>
+      {connection ? (
+        <label class="toggle" title="Select each new response as it arrives">
+          <input type="checkbox" data-testid="follow" checked={store.follow} onChange={(event) => store.setFollow(event.currentTarget.checked)} />
+          Follow newest
+        </label>
+      ) : null}
       <input
         type="search"
         class="filter"
         data-testid="filter"
-        placeholder="Filter (URL, model, status)"
+        placeholder="Filter (URL, model, status, id) — Ctrl+F"
         aria-label="Filter responses"
         value={store.filterText}
         onInput={(event) => store.setFilter(event.currentTarget.value)}
+        onKeyDown={(event) => {
+          if (event.key !== 'Escape' || store.filterText === '') return;
+          event.preventDefault();
+          store.setFilter('');
+        }}
       />
+      {!connection && store.files.length > 0 ? (
+        <span class="files" data-testid="file-names" title={store.files.join('\n')}>
+          {store.files.join(', ')}{' '}
+          <button type="button" class="link" data-testid="close-files" onClick={clear}>
+            close
+          </button>
+        </span>
+      ) : null}
       <span class="spacer" />
       {store.connection === 'reconnecting' ? <span class="connection-note" data-testid="reconnecting">reconnecting to the background…</span> : null}
       <button type="button" data-testid="import" title="Open a HAR file or a recording (or drop one here)" onClick={onImport}>

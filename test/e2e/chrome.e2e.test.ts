@@ -532,6 +532,9 @@ describe('Chrome: capture and the panel in real DevTools', () => {
 
   it('opens transcripts and recordings in the standalone viewer, and says what is wrong with a bad file', async () => {
     const viewer = await openViewer();
+    // Nothing to record, follow or clear there; a place to drop files.
+    assert.equal(await viewer.locator('[data-testid=record-toggle], [data-testid=follow], [data-testid=clear]').count(), 0);
+    await viewer.waitForSelector('[data-testid=drop-zone]');
     const name = 'vercel-ai__web-search-gpt-5-mini';
     const recording = readFileSync(join(RECORDINGS_DIR, `${name}.sse`), 'utf8');
     await viewer.setInputFiles('[data-testid=import-input]', [
@@ -551,6 +554,27 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     }, [`${dropped}.sse`, readFileSync(join(RECORDINGS_DIR, `${dropped}.sse`), 'utf8')]);
     await viewer.waitForSelector('[data-item-type=custom_tool_call]');
     assert.equal(await viewer.locator('[data-testid=capture-row]').count(), 2);
+    assert.equal(await viewer.textContent('[data-testid=file-names]'), `${name}.sse, notes.json, ${dropped}.sse close`);
+    // The keyboard: Ctrl+F to the filter, Escape clears it; ←/→ between views from the list.
+    await viewer.keyboard.press('Control+f');
+    await viewer.keyboard.type('no such response');
+    await viewer.waitForSelector('[data-testid=no-match]');
+    assert.equal(await viewer.locator('[data-testid=detail]').count(), 0);
+    await viewer.keyboard.press('Escape');
+    await viewer.waitForFunction(() => document.querySelectorAll('[data-testid=capture-row]').length === 2 && document.querySelector('[data-testid=detail]') !== null);
+    await viewer.focus('[data-testid=capture-list] tbody');
+    await viewer.keyboard.press('ArrowRight');
+    await viewer.waitForSelector('[data-testid=tab-usage][aria-selected=true]');
+    await viewer.focus('[data-testid=tab-usage]');
+    await viewer.keyboard.press('ArrowRight');
+    await viewer.waitForSelector('[data-testid=tab-events][aria-selected=true]');
+    assert.equal(await viewer.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'tab-events');
+    await viewer.keyboard.press('ArrowLeft');
+    await viewer.keyboard.press('ArrowLeft');
+    await viewer.waitForSelector('[data-testid=tab-assembly][aria-selected=true]');
+    // Closing the files empties the viewer.
+    await viewer.click('[data-testid=close-files]');
+    await viewer.waitForSelector('[data-testid=drop-zone]');
     await viewer.close();
   });
 
@@ -672,6 +696,27 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       await panel.evaluate('localStorage.clear()');
       await panel.reload();
     }
+  });
+
+  it('filters by id with Ctrl+F, says when nothing matches, clears with Escape, and moves between views with the arrows', async () => {
+    for (const name of ['seed__hello-gpt-4.1-nano', 'fantasy__text-gpt-4o']) assert.equal((await stream({ route: name })).error, undefined);
+    await expectFinal(panel, 'fantasy__text-gpt-4o');
+    const id = finalOf('seed__hello-gpt-4.1-nano').id as string;
+    const key = (target: string, init: string) => panel.evaluate(`${target}.dispatchEvent(new KeyboardEvent("keydown", { bubbles: true, cancelable: true, ${init} }))`);
+    await key('document.body', 'key: "f", ctrlKey: true');
+    await panel.waitFor('document.activeElement?.dataset.testid === "filter"');
+    const type = (text: string) => panel.evaluate(`(() => { const input = document.activeElement; input.value = ${JSON.stringify(text)}; input.dispatchEvent(new InputEvent("input", { bubbles: true })); })()`);
+    await type(id);
+    await panel.waitFor(`${ROW_COUNT} === 1 && document.querySelector("[data-testid=summary-response-id]")?.textContent === ${JSON.stringify(id)}`);
+    await type('matches nothing');
+    await panel.waitFor(`document.querySelector("[data-testid=no-match]")?.textContent.includes("matches nothing") && document.querySelector("[data-testid=detail]") === null`);
+    await key('document.activeElement', 'key: "Escape"');
+    await panel.waitFor(`${ROW_COUNT} === 2 && document.querySelector("[data-testid=filter]").value === "" && document.querySelector("[data-testid=detail]") !== null`);
+    await panel.evaluate('document.querySelector("[data-testid=capture-list] tbody").focus()');
+    await key('document.activeElement', 'key: "ArrowRight"');
+    await panel.waitFor('document.querySelector("[data-testid=tab-usage]").getAttribute("aria-selected") === "true"');
+    await key('document.activeElement', 'key: "ArrowLeft"');
+    await panel.waitFor('document.querySelector("[data-testid=tab-assembly]").getAttribute("aria-selected") === "true"');
   });
 
   it('copies a response as cURL, fetch and openai-node code without the key, and its text, id and JSON, from the row menu and the detail', async () => {

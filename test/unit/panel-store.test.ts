@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PanelStore } from '../../panel/model/panel-store.ts';
+import { nextView, PanelStore } from '../../panel/model/panel-store.ts';
 import { DEFAULT_SETTINGS, PROTOCOL_VERSION, type CaptureSnapshot } from '../../extension/core/index.ts';
 import { fixtureNames, readFixture, terminalSnapshot } from '../helpers/streams.ts';
 
@@ -131,5 +131,38 @@ describe('PanelStore: bodies on demand', () => {
     assert.equal(store.captures.get('a')?.bodyText(), 'A');
     store.unpin(['a']);
     assert.equal(store.captures.get('a')?.loaded, false);
+  });
+});
+
+describe('PanelStore: the filter, the views and the files', () => {
+  it('moves between views round the ends', () => {
+    assert.equal(nextView('assembly', 1), 'usage');
+    assert.equal(nextView('raw', 1), 'assembly');
+    assert.equal(nextView('assembly', -1), 'raw');
+  });
+
+  it('makes the detail follow the filter, and finds a response by its id', () => {
+    const { store } = storeWith(['a', 'b']);
+    const withId = stored('c');
+    withId.stored = { chars: 10, summary: { status: 'completed', events: 1, model: 'gpt-other', responseId: 'resp_findme' } };
+    store.applyMessage({ kind: 'store.capture-added', snapshot: withId });
+    store.select('a');
+    store.setFilter('resp_findme');
+    assert.deepEqual(store.visibleCaptures().map((capture) => capture.id), ['c']);
+    assert.equal(store.selectedId, 'c');
+    store.setFilter('nothing like it');
+    assert.deepEqual(store.visibleCaptures(), []);
+    assert.equal(store.selectedId, undefined);
+    store.setFilter('');
+    assert.equal(store.visibleCaptures().length, 3);
+  });
+
+  it('names the files read into it until they are closed', () => {
+    const store = new PanelStore();
+    store.addLocal([], [], ['a.har']);
+    store.addLocal([], [], ['b.sse']);
+    assert.deepEqual(store.files, ['a.har', 'b.sse']);
+    store.applyMessage({ kind: 'store.cleared', tabId: -1, reason: 'user' });
+    assert.deepEqual(store.files, []);
   });
 });
