@@ -9,7 +9,8 @@ import { RequestView } from './RequestView.tsx';
 import { RawView } from './RawView.tsx';
 import { CopyMenu } from './CopyMenu.tsx';
 import { copyText } from '../clipboard.ts';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { streamedValues } from '../../extension/core/index.ts';
 
 const VIEWS: Array<[ViewName, string]> = [
   ['assembly', 'Assembly'],
@@ -18,6 +19,42 @@ const VIEWS: Array<[ViewName, string]> = [
   ['request', 'Request'],
   ['raw', 'Raw'],
 ];
+
+/** Characters the model has generated so far: every streamed value of every output item (text, arguments, code…). */
+function outputCharacters(capture: PanelCapture): number {
+  let characters = 0;
+  for (const item of capture.record?.response.output ?? []) for (const value of streamedValues(item).values()) characters += value.length;
+  return characters;
+}
+
+/** Roughly four characters a token in English text: an estimate, shown only until the server's usage arrives. */
+const CHARACTERS_PER_TOKEN = 4;
+
+/** While a response streams: how long, how many events, how much output and how fast; the clock moves on its own. */
+function LiveCounters({ capture }: { capture: PanelCapture }) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(timer);
+  }, []);
+  const characters = outputCharacters(capture);
+  const firstOutputAt = capture.record?.marks.firstOutputAt;
+  const seconds = firstOutputAt === undefined ? 0 : (Math.max(now, capture.chunks[capture.chunks.length - 1]?.receivedAt ?? 0) - firstOutputAt) / 1000;
+  const rate = seconds > 0.2 ? Math.round(characters / CHARACTERS_PER_TOKEN / seconds) : undefined;
+  return (
+    <span class="summary-item live-counters" data-testid="live-counters">
+      <span class="label">elapsed</span> <span data-testid="live-elapsed">{formatMs(Math.max(0, now - capture.start.startedAt))}</span>{' '}
+      <span class="label">events</span> <span data-testid="live-events">{capture.eventCount}</span>{' '}
+      <span class="label">output chars</span> <span data-testid="live-characters">{characters}</span>
+      {rate !== undefined ? (
+        <>
+          {' '}
+          <span class="label">≈</span> <span data-testid="live-rate">{rate}</span> <span class="label">tokens/s (estimated)</span>
+        </>
+      ) : null}
+    </span>
+  );
+}
 
 export function SummaryStrip({ capture, store }: { capture: PanelCapture; store: PanelStore }) {
   const record = capture.record;
@@ -40,6 +77,7 @@ export function SummaryStrip({ capture, store }: { capture: PanelCapture; store:
         <span class="label">output</span> <span data-testid="summary-output">{formatCount(usage?.output)}</span>
         {usage ? <span class="sub"> (reasoning {formatCount(usage.reasoning)})</span> : null}
       </span>
+      {capture.live && capture.timesKnown ? <LiveCounters capture={capture} /> : null}
       <span class="summary-item">
         <span class="label">TTFT</span> {formatMs(timing?.firstTokenMs)}
       </span>

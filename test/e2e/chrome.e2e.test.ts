@@ -122,11 +122,16 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     await panel.waitForText('Hello! How can');
     assert.doesNotMatch(await panel.text(), /Hello! How can I assist you today\?/);
     await panel.waitFor('document.querySelector("[data-testid=status] .live-dot") !== null');
+    // Live counters while it streams: 8 events, the 14 characters of "Hello! How can", and a clock that moves by itself.
+    await panel.waitFor('document.querySelector("[data-testid=live-events]")?.textContent === "8" && document.querySelector("[data-testid=live-characters]")?.textContent === "14"');
+    const elapsed = await panel.evaluate<string>('document.querySelector("[data-testid=live-elapsed]").textContent');
+    await panel.waitFor(`document.querySelector("[data-testid=live-elapsed]").textContent !== ${JSON.stringify(elapsed)}`);
     request.release();
     const result = await run;
     assert.equal(result.error, undefined);
     await expectFinal(panel, name);
     await panel.waitFor('document.querySelector("[data-testid=status] .live-dot") === null');
+    assert.equal(await panel.evaluate<number>('document.querySelectorAll("[data-testid=live-counters]").length'), 0);
     assert.match(await panel.evaluate<string>('document.querySelector("[data-testid=summary] [data-testid=status]").textContent'), /completed/);
     sameBytes(result, request.sent);
     try {
