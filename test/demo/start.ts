@@ -38,7 +38,13 @@ function hasDisplay(): boolean {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(`${EXTENSION_DIR}/manifest.json`)) spawnSync('npx', ['tsx', 'build.ts'], { stdio: 'inherit' });
+  // Always the extension of this tree: a build takes a second, a stale one would show yesterday's code.
+  const built = spawnSync('npx', ['tsx', 'build.ts'], { stdio: 'inherit' });
+  if (built.status !== 0 || !existsSync(`${EXTENSION_DIR}/manifest.json`)) {
+    console.log('The extension did not build (see above).');
+    process.exitCode = 1;
+    return;
+  }
   const port = Number(process.env.PORT ?? 8787);
   const server = await startTestSite({ port });
   const url = `${server.url}/`;
@@ -68,17 +74,22 @@ async function main(): Promise<void> {
     console.log('The demo server keeps running until you press Ctrl+C.');
     return;
   }
-  const browser = await ChromiumWithDevtools.launch({ headless: false, executablePath });
+  const browser = await ChromiumWithDevtools.launch({ headless: false, executablePath, ownSignals: true });
   await browser.firstPage().goto(url);
   await browser.openPanel();
   console.log('Chromium is open with DevTools on the demo page and the Responses panel shown. Press a button on the page.');
   console.log('Close the browser window (or press Ctrl+C) to stop.');
-  const stop = async () => {
-    await server.stop();
-    process.exit(0);
-  };
+  // Closing the window or Ctrl+C: the browser closes, its temporary profile goes, and the demo ends without an error.
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= browser
+      .close()
+      .catch(() => undefined)
+      .then(() => server.stop())
+      .finally(() => process.exit(0)));
   browser.context.on('close', () => void stop());
-  process.on('SIGINT', () => void browser.close().then(stop));
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
 }
 
 async function startFirefox(url: string, stopServer: () => Promise<void>): Promise<void> {
@@ -95,14 +106,23 @@ async function startFirefox(url: string, stopServer: () => Promise<void>): Promi
     process.exitCode = 1;
     return;
   }
-  const firefox = await FirefoxWithDevtools.launch({ headless: false });
+  const firefox = await FirefoxWithDevtools.launch({ headless: false, ownSignals: true });
   const page = await firefox.page();
   await page.goto(url);
   await firefox.openPanel();
   console.log('Firefox is open with the toolbox on the demo page and the Responses panel shown. Press a button on the page.');
   console.log('Close the browser window (or press Ctrl+C) to stop.');
-  firefox.browser.on('disconnected', () => void stopServer().then(() => process.exit(0)));
-  process.on('SIGINT', () => void firefox.close());
+  // Closing the window or Ctrl+C: Firefox closes (puppeteer removes its temporary profile) and the demo ends without an error.
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= firefox
+      .close()
+      .catch(() => undefined)
+      .then(stopServer)
+      .finally(() => process.exit(0)));
+  firefox.browser.on('disconnected', () => void stop());
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
 }
 
 void main();

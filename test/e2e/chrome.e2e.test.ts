@@ -704,6 +704,20 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     }
   });
 
+  it("sends, from each demo button, a request that matches its recording: the Request view agrees with the answer", async () => {
+    const page = browser.firstPage();
+    await page.getByRole('button', { name: 'Parallel function calls' }).click();
+    await panel.waitFor('document.querySelector("[data-item-type=function_call]") !== null && !document.querySelector("[data-testid=capture-row] .live-dot")');
+    await panel.click('[data-testid=tab-request]');
+    await panel.waitFor('document.querySelector("[data-testid=input-text]")?.textContent === "Use the tools: what is 2 + 3, and what is 2 × 3?"');
+    const request = await panel.evaluate<string>('document.querySelector("[data-testid=request-view]").innerText');
+    assert.match(request, /Tools \(2\)/);
+    assert.match(request, /function add/);
+    assert.match(request, /function multiply/);
+    assert.match(request, /gpt-4o/);
+    await panel.click('[data-testid=tab-assembly]');
+  });
+
   it('filters by id with Ctrl+F, says when nothing matches, clears with Escape, and moves between views with the arrows', async () => {
     for (const name of ['seed__hello-gpt-4.1-nano', 'fantasy__text-gpt-4o']) assert.equal((await stream({ route: name })).error, undefined);
     await expectFinal(panel, 'fantasy__text-gpt-4o');

@@ -98,12 +98,14 @@ export class ChromiumWithDevtools {
     private readonly profileDir: string,
   ) {}
 
-  static async launch(options: { headless?: boolean; executablePath?: string } = {}): Promise<ChromiumWithDevtools> {
+  /** `ownSignals`: the caller handles Ctrl+C itself (closing the browser, removing its profile), not Playwright. */
+  static async launch(options: { headless?: boolean; executablePath?: string; ownSignals?: boolean } = {}): Promise<ChromiumWithDevtools> {
     if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error(`build the extension first: ${EXTENSION_DIR} is missing`);
     const profileDir = mkdtempSync(join(tmpdir(), 'responses-devtools-chromium-'));
     const context = await chromium.launchPersistentContext(profileDir, {
       executablePath: options.executablePath ?? CHROMIUM_PATH,
       headless: options.headless ?? true,
+      ...(options.ownSignals ? { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false } : {}),
       viewport: options.headless === false ? null : { width: 1280, height: 900 },
       args: [
         '--no-sandbox',

@@ -37,13 +37,15 @@ export class FirefoxWithDevtools {
    * `extension: false`: the same Firefox, toolbox reachable, without the extension (a benchmark's baseline);
    * a folder: that extension instead of ours (a benchmark's peer).
    */
-  static async launch(options: { headless?: boolean; extension?: boolean | string } = {}): Promise<FirefoxWithDevtools> {
+  static async launch(options: { headless?: boolean; extension?: boolean | string; ownSignals?: boolean } = {}): Promise<FirefoxWithDevtools> {
     const extensionDir = options.extension === false ? undefined : typeof options.extension === 'string' ? options.extension : FIREFOX_EXTENSION_DIR;
     if (extensionDir && !existsSync(join(extensionDir, 'manifest.json'))) throw new Error(`build the extension first: ${extensionDir} is missing`);
     const browser = await puppeteer.launch({
       browser: 'firefox',
       executablePath: FIREFOX_PATH,
       headless: options.headless ?? true,
+      // `ownSignals`: the caller handles Ctrl+C itself (closing Firefox, which removes its profile), not puppeteer.
+      ...(options.ownSignals ? { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false } : {}),
       defaultViewport: options.headless === false ? null : undefined,
       // Lets the test reach the browser window's privileged scope, where the toolbox lives.
       args: ['--remote-allow-system-access'],

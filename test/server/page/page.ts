@@ -159,7 +159,7 @@ async function setUpDemo(): Promise<void> {
   const list = document.getElementById('recordings');
   const output = document.getElementById('output');
   if (!list || !output) return;
-  const recordings = (await (await fetch('/recordings.json')).json()) as Array<{ name: string; label: string }>;
+  const recordings = (await (await fetch('/recordings.json')).json()) as Array<{ name: string; label: string; request: Record<string, unknown> }>;
   for (const recording of recordings) {
     const button = document.createElement('button');
     button.type = 'button';
@@ -167,7 +167,7 @@ async function setUpDemo(): Promise<void> {
     button.title = recording.name;
     button.addEventListener('click', async () => {
       output.textContent = `Streaming ${recording.name}…`;
-      const result = await streamWithOpenAI({ route: `${recording.name}/pace/25` });
+      const result = await streamWithOpenAI({ route: `${recording.name}/pace/25`, extraBody: recording.request });
       output.textContent = result.error ? `${result.error}\n\n${result.outputText}` : result.outputText || '(no text output: see the panel)';
     });
     list.append(button);
