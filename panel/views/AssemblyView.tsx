@@ -1,8 +1,9 @@
 import type { ComponentChildren } from 'preact';
-import { isJsonObject, stringifyJson, type ContentPart, type ItemMeta, type JsonObject, type OutputItem, type ResponseRecord } from '../../extension/core/index.ts';
+import { isJsonObject, stringifyJson, type ContentPart, type ItemMeta, type JsonObject, type JsonValue, type OutputItem, type ResponseRecord } from '../../extension/core/index.ts';
 import type { PanelCapture } from '../model/panel-capture.ts';
 import { prettyJson } from '../format.ts';
 import { LongText } from './LongText.tsx';
+import { contentText, requestBodyOf } from './RequestView.tsx';
 import { useMemo } from 'preact/hooks';
 
 function parts(value: unknown): ContentPart[] {
@@ -122,21 +123,27 @@ function ItemView({ item, index, meta }: { item: OutputItem; index: number; meta
     case 'reasoning': {
       const summary = parts(item.summary);
       const reasoningText = parts(item.content);
+      const encrypted = typeof item.encrypted_content === 'string' ? ` · encrypted content ${item.encrypted_content.length} chars` : '';
       if (summary.length === 0 && reasoningText.length === 0) {
+        // Nothing to read: one line, not a card.
         return (
-          <ItemCard item={item} index={index} meta={meta} title="reasoning">
-            <p class="sub">
-              No summary{typeof item.encrypted_content === 'string' ? ` · encrypted content ${item.encrypted_content.length} chars` : ''}.
-            </p>
-          </ItemCard>
+          <div class="item-compact" data-testid="output-item" data-item-type="reasoning" data-compact="true" aria-label={`output ${index}: reasoning, no summary`}>
+            <span class="item-index">#{meta?.outputIndex ?? index}</span> reasoning <span class="sub">· no summary{encrypted}</span>
+            {item.status ? <span class={`item-status item-status-${item.status}`}>{item.status}</span> : null}
+          </div>
         );
       }
+      // Collapsed to a line that previews it: the answer is what a reader looks for first.
+      const preview = (summary[0]?.text ?? reasoningText[0]?.text ?? '').replace(/\s+/g, ' ').slice(0, 160);
       return (
         <ItemCard item={item} index={index} meta={meta} title="reasoning">
-          <details class="reasoning" open={!done}>
+          <details class="reasoning" data-testid="reasoning">
             <summary>
               Summary{summary.length > 1 ? ` (${summary.length} parts)` : ''}
-              {typeof item.encrypted_content === 'string' ? <span class="sub"> · encrypted content {item.encrypted_content.length} chars</span> : null}
+              {encrypted ? <span class="sub">{encrypted}</span> : null}
+              <span class="reasoning-preview" data-testid="reasoning-preview">
+                {preview}
+              </span>
             </summary>
             {summary.map((part) => (
               <LongText className="text reasoning-text" testId="reasoning-summary" text={part.text ?? ''} />
@@ -279,13 +286,58 @@ function RecordView({ record }: { record: ResponseRecord }) {
   );
 }
 
+/** What was asked: the request's last user message, with the instructions and the earlier input folded above it. */
+function AskedFor({ capture }: { capture: PanelCapture }) {
+  const { body } = requestBodyOf(capture);
+  if (!body) return null;
+  const input = body.input;
+  const items: JsonValue[] = typeof input === 'string' ? [{ role: 'user', content: input }] : Array.isArray(input) ? input : [];
+  let lastUser = -1;
+  items.forEach((item, index) => {
+    if (isJsonObject(item) && (item.type === undefined || item.type === 'message') && item.role === 'user') lastUser = index;
+  });
+  const earlier = lastUser > 0 ? items.slice(0, lastUser) : [];
+  const instructions = typeof body.instructions === 'string' && body.instructions !== '' ? body.instructions : undefined;
+  const asked = lastUser >= 0 ? (items[lastUser] as JsonObject) : undefined;
+  if (!asked && !instructions && earlier.length === 0) return null;
+  return (
+    <section class="asked" data-testid="asked" aria-label="The request's input">
+      {instructions || earlier.length > 0 ? (
+        <details class="asked-context" data-testid="asked-context">
+          <summary class="sub">
+            {[instructions ? 'instructions' : '', earlier.length > 0 ? `${earlier.length} earlier input item${earlier.length === 1 ? '' : 's'}` : ''].filter(Boolean).join(' and ')}
+          </summary>
+          {instructions ? <div class="text asked-instructions">{instructions}</div> : null}
+          {earlier.map((item) => (
+            <pre class="code">{stringifyJson(item, 2)}</pre>
+          ))}
+        </details>
+      ) : null}
+      {asked ? (
+        <div class="asked-message">
+          <span class="role">user</span>
+          <div class="text" data-testid="asked-text">
+            {contentText(asked.content)}
+          </div>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
 export function AssemblyView({ capture }: { capture: PanelCapture }) {
   const records = capture.records;
   if (records.length === 0) {
-    return <p class="sub empty-view">{capture.live ? 'Waiting for the first event…' : 'Nothing to assemble.'}</p>;
+    return (
+      <div class="assembly" data-testid="assembly">
+        <AskedFor capture={capture} />
+        <p class="sub empty-view">{capture.live ? 'Waiting for the first event…' : 'Nothing to assemble.'}</p>
+      </div>
+    );
   }
   return (
     <div class="assembly" data-testid="assembly">
+      <AskedFor capture={capture} />
       {records.map((record, index) => (
         <>
           {records.length > 1 ? <h3 class="record-title">Response {index + 1} of {records.length}: {record.response.id ?? ''}</h3> : null}

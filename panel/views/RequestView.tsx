@@ -18,7 +18,7 @@ function Headers({ headers, testId }: { headers: HeaderList; testId: string }) {
   );
 }
 
-function contentText(content: JsonValue | undefined): string {
+export function contentText(content: JsonValue | undefined): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
     return content
@@ -46,18 +46,22 @@ function InputItem({ item }: { item: JsonValue }) {
   );
 }
 
+/** The request's JSON body, credentials masked (they are kept for an explicit export only: views always mask them). */
+export function requestBodyOf(capture: PanelCapture): { text: string | undefined; body: JsonObject | undefined } {
+  const { start } = capture;
+  const contentType = start.requestHeaders.find((header) => header.name.toLowerCase() === 'content-type')?.value;
+  const text = start.requestBody === undefined ? undefined : redactBody(start.requestBody, contentType);
+  try {
+    const parsed: unknown = JSON.parse(text ?? '');
+    return { text, body: isJsonObject(parsed) ? parsed : undefined };
+  } catch {
+    return { text, body: undefined };
+  }
+}
+
 export function RequestView({ capture, store }: { capture: PanelCapture; store: PanelStore }) {
   const { start } = capture;
-  // Credentials are kept for an explicit export only: this view always masks them.
-  const contentType = start.requestHeaders.find((header) => header.name.toLowerCase() === 'content-type')?.value;
-  const requestBody = start.requestBody === undefined ? undefined : redactBody(start.requestBody, contentType);
-  let body: JsonObject | undefined;
-  try {
-    const parsed: unknown = JSON.parse(requestBody ?? '');
-    body = isJsonObject(parsed) ? parsed : undefined;
-  } catch {
-    body = undefined;
-  }
+  const { text: requestBody, body } = requestBodyOf(capture);
   const previousId = body && typeof body.previous_response_id === 'string' ? body.previous_response_id : undefined;
   const previous = previousId ? [...store.captures.values()].find((candidate) => candidate.responseIds.includes(previousId)) : undefined;
   const input = body?.input;

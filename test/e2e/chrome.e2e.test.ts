@@ -708,6 +708,9 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     const page = browser.firstPage();
     await page.getByRole('button', { name: 'Parallel function calls' }).click();
     await panel.waitFor('document.querySelector("[data-item-type=function_call]") !== null && !document.querySelector("[data-testid=capture-row] .live-dot")');
+    // The Assembly view opens on what was asked, above the answer.
+    await panel.waitFor('document.querySelector("[data-testid=asked-text]")?.textContent === "Use the tools: what is 2 + 3, and what is 2 × 3?"');
+    assert.ok(await panel.evaluate<boolean>('Boolean(document.querySelector("[data-testid=asked]").compareDocumentPosition(document.querySelector("[data-item-type=function_call]")) & Node.DOCUMENT_POSITION_FOLLOWING)'));
     await panel.click('[data-testid=tab-request]');
     await panel.waitFor('document.querySelector("[data-testid=input-text]")?.textContent === "Use the tools: what is 2 + 3, and what is 2 × 3?"');
     const request = await panel.evaluate<string>('document.querySelector("[data-testid=request-view]").innerText');
@@ -716,6 +719,25 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     assert.match(request, /function multiply/);
     assert.match(request, /gpt-4o/);
     await panel.click('[data-testid=tab-assembly]');
+  });
+
+  it('folds reasoning to a line that previews it, and an empty one to a line of its own', async () => {
+    const name = 'pydantic-ai__reasoning-summary-multipart-o3-mini';
+    assert.equal((await stream({ route: name })).error, undefined);
+    await expectFinal(panel, name);
+    const reasoning = await panel.evaluate<{ open: boolean; preview: string; shown: boolean }>(`(() => {
+      const details = document.querySelector("[data-testid=reasoning]");
+      return { open: details.open, preview: details.querySelector("[data-testid=reasoning-preview]").textContent, shown: document.body.innerText.includes(details.querySelector("[data-testid=reasoning-summary]").textContent.slice(0, 300)) };
+    })()`);
+    assert.equal(reasoning.open, false);
+    assert.ok(reasoning.preview.length > 20, reasoning.preview);
+    assert.equal(reasoning.shown, false, 'the whole summary is folded away');
+    const web = 'vercel-ai__web-search-gpt-5-mini';
+    assert.equal((await stream({ route: web })).error, undefined);
+    await expectFinal(panel, web);
+    const compact = await panel.evaluate<number>('document.querySelectorAll("[data-item-type=reasoning][data-compact=true]").length');
+    assert.equal(compact, 7);
+    assert.equal(await panel.evaluate<number>('document.querySelectorAll("article[data-item-type=reasoning]").length'), 0);
   });
 
   it('filters by id with Ctrl+F, says when nothing matches, clears with Escape, and moves between views with the arrows', async () => {
