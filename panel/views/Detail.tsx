@@ -209,7 +209,7 @@ export function Detail({ store }: { store: PanelStore }) {
           <>
             {store.view === 'assembly' ? <AssemblyView capture={capture} /> : null}
             {store.view === 'usage' ? <UsageView capture={capture} store={store} /> : null}
-            {store.view === 'events' ? <EventsView capture={capture} /> : null}
+            {store.view === 'events' ? <EventsView capture={capture} store={store} /> : null}
             {store.view === 'request' ? <RequestView capture={capture} store={store} /> : null}
             {store.view === 'raw' ? <RawView capture={capture} /> : null}
           </>

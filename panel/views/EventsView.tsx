@@ -1,12 +1,18 @@
 import { useMemo, useState } from 'preact/hooks';
-import { redactText, type LoggedEvent, type ResponseRecord } from '../../extension/core/index.ts';
+import { redactText, type JsonValue, type LoggedEvent, type ResponseRecord } from '../../extension/core/index.ts';
 import type { PanelCapture } from '../model/panel-capture.ts';
+import type { PanelStore } from '../model/panel-store.ts';
+import { copyText } from '../clipboard.ts';
+import { JsonTree } from './JsonTree.tsx';
+import { capturePointer } from './pointer.ts';
 import { formatMs, prettyJson, summarizeEventData } from '../format.ts';
 import { VirtualList } from './VirtualList.tsx';
 
 interface Row {
   event: LoggedEvent;
   warning: string | undefined;
+  /** Its place in the whole stream (whatever the filter shows). */
+  index: number;
 }
 
 /** Where each response's events start in the one list: rows are looked up, not copied, while nothing is filtered. */
@@ -15,14 +21,56 @@ function rowAt(records: readonly ResponseRecord[], index: number, warnings: Read
   for (const [responseIndex, record] of records.entries()) {
     if (offset < record.events.length) {
       const event = record.events[offset] as LoggedEvent;
-      return { event, warning: warnings[responseIndex]?.get(offset) };
+      return { event, warning: warnings[responseIndex]?.get(offset), index };
     }
     offset -= record.events.length;
   }
   return undefined;
 }
 
-export function EventsView({ capture }: { capture: PanelCapture }) {
+const TYPE_WIDTH_KEY = 'responses-devtools.events-type-width';
+const TYPE_WIDTH = { default: 300, min: 120, max: 800 };
+
+function storedTypeWidth(): number {
+  try {
+    const stored = Number(globalThis.localStorage?.getItem(TYPE_WIDTH_KEY));
+    return Number.isFinite(stored) && stored >= TYPE_WIDTH.min && stored <= TYPE_WIDTH.max ? stored : TYPE_WIDTH.default;
+  } catch {
+    return TYPE_WIDTH.default;
+  }
+}
+
+/** The selected event: its JSON as a tree (credentials masked, as everywhere), with a copy of the text. */
+function EventDetail({ row, store }: { row: Row; store: PanelStore }) {
+  const text = redactText(prettyJson(row.event.data).text);
+  let value: JsonValue | undefined;
+  try {
+    value = JSON.parse(text) as JsonValue;
+  } catch {
+    value = undefined;
+  }
+  return (
+    <div class="event-detail" data-testid="event-detail">
+      <div class="event-detail-toolbar">
+        <span class="sub">#{row.index} {row.event.type}</span>
+        <button type="button" class="link" data-testid="copy-event" onClick={() => void copyText(text).then((copied) => store.notify(copied ? 'Copied: event JSON' : 'The browser refused the clipboard.'))}>
+          copy
+        </button>
+      </div>
+      {row.warning ? <div class="problem">{row.warning}</div> : null}
+      {value === undefined ? <pre class="code">{text}</pre> : <JsonTree value={value} testId="event-json" />}
+    </div>
+  );
+}
+
+/** The time since the previous event of the stream, or "–" when either time is unknown. */
+function gapText(at: number | undefined, previous: number | undefined): string {
+  if (at === undefined || previous === undefined) return '–';
+  return formatMs(Math.max(0, at - previous));
+}
+
+export function EventsView({ capture, store }: { capture: PanelCapture; store: PanelStore }) {
+  const [typeWidth, setTypeWidth] = useState(storedTypeWidth);
   const [typeFilter, setTypeFilter] = useState('');
   const [textFilter, setTextFilter] = useState('');
   const [selected, setSelected] = useState<Row | undefined>(undefined);
@@ -55,8 +103,35 @@ export function EventsView({ capture }: { capture: PanelCapture }) {
   const count = filtered ? filtered.length : total;
 
   const start = capture.start.startedAt;
+  const resizeType = (width: number) => {
+    const next = Math.round(Math.min(TYPE_WIDTH.max, Math.max(TYPE_WIDTH.min, width)));
+    setTypeWidth(next);
+    try {
+      globalThis.localStorage?.setItem(TYPE_WIDTH_KEY, String(next));
+    } catch {
+      // kept for this session only
+    }
+  };
+  const onResizerDown = (event: PointerEvent) => {
+    if (event.button !== 0) return;
+    event.preventDefault();
+    const handle = event.currentTarget as HTMLElement;
+    capturePointer(handle, event.pointerId);
+    const startX = event.clientX;
+    const startWidth = typeWidth;
+    const onMove = (move: PointerEvent) => resizeType(startWidth + move.clientX - startX);
+    const onUp = () => {
+      handle.removeEventListener('pointermove', onMove);
+      handle.removeEventListener('pointerup', onUp);
+      handle.removeEventListener('pointercancel', onUp);
+    };
+    handle.addEventListener('pointermove', onMove);
+    handle.addEventListener('pointerup', onUp);
+    handle.addEventListener('pointercancel', onUp);
+  };
+  const timeOf = (row: Row | undefined) => (row?.event.receivedAt === undefined || !capture.timesKnown ? undefined : row.event.receivedAt);
   return (
-    <div class="events-view" data-testid="events-view">
+    <div class="events-view" data-testid="events-view" style={{ '--event-type-width': `${typeWidth}px` }}>
       <div class="events-toolbar">
         <select aria-label="Event type" data-testid="event-type-filter" value={typeFilter} onChange={(event) => setTypeFilter(event.currentTarget.value)}>
           <option value="">All types ({total})</option>
@@ -68,6 +143,32 @@ export function EventsView({ capture }: { capture: PanelCapture }) {
         <span class="sub">{count} shown</span>
       </div>
       <div class="events-split">
+        <div class="events-list">
+        <div class="event-header" role="row" aria-hidden="false">
+          <span class="event-time" role="columnheader">time</span>
+          <span class="event-gap" role="columnheader" title="Since the previous event">gap</span>
+          <span class="event-seq" role="columnheader">seq</span>
+          <span class="event-type" role="columnheader">
+            type
+            <span
+              class="column-resizer"
+              role="separator"
+              aria-orientation="vertical"
+              aria-label="Resize the type column"
+              aria-valuenow={typeWidth}
+              tabIndex={0}
+              data-testid="resize-event-type"
+              onPointerDown={onResizerDown}
+              onKeyDown={(event) => {
+                const delta = event.key === 'ArrowLeft' ? -10 : event.key === 'ArrowRight' ? 10 : 0;
+                if (delta === 0) return;
+                event.preventDefault();
+                resizeType(typeWidth + delta);
+              }}
+            />
+          </span>
+          <span class="event-summary" role="columnheader">summary</span>
+        </div>
         <VirtualList
           count={count}
           rowHeight={20}
@@ -86,7 +187,8 @@ export function EventsView({ capture }: { capture: PanelCapture }) {
                 title={row.warning}
                 onClick={() => setSelected(row)}
               >
-                <span class="event-time mono">{row.event.receivedAt === undefined || !capture.timesKnown ? '–' : `+${formatMs(row.event.receivedAt - start)}`}</span>
+                <span class="event-time mono">{timeOf(row) === undefined ? '–' : `+${formatMs((timeOf(row) as number) - start)}`}</span>
+                <span class="event-gap mono" data-testid="event-gap">{gapText(timeOf(row), row.index === 0 ? undefined : timeOf(rowAt(records, row.index - 1, warnings)))}</span>
                 <span class="event-seq mono">{row.event.sequence_number ?? ''}</span>
                 <span class="event-type">{row.warning ? '⚠ ' : ''}{row.event.type}</span>
                 <span class="event-summary">{redactText(summarizeEventData(row.event.type, row.event.data))}</span>
@@ -94,12 +196,8 @@ export function EventsView({ capture }: { capture: PanelCapture }) {
             );
           }}
         />
-        {selected ? (
-          <div class="event-detail" data-testid="event-detail">
-            {selected.warning ? <div class="problem">{selected.warning}</div> : null}
-            <pre class="code">{redactText(prettyJson(selected.event.data).text)}</pre>
-          </div>
-        ) : null}
+        </div>
+        {selected ? <EventDetail row={selected} store={store} /> : null}
       </div>
     </div>
   );

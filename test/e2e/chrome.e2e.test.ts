@@ -740,6 +740,44 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     assert.equal(await panel.evaluate<number>('document.querySelectorAll("article[data-item-type=reasoning]").length'), 0);
   });
 
+  it('lists events in columns that line up, with the time since the previous one, and shows one as a JSON tree to copy', async () => {
+    const name = 'seed__hello-gpt-4.1-nano';
+    assert.equal((await stream({ route: `${name}/pace/20` })).error, undefined);
+    await expectFinal(panel, name);
+    await panel.click('[data-testid=tab-events]');
+    await panel.waitFor('document.querySelectorAll("[data-testid=event-row]").length > 5');
+    // Every type cell starts where its header does, and is as wide.
+    const columns = await panel.evaluate<{ header: number[]; rows: number[][] }>(`(() => {
+      const box = (element) => [Math.round(element.getBoundingClientRect().left), Math.round(element.getBoundingClientRect().width)];
+      return { header: box(document.querySelector(".event-header .event-type")), rows: [...document.querySelectorAll("[data-testid=event-row] .event-type")].map(box) };
+    })()`);
+    for (const row of columns.rows) assert.deepEqual(row, columns.header);
+    // Paced 20 ms apart: gaps are times, the first has none.
+    const gaps = await panel.evaluate<string[]>('[...document.querySelectorAll("[data-testid=event-gap]")].map((cell) => cell.textContent)');
+    assert.equal(gaps[0], '–');
+    assert.ok(gaps.slice(1).every((gap) => / ms$| s$/.test(gap)), gaps.join(','));
+    // The type column widens by its edge (kept for next time).
+    await panel.evaluate(`(() => {
+      const handle = document.querySelector("[data-testid=resize-event-type]");
+      const x = handle.getBoundingClientRect().left + 2;
+      const pointer = (type, clientX) => handle.dispatchEvent(new PointerEvent(type, { bubbles: true, button: 0, pointerId: 1, clientX, clientY: 5 }));
+      pointer("pointerdown", x);
+      pointer("pointermove", x + 60);
+      pointer("pointerup", x + 60);
+    })()`);
+    await panel.waitFor(`Math.round(document.querySelector(".event-header .event-type").getBoundingClientRect().width) === ${columns.header[1] + 60}`);
+    // An event as a tree, and its JSON copied.
+    await panel.evaluate('document.querySelectorAll("[data-testid=event-row]")[2].click()');
+    await panel.waitFor('document.querySelector("[data-testid=event-json]") !== null');
+    assert.match(await panel.evaluate<string>('document.querySelector("[data-testid=event-json]").textContent'), /type: "response\.output_item\.added"/);
+    await panel.evaluate(`(() => { window.copiedEvent = ''; document.addEventListener('copy', () => { const area = document.activeElement; window.copiedEvent = area.value; }, { once: true }); })()`);
+    await panel.click('[data-testid=copy-event]');
+    await panel.waitFor('window.copiedEvent !== ""');
+    assert.equal(JSON.parse(await panel.evaluate<string>('window.copiedEvent')).type, 'response.output_item.added');
+    await panel.evaluate('localStorage.removeItem("responses-devtools.events-type-width")');
+    await panel.click('[data-testid=tab-assembly]');
+  });
+
   it('filters by id with Ctrl+F, says when nothing matches, clears with Escape, and moves between views with the arrows', async () => {
     for (const name of ['seed__hello-gpt-4.1-nano', 'fantasy__text-gpt-4o']) assert.equal((await stream({ route: name })).error, undefined);
     await expectFinal(panel, 'fantasy__text-gpt-4o');
