@@ -165,12 +165,29 @@ function App() {
   );
 }
 
-function applyTheme(): void {
-  const theme = (browser as { devtools?: { panels?: { themeName?: string } } }).devtools?.panels?.themeName;
+interface ThemeApi {
+  themeName?: string;
+  /** Firefox. */
+  onThemeChanged?: { addListener(listener: (theme: string) => void): void };
+  /** Chrome. */
+  setThemeChangeHandler?: (handler: (theme: string) => void) => void;
+}
+
+const themeApi = (browser as { devtools?: { panels?: ThemeApi } }).devtools?.panels;
+
+/** DevTools' theme, and its changes while the panel is open; the system's in the standalone viewer. */
+function applyTheme(theme = themeApi?.themeName): void {
   document.documentElement.dataset.theme = theme === 'dark' || (!theme && matchMedia('(prefers-color-scheme: dark)').matches) ? 'dark' : 'light';
 }
 
 applyTheme();
+try {
+  if (themeApi?.onThemeChanged) themeApi.onThemeChanged.addListener((theme) => applyTheme(theme));
+  else themeApi?.setThemeChangeHandler?.((theme) => applyTheme(theme));
+} catch {
+  // A browser without theme change events: the theme is read once, when the panel opens.
+}
+if (!themeApi) matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => applyTheme());
 connection?.connect();
 const root = document.getElementById('app');
 if (root) render(<App />, root);

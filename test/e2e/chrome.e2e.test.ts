@@ -681,6 +681,17 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       await panel.waitFor(`${ROW_COUNT} === 3`);
       await panel.waitFor(`${header('model')} === null && Number(${split}.getAttribute("aria-valuenow")) === 60 && Math.round(${header('duration')}.getBoundingClientRect().width) === ${before + 40}`);
 
+      // DevTools' theme, followed while the panel is open.
+      const theme = (name: string) =>
+        evaluate(browser.cdp, panel.devtoolsSessionId, `(async () => {
+          const Common = await import('./core/common/common.js');
+          Common.Settings.Settings.instance().moduleSetting('ui-theme').set(${JSON.stringify(name)});
+        })()`);
+      await theme('dark');
+      await panel.waitFor('document.documentElement.dataset.theme === "dark"');
+      await theme('default');
+      await panel.waitFor('document.documentElement.dataset.theme === "light"');
+
       // A side dock (480 × 700): the list keeps a short name, the status and the tokens, with nothing to scroll sideways.
       await panel.resizeDevtools({ width: 480, height: 700 });
       await panel.waitFor('document.querySelector("[data-testid=capture-list]")?.dataset.narrow === "true"');
@@ -765,7 +776,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       pointer("pointermove", x + 60);
       pointer("pointerup", x + 60);
     })()`);
-    await panel.waitFor(`Math.round(document.querySelector(".event-header .event-type").getBoundingClientRect().width) === ${columns.header[1] + 60}`);
+    await panel.waitFor(`Math.round(document.querySelector(".event-header .event-type").getBoundingClientRect().width) === ${(columns.header[1] as number) + 60}`);
     // An event as a tree, and its JSON copied.
     await panel.evaluate('document.querySelectorAll("[data-testid=event-row]")[2].click()');
     await panel.waitFor('document.querySelector("[data-testid=event-json]") !== null');
