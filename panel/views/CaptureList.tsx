@@ -1,7 +1,7 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { PanelCapture } from '../model/panel-capture.ts';
 import { nextView, type PanelStore } from '../model/panel-store.ts';
-import { capturePointer } from './pointer.ts';
+import { followDrag } from './pointer.ts';
 import { redactUrl } from '../../extension/core/index.ts';
 import { formatClock, formatCount, formatMs, shortUrl } from '../format.ts';
 import {
@@ -87,22 +87,9 @@ function Cell({ column, capture }: { column: ColumnDefinition; capture: PanelCap
 /** Dragging a column's right edge (or arrow keys on it) sets its width. */
 function ColumnResizer({ store, column }: { store: PanelStore; column: ColumnDefinition }) {
   const onPointerDown = (event: PointerEvent) => {
-    if (event.button !== 0) return;
-    event.preventDefault();
-    event.stopPropagation();
-    const handle = event.currentTarget as HTMLElement;
-    capturePointer(handle, event.pointerId);
     const startX = event.clientX;
     const startWidth = columnWidth(store.layout, column.id);
-    const onMove = (move: PointerEvent) => store.setLayout(resizeColumn(store.layout, column.id, startWidth + move.clientX - startX));
-    const onUp = () => {
-      handle.removeEventListener('pointermove', onMove);
-      handle.removeEventListener('pointerup', onUp);
-      handle.removeEventListener('pointercancel', onUp);
-    };
-    handle.addEventListener('pointermove', onMove);
-    handle.addEventListener('pointerup', onUp);
-    handle.addEventListener('pointercancel', onUp);
+    followDrag(event, (move) => store.setLayout(resizeColumn(store.layout, column.id, startWidth + move.clientX - startX)));
   };
   return (
     <span

@@ -4,7 +4,7 @@ import type { PanelCapture } from '../model/panel-capture.ts';
 import type { PanelStore } from '../model/panel-store.ts';
 import { copyText } from '../clipboard.ts';
 import { JsonTree } from './JsonTree.tsx';
-import { capturePointer } from './pointer.ts';
+import { followDrag } from './pointer.ts';
 import { formatMs, prettyJson, summarizeEventData } from '../format.ts';
 import { VirtualList } from './VirtualList.tsx';
 
@@ -113,21 +113,9 @@ export function EventsView({ capture, store }: { capture: PanelCapture; store: P
     }
   };
   const onResizerDown = (event: PointerEvent) => {
-    if (event.button !== 0) return;
-    event.preventDefault();
-    const handle = event.currentTarget as HTMLElement;
-    capturePointer(handle, event.pointerId);
     const startX = event.clientX;
     const startWidth = typeWidth;
-    const onMove = (move: PointerEvent) => resizeType(startWidth + move.clientX - startX);
-    const onUp = () => {
-      handle.removeEventListener('pointermove', onMove);
-      handle.removeEventListener('pointerup', onUp);
-      handle.removeEventListener('pointercancel', onUp);
-    };
-    handle.addEventListener('pointermove', onMove);
-    handle.addEventListener('pointerup', onUp);
-    handle.addEventListener('pointercancel', onUp);
+    followDrag(event, (move) => resizeType(startWidth + move.clientX - startX));
   };
   const timeOf = (row: Row | undefined) => (row?.event.receivedAt === undefined || !capture.timesKnown ? undefined : row.event.receivedAt);
   return (

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { PanelStore } from '../model/panel-store.ts';
-import { capturePointer } from './pointer.ts';
+import { followDrag } from './pointer.ts';
 import { setSplit } from '../model/list-layout.ts';
 
 /**
@@ -33,20 +33,9 @@ export function SplitView({ store, list, detail }: { store: PanelStore; list: Co
   const place = (fraction: number) => store.setLayout(setSplit(store.layout, sideBySide, fraction));
   const onPointerDown = (event: PointerEvent) => {
     const element = container.current;
-    const handle = event.currentTarget as HTMLElement;
-    if (!element || event.button !== 0) return;
-    event.preventDefault();
-    capturePointer(handle, event.pointerId);
+    if (!element) return;
     const bounds = element.getBoundingClientRect();
-    const onMove = (move: PointerEvent) => place(sideBySide ? (move.clientX - bounds.left) / bounds.width : (move.clientY - bounds.top) / bounds.height);
-    const onUp = () => {
-      handle.removeEventListener('pointermove', onMove);
-      handle.removeEventListener('pointerup', onUp);
-      handle.removeEventListener('pointercancel', onUp);
-    };
-    handle.addEventListener('pointermove', onMove);
-    handle.addEventListener('pointerup', onUp);
-    handle.addEventListener('pointercancel', onUp);
+    followDrag(event, (move) => place(sideBySide ? (move.clientX - bounds.left) / bounds.width : (move.clientY - bounds.top) / bounds.height));
   };
   const onKeyDown = (event: KeyboardEvent) => {
     const back = sideBySide ? 'ArrowLeft' : 'ArrowUp';

@@ -12,7 +12,7 @@ import { FirefoxWithDevtools } from '../e2e/firefox-devtools.ts';
 import { startTestSite } from '../server/test-site.ts';
 import { longMessageStream } from '../helpers/synthetic.ts';
 import { report } from './report.ts';
-import { burstMedian, pacedLatency, sequentialCalls, evaluatorOf, type Latency } from './page-reading.ts';
+import { burstMedian, inTurningRounds, medianOf, pacedLatency, sequentialCalls, evaluatorOf, type Latency } from './page-reading.ts';
 
 const RUNS = 9;
 const CALLS = 200;
@@ -46,30 +46,20 @@ async function onFirefox(options: { extension: boolean | string; toolbox: boolea
   return paced ? { burst, paced, calls } : { burst, calls };
 }
 
-/**
- * Two launches of one browser differ by several per cent whatever runs in them: every setup is launched once a
- * round, in an order that turns each round, and each figure is the median over the rounds.
- */
 const ROUNDS = 3;
-const setups = {
-  bare: () => onFirefox({ extension: false, toolbox: false }),
-  ours: () => onFirefox({ extension: true, toolbox: false }),
-  peer: () => onFirefox({ extension: BODY_RELAY_PEER_DIR, toolbox: false }),
-  bareToolbox: () => onFirefox({ extension: false, toolbox: true }),
-  panel: () => onFirefox({ extension: true, toolbox: true }),
-};
-type Setup = keyof typeof setups;
-const runs: Record<Setup, Figures[]> = { bare: [], ours: [], peer: [], bareToolbox: [], panel: [] };
-const order = Object.keys(setups) as Setup[];
-for (let round = 0; round < ROUNDS; round++) {
-  for (let step = 0; step < order.length; step++) {
-    const setup = order[(round + step) % order.length] as Setup;
-    runs[setup].push(await setups[setup]());
-  }
-}
+const runs = await inTurningRounds(
+  {
+    bare: () => onFirefox({ extension: false, toolbox: false }),
+    ours: () => onFirefox({ extension: true, toolbox: false }),
+    peer: () => onFirefox({ extension: BODY_RELAY_PEER_DIR, toolbox: false }),
+    bareToolbox: () => onFirefox({ extension: false, toolbox: true }),
+    panel: () => onFirefox({ extension: true, toolbox: true }),
+  },
+  ROUNDS,
+);
+type Setup = keyof typeof runs;
 await server.stop();
 
-const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 function figuresOf(setup: Setup): Figures {
   const figures = runs[setup];
   const burst = medianOf(figures.map((f) => f.burst));

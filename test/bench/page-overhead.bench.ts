@@ -12,7 +12,7 @@ import { CHROMIUM_PATH, ChromiumWithDevtools, EXTENSION_DIR } from '../e2e/chrom
 import { startTestSite } from '../server/test-site.ts';
 import { longMessageStream } from '../helpers/synthetic.ts';
 import { report } from './report.ts';
-import { burstMedian, evaluatorOf, pacedLatency, type Evaluator, type Latency } from './page-reading.ts';
+import { burstMedian, evaluatorOf, inTurningRounds, medianOf, pacedLatency, type Evaluator, type Latency } from './page-reading.ts';
 
 const RUNS = 15;
 /** The least an extension does to move bodies to its background (see its manifest): what any capture costs at least. */
@@ -36,8 +36,13 @@ function extensionArgs(extension: boolean | string): string[] {
   return [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`];
 }
 
+interface ProfileFigures {
+  bursts: Record<string, number>;
+  paced?: Latency;
+}
+
 /** A fresh profile, with or without the extension and DevTools: the page's timings on it. */
-async function onProfile(options: { extension: boolean | string; devtools: boolean }): Promise<{ bursts: Record<string, number>; paced?: Latency }> {
+async function onProfile(options: { extension: boolean | string; devtools: boolean }): Promise<ProfileFigures> {
   const profile = mkdtempSync(join(tmpdir(), 'responses-devtools-bench-'));
   const args = [...ARGS, ...(options.devtools ? ['--auto-open-devtools-for-tabs'] : []), ...extensionArgs(options.extension)];
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args });
@@ -51,7 +56,7 @@ async function onProfile(options: { extension: boolean | string; devtools: boole
 }
 
 /** DevTools open on our panel (against DevTools open without the extension). */
-async function withOurPanel(): Promise<{ bursts: Record<string, number> }> {
+async function withOurPanel(): Promise<ProfileFigures> {
   const browser = await ChromiumWithDevtools.launch();
   const page = browser.firstPage();
   await page.goto(`${server.url}/`);
@@ -61,30 +66,20 @@ async function withOurPanel(): Promise<{ bursts: Record<string, number> }> {
   return { bursts };
 }
 
-/**
- * Two launches of one browser differ by several per cent whatever runs in them: every setup is launched once a
- * round, in an order that turns each round, and each figure is the median over the rounds.
- */
 const ROUNDS = 3;
-const setups = {
-  plain: () => onProfile({ extension: false, devtools: false }),
-  hooked: () => onProfile({ extension: true, devtools: false }),
-  peer: () => onProfile({ extension: BODY_RELAY_PEER_DIR, devtools: false }),
-  devtools: () => onProfile({ extension: false, devtools: true }),
-  panel: withOurPanel,
-};
-type Setup = keyof typeof setups;
-const runs: Record<Setup, Array<{ bursts: Record<string, number>; paced?: Latency }>> = { plain: [], hooked: [], peer: [], devtools: [], panel: [] };
-const order = Object.keys(setups) as Setup[];
-for (let round = 0; round < ROUNDS; round++) {
-  for (let step = 0; step < order.length; step++) {
-    const setup = order[(round + step) % order.length] as Setup;
-    runs[setup].push(await setups[setup]());
-  }
-}
+const runs = await inTurningRounds<ProfileFigures, 'plain' | 'hooked' | 'peer' | 'devtools' | 'panel'>(
+  {
+    plain: () => onProfile({ extension: false, devtools: false }),
+    hooked: () => onProfile({ extension: true, devtools: false }),
+    peer: () => onProfile({ extension: BODY_RELAY_PEER_DIR, devtools: false }),
+    devtools: () => onProfile({ extension: false, devtools: true }),
+    panel: withOurPanel,
+  },
+  ROUNDS,
+);
+type Setup = keyof typeof runs;
 await server.stop();
 
-const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 function burstsOf(setup: Setup): Record<string, number> {
   return Object.fromEntries(cases.map((route) => [route, medianOf(runs[setup].map((run) => run.bursts[route] as number))]));
 }

@@ -86,3 +86,22 @@ export async function burstMedian(evaluate: Evaluator, route: string, runs: numb
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)] as number;
 }
+
+/**
+ * Runs every setup once a round, `rounds` times, in an order that turns each round, and returns each setup's
+ * results in round order. Two launches of one browser differ by several per cent whatever runs in them: a figure
+ * is then the median over the rounds, and no setup is always the first or the last launched.
+ */
+export async function inTurningRounds<Result, Name extends string>(setups: Record<Name, () => Promise<Result>>, rounds: number): Promise<Record<Name, Result[]>> {
+  const order = Object.keys(setups) as Name[];
+  const results = Object.fromEntries(order.map((name) => [name, [] as Result[]])) as Record<Name, Result[]>;
+  for (let round = 0; round < rounds; round++) {
+    for (let step = 0; step < order.length; step++) {
+      const name = order[(round + step) % order.length] as Name;
+      results[name].push(await setups[name]());
+    }
+  }
+  return results;
+}
+
+export const medianOf = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;

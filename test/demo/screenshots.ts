@@ -4,7 +4,7 @@
  * and then its dark one, on a recorded web-search response.
  */
 import { writeFileSync } from 'node:fs';
-import { ChromiumWithDevtools, evaluate } from '../e2e/chromium-devtools.ts';
+import { ChromiumWithDevtools } from '../e2e/chromium-devtools.ts';
 import { startTestSite } from '../server/test-site.ts';
 import { DEMO_RECORDINGS, demoRequest } from '../server/test-site.ts';
 
@@ -24,18 +24,13 @@ try {
     await page.evaluate(([route, body]) => window.e2e.streamWithOpenAI({ route, extraBody: body }), [name, demoRequest(name, recording?.input ?? input)] as const);
   }
   await panel.waitFor('document.querySelectorAll("[data-testid=capture-row]").length === 2 && document.querySelector("[data-item-type=web_search_call]") !== null');
-  const theme = (name: 'default' | 'dark') =>
-    evaluate(browser.cdp, panel.devtoolsSessionId, `(async () => {
-      const Common = await import('./core/common/common.js');
-      Common.Settings.Settings.instance().moduleSetting('ui-theme').set(${JSON.stringify(name)});
-    })()`);
-  await theme('default');
+  await panel.setDevtoolsTheme('default');
   await panel.waitFor('document.documentElement.dataset.theme === "light"');
   writeFileSync('panel/screenshot-light.png', await panel.screenshot());
-  await theme('dark');
+  await panel.setDevtoolsTheme('dark');
   await panel.waitFor('document.documentElement.dataset.theme === "dark"');
   writeFileSync('panel/screenshot-dark.png', await panel.screenshot());
-  await theme('default');
+  await panel.setDevtoolsTheme('default');
   console.log('wrote panel/screenshot-light.png and panel/screenshot-dark.png');
 } finally {
   await browser.close();

@@ -647,15 +647,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       await panel.waitFor(`${header('model')} === null && document.querySelector("[data-testid=columns-menu]") === null`);
       const widthOf = (id: string) => panel.evaluate<number>(`Math.round(${header(id)}.getBoundingClientRect().width)`);
       const before = await widthOf('duration');
-      await panel.evaluate(`(() => {
-        const handle = document.querySelector("[data-testid=resize-duration]");
-        const x = handle.getBoundingClientRect().left + 2;
-        const pointer = (type, clientX) => handle.dispatchEvent(new PointerEvent(type, { bubbles: true, button: 0, pointerId: 1, clientX, clientY: 5 }));
-        pointer("pointerdown", x);
-        pointer("pointermove", x + 20);
-        pointer("pointermove", x + 40);
-        pointer("pointerup", x + 40);
-      })()`);
+      await panel.dragBy('[data-testid=resize-duration]', 40);
       await panel.waitFor(`Math.round(${header('duration')}.getBoundingClientRect().width) === ${before + 40}`);
 
       // The split moves with the keyboard (and the pointer), within its bounds.
@@ -682,14 +674,9 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       await panel.waitFor(`${header('model')} === null && Number(${split}.getAttribute("aria-valuenow")) === 60 && Math.round(${header('duration')}.getBoundingClientRect().width) === ${before + 40}`);
 
       // DevTools' theme, followed while the panel is open.
-      const theme = (name: string) =>
-        evaluate(browser.cdp, panel.devtoolsSessionId, `(async () => {
-          const Common = await import('./core/common/common.js');
-          Common.Settings.Settings.instance().moduleSetting('ui-theme').set(${JSON.stringify(name)});
-        })()`);
-      await theme('dark');
+      await panel.setDevtoolsTheme('dark');
       await panel.waitFor('document.documentElement.dataset.theme === "dark"');
-      await theme('default');
+      await panel.setDevtoolsTheme('default');
       await panel.waitFor('document.documentElement.dataset.theme === "light"');
 
       // A side dock (480 × 700): the list keeps a short name, the status and the tokens, with nothing to scroll sideways.
@@ -768,23 +755,16 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     assert.equal(gaps[0], '–');
     assert.ok(gaps.slice(1).every((gap) => / ms$| s$/.test(gap)), gaps.join(','));
     // The type column widens by its edge (kept for next time).
-    await panel.evaluate(`(() => {
-      const handle = document.querySelector("[data-testid=resize-event-type]");
-      const x = handle.getBoundingClientRect().left + 2;
-      const pointer = (type, clientX) => handle.dispatchEvent(new PointerEvent(type, { bubbles: true, button: 0, pointerId: 1, clientX, clientY: 5 }));
-      pointer("pointerdown", x);
-      pointer("pointermove", x + 60);
-      pointer("pointerup", x + 60);
-    })()`);
+    await panel.dragBy('[data-testid=resize-event-type]', 60);
     await panel.waitFor(`Math.round(document.querySelector(".event-header .event-type").getBoundingClientRect().width) === ${(columns.header[1] as number) + 60}`);
     // An event as a tree, and its JSON copied.
     await panel.evaluate('document.querySelectorAll("[data-testid=event-row]")[2].click()');
     await panel.waitFor('document.querySelector("[data-testid=event-json]") !== null');
     assert.match(await panel.evaluate<string>('document.querySelector("[data-testid=event-json]").textContent'), /type: "response\.output_item\.added"/);
-    await panel.evaluate(`(() => { window.copiedEvent = ''; document.addEventListener('copy', () => { const area = document.activeElement; window.copiedEvent = area.value; }, { once: true }); })()`);
+    await panel.recordCopies();
     await panel.click('[data-testid=copy-event]');
-    await panel.waitFor('window.copiedEvent !== ""');
-    assert.equal(JSON.parse(await panel.evaluate<string>('window.copiedEvent')).type, 'response.output_item.added');
+    await panel.waitFor('JSON.parse(document.body.dataset.copied).length === 1');
+    assert.equal((JSON.parse((await panel.copies())[0] ?? '') as { type: string }).type, 'response.output_item.added');
     await panel.evaluate('localStorage.removeItem("responses-devtools.events-type-width")');
     await panel.click('[data-testid=tab-assembly]');
   });
@@ -814,21 +794,15 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     const name = 'vercel-ai__web-search-gpt-5-mini';
     assert.equal((await stream({ route: name })).error, undefined);
     await expectFinal(panel, name);
-    // What the copy command puts on the clipboard: the selected text of the element it copies from.
-    await panel.evaluate(`(() => {
-      window.copied = [];
-      document.addEventListener('copy', () => {
-        const element = document.activeElement;
-        window.copied.push(element && 'value' in element ? element.value.slice(element.selectionStart, element.selectionEnd) : String(document.getSelection()));
-      });
-    })()`);
+    await panel.recordCopies();
+    const copied = 'JSON.parse(document.body.dataset.copied).length';
     const copy = async (open: string, item: string): Promise<string> => {
-      const count = await panel.evaluate<number>('window.copied.length');
+      const count = (await panel.copies()).length;
       await panel.evaluate(open);
       await panel.waitFor('document.querySelector("[data-testid=response-menu]") !== null');
       await panel.click(`[data-testid=${item}]`);
-      await panel.waitFor(`window.copied.length === ${count + 1} && document.querySelector("[data-testid=notice]").textContent.startsWith("Copied")`);
-      return panel.evaluate<string>('window.copied[window.copied.length - 1]');
+      await panel.waitFor(`${copied} === ${count + 1} && document.querySelector("[data-testid=notice]").textContent.startsWith("Copied")`);
+      return (await panel.copies()).at(-1) ?? '';
     };
     const rowMenu = 'document.querySelector("[data-testid=capture-row]").dispatchEvent(new MouseEvent("contextmenu", { bubbles: true, clientX: 30, clientY: 30 }))';
     const curl = await copy(rowMenu, 'copy-curl');
@@ -849,10 +823,10 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     assert.equal(await copy(rowMenu, 'copy-response-id'), json.id);
     // The id in the summary strip has its own copy button.
     assert.equal(await panel.evaluate<string>('document.querySelector("[data-testid=summary-response-id]").textContent'), json.id);
-    const count = await panel.evaluate<number>('window.copied.length');
+    const count = (await panel.copies()).length;
     await panel.click('[data-testid=copy-id]');
-    await panel.waitFor(`window.copied.length === ${count + 1}`);
-    assert.equal(await panel.evaluate<string>('window.copied[window.copied.length - 1]'), json.id);
+    await panel.waitFor(`${copied} === ${count + 1}`);
+    assert.equal((await panel.copies()).at(-1), json.id);
     // Escape closes the menu without doing anything.
     await panel.evaluate(rowMenu);
     await panel.waitFor('document.activeElement?.dataset.testid === "copy-curl"');

@@ -239,6 +239,28 @@ export abstract class PanelDocument {
     await this.waitFor(`document.body.innerText.includes(${JSON.stringify(text)})`, timeoutMs);
   }
 
+  /**
+   * From now on, notes what each copy puts on the clipboard (the selected text of the element it copies from, in
+   * the page's DOM, where every browser's test reach it); `copies()` reads the notes.
+   */
+  recordCopies(): Promise<void> {
+    return this.evaluate(`(() => {
+      // One listener per document, however often asked; the notes start again.
+      const listening = document.body.dataset.copied !== undefined;
+      document.body.dataset.copied = '[]';
+      if (listening) return;
+      document.addEventListener('copy', () => {
+        const element = document.activeElement;
+        const text = element && 'value' in element ? element.value.slice(element.selectionStart, element.selectionEnd) : String(document.getSelection());
+        document.body.dataset.copied = JSON.stringify([...JSON.parse(document.body.dataset.copied), text]);
+      });
+    })()`);
+  }
+
+  async copies(): Promise<string[]> {
+    return JSON.parse(await this.evaluate<string>('document.body.dataset.copied')) as string[];
+  }
+
   click(selector: string): Promise<void> {
     return this.evaluate(`(() => { const element = document.querySelector(${JSON.stringify(selector)}); if (!element) throw new Error('no ' + ${JSON.stringify(selector)}); element.click(); })()`);
   }
@@ -323,6 +345,31 @@ export class DevtoolsPanel extends PanelDocument {
       if (this.dockSideBefore) await dock(this.dockSideBefore);
       this.dockSideBefore = undefined;
     }
+  }
+
+  /** Sets DevTools' own theme (its Settings → Preferences → Theme): `default` is the light one. */
+  setDevtoolsTheme(name: 'default' | 'dark'): Promise<void> {
+    return evaluate(
+      this.cdp,
+      this.devtoolsSessionId,
+      `(async () => {
+        const Common = await import('./core/common/common.js');
+        Common.Settings.Settings.instance().moduleSetting('ui-theme').set(${JSON.stringify(name)});
+      })()`,
+    );
+  }
+
+  /** Drags the element `selector` (a resize handle) `dx` pixels to the right, as a pointer would, in two moves. */
+  dragBy(selector: string, dx: number): Promise<void> {
+    return this.evaluate(`(() => {
+      const handle = document.querySelector(${JSON.stringify(selector)});
+      const x = handle.getBoundingClientRect().left + 2;
+      const pointer = (type, clientX) => handle.dispatchEvent(new PointerEvent(type, { bubbles: true, button: 0, pointerId: 1, clientX, clientY: 5 }));
+      pointer('pointerdown', x);
+      pointer('pointermove', x + ${dx} / 2);
+      pointer('pointermove', x + ${dx});
+      pointer('pointerup', x + ${dx});
+    })()`);
   }
 
   /** A real screenshot of the whole DevTools window. */

@@ -198,16 +198,8 @@ describe('Firefox: capture in the page (and the background, for workers) and the
     const name = 'fantasy__text-gpt-4o';
     assert.equal((await stream({ route: name })).error, undefined);
     await expectFinal(panel, name);
-    // What the copy command puts on the clipboard: the selected text of the element it copies from, kept on the page.
-    await panel.evaluate(`(() => {
-      document.body.dataset.copied = '[]';
-      document.addEventListener('copy', () => {
-        const element = document.activeElement;
-        const text = element && 'value' in element ? element.value.slice(element.selectionStart, element.selectionEnd) : String(document.getSelection());
-        document.body.dataset.copied = JSON.stringify([...JSON.parse(document.body.dataset.copied), text]);
-      });
-    })()`);
-    const copied = async () => JSON.parse(await panel.evaluate<string>('document.body.dataset.copied')) as string[];
+    await panel.recordCopies();
+    const copied = () => panel.copies();
     await panel.evaluate('document.querySelector("[data-testid=capture-row]").dispatchEvent(new content.MouseEvent("contextmenu", { bubbles: true, clientX: 30, clientY: 30 }))');
     await panel.waitFor('document.querySelector("[data-testid=response-menu]") !== null');
     await panel.click('[data-testid=copy-curl]');
