@@ -53,20 +53,41 @@ function ItemCard({ item, index, meta, title, children }: { item: OutputItem; in
   );
 }
 
-function Annotation({ annotation, number }: { annotation: JsonObject; number: number }) {
-  const range = typeof annotation.start_index === 'number' ? ` [${String(annotation.start_index)}–${String(annotation.end_index)}]` : '';
+/** One source a message cites, however many times: its annotations (url citations by URL, files by id). */
+interface Source {
+  key: string;
+  annotation: JsonObject;
+  citations: number;
+}
+
+function sourcesOf(annotations: JsonObject[]): Source[] {
+  const sources = new Map<string, Source>();
+  for (const annotation of annotations) {
+    const key = annotation.type === 'url_citation' ? `url ${text(annotation.url)}` : `${text(annotation.type)} ${text(annotation.file_id ?? annotation.filename ?? annotation.container_id)}`;
+    const known = sources.get(key);
+    if (known) known.citations++;
+    else sources.set(key, { key, annotation, citations: 1 });
+  }
+  return [...sources.values()];
+}
+
+/** A cited source, numbered by the list it is in (once, however often the text cites it). */
+function SourceItem({ source }: { source: Source }) {
+  const { annotation, citations } = source;
+  const times = citations > 1 ? <span class="sub"> · cited {citations} times</span> : null;
   if (annotation.type === 'url_citation') {
     const url = text(annotation.url);
     return (
-      <li>
-        {number}. <SafeLink url={url}>{text(annotation.title) || url}</SafeLink> <span class="sub">{url}{range}</span>
+      <li data-testid="source">
+        <SafeLink url={url}>{text(annotation.title) || url}</SafeLink> <span class="sub">{url}</span>
+        {times}
       </li>
     );
   }
   return (
-    <li>
-      {number}. {text(annotation.type)} {text(annotation.filename ?? annotation.file_id)}
-      <span class="sub">{range}</span>
+    <li data-testid="source">
+      {text(annotation.type)} {text(annotation.filename ?? annotation.file_id)}
+      {times}
     </li>
   );
 }
@@ -84,9 +105,9 @@ function MessageBody({ item }: { item: OutputItem }) {
           <div class="message-part">
             <LongText className="text" testId="message-text" text={part.text ?? ''} />
             {parts(part.annotations).length > 0 ? (
-              <ol class="annotations" data-testid="annotations" aria-label="Citations">
-                {objects(part.annotations).map((annotation, number) => (
-                  <Annotation annotation={annotation} number={number + 1} />
+              <ol class="annotations" data-testid="annotations" aria-label="Sources">
+                {sourcesOf(objects(part.annotations)).map((source) => (
+                  <SourceItem key={source.key} source={source} />
                 ))}
               </ol>
             ) : null}

@@ -736,6 +736,14 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     const compact = await panel.evaluate<number>('document.querySelectorAll("[data-item-type=reasoning][data-compact=true]").length');
     assert.equal(compact, 7);
     assert.equal(await panel.evaluate<number>('document.querySelectorAll("article[data-item-type=reasoning]").length'), 0);
+    // Its citations: each source listed once, numbered once.
+    const cited = finalOf(web)
+      .output.flatMap((item) => item.content ?? [])
+      .flatMap((part) => ((part as { annotations?: Array<{ url?: string }> }).annotations ?? []).map((annotation) => annotation.url));
+    const sources = await panel.evaluate<string[]>('[...document.querySelectorAll("[data-testid=source] a")].map((link) => link.href)');
+    assert.deepEqual(new Set(sources.map((url) => new URL(url).href)), new Set(cited.map((url) => new URL(url as string).href)));
+    assert.equal(sources.length, new Set(cited).size);
+    assert.doesNotMatch(await panel.evaluate<string>('document.querySelector("[data-testid=annotations]").innerText'), /^\s*\d+\.\s*\d+\./m);
   });
 
   it('lists events in columns that line up, with the time since the previous one, and shows one as a JSON tree to copy', async () => {
