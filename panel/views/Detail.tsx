@@ -9,7 +9,7 @@ import { RequestView } from './RequestView.tsx';
 import { RawView } from './RawView.tsx';
 import { CopyMenu } from './CopyMenu.tsx';
 import { copyText } from '../clipboard.ts';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { streamedValues } from '../../extension/core/index.ts';
 
 const VIEWS: Array<[ViewName, string]> = [
@@ -152,8 +152,56 @@ function CopyButton({ store, capture }: { store: PanelStore; capture: PanelCaptu
   );
 }
 
+/** How near the bottom (in pixels) the view counts as at the bottom: the user has not scrolled away. */
+const AT_BOTTOM = 32;
+
+/**
+ * Keeps a streaming response's newest output in view, as a terminal does, until the user scrolls up; scrolling back
+ * to the bottom follows again. Views with their own scrolling (Events, Raw) are left alone.
+ */
+function useFollowStream(view: { current: HTMLDivElement | null }, capture: PanelCapture | undefined, viewName: ViewName): (event: Event) => void {
+  const following = useRef(true);
+  const pinnedAt = useRef<number | undefined>(undefined);
+  useEffect(() => {
+    following.current = true;
+  }, [capture?.id, viewName]);
+  // Read when the content resizes, which is after the render that made the observer: a ref, not this render's value.
+  const live = useRef(false);
+  live.current = capture?.live === true && viewName === 'assembly';
+  const pin = () => {
+    const element = view.current;
+    if (!element || !live.current || !following.current) return;
+    if (element.scrollHeight - element.scrollTop - element.clientHeight <= 1) return;
+    element.scrollTop = element.scrollHeight;
+    pinnedAt.current = element.scrollTop;
+  };
+  useLayoutEffect(pin);
+  // Long text lays its blocks out after a render (`content-visibility`): the content's height changes with no render.
+  const observed = useRef<{ element: Element; observer: ResizeObserver } | undefined>(undefined);
+  useLayoutEffect(() => {
+    const content = view.current?.firstElementChild ?? undefined;
+    if (observed.current?.element === content) return;
+    observed.current?.observer.disconnect();
+    observed.current = undefined;
+    if (!content) return;
+    const observer = new ResizeObserver(() => pin());
+    observer.observe(content);
+    observed.current = { element: content, observer };
+  });
+  useEffect(() => () => observed.current?.observer.disconnect(), []);
+  return (event) => {
+    const element = event.currentTarget as HTMLElement;
+    // The scroll this hook made is not the user's: the text may have grown again before its event arrives.
+    if (pinnedAt.current !== undefined && Math.abs(element.scrollTop - pinnedAt.current) < 2) return;
+    pinnedAt.current = undefined;
+    following.current = element.scrollHeight - element.scrollTop - element.clientHeight <= AT_BOTTOM;
+  };
+}
+
 export function Detail({ store }: { store: PanelStore }) {
   const capture = store.selected;
+  const view = useRef<HTMLDivElement>(null);
+  const onViewScroll = useFollowStream(view, capture, store.view);
   if (!capture) return null;
   return (
     <section class="detail" data-testid="detail" aria-label="Selected response">
@@ -188,7 +236,7 @@ export function Detail({ store }: { store: PanelStore }) {
         <span class="spacer" />
         <CopyButton store={store} capture={capture} />
       </div>
-      <div class="view" role="tabpanel">
+      <div class="view" role="tabpanel" ref={view} data-testid="view" onScroll={onViewScroll}>
         {capture.previewing && !capture.loadError ? (
           <p class="sub reading-events" data-testid="reading-events" role="status">
             The final response; reading all {capture.eventCount.toLocaleString('en-US')} events…

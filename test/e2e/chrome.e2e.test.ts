@@ -777,6 +777,25 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     await panel.click('[data-testid=tab-assembly]');
   });
 
+  it('keeps the newest output of a streaming response in view until the user scrolls up, and again once back at the bottom', async () => {
+    server.addRecording('follow-lines', longMessageStream(400, (index) => `line ${index} of a long answer\n`));
+    const run = stream({ route: 'follow-lines/hold/200/pace/15' });
+    const request = await server.waitForRequest((candidate) => candidate.recording === 'follow-lines');
+    await request.held;
+    const view = 'document.querySelector("[data-testid=view]")';
+    const gap = `(${view}.scrollHeight - ${view}.scrollTop - ${view}.clientHeight)`;
+    await panel.waitFor(`document.querySelector("[data-testid=message-text]")?.textContent.includes("line 190 of") && ${view}.scrollHeight > 2 * ${view}.clientHeight && ${gap} <= 1`);
+    // The user scrolls up: more arrives, the view stays where the user put it.
+    await panel.evaluate(`(() => { ${view}.scrollTop = 0; ${view}.dispatchEvent(new Event("scroll")); })()`);
+    request.release();
+    await panel.waitFor('document.querySelector("[data-testid=message-text]")?.textContent.includes("line 260 of")');
+    assert.equal(await panel.evaluate<number>(`${view}.scrollTop`), 0);
+    // Back at the bottom: it follows again while the stream goes on.
+    await panel.evaluate(`(() => { ${view}.scrollTop = ${view}.scrollHeight; ${view}.dispatchEvent(new Event("scroll")); })()`);
+    await panel.waitFor(`document.querySelector("[data-testid=message-text]")?.textContent.includes("line 330 of") && ${gap} <= 1`);
+    assert.equal((await run).error, undefined);
+  });
+
   it('filters by id with Ctrl+F, says when nothing matches, clears with Escape, and moves between views with the arrows', async () => {
     for (const name of ['seed__hello-gpt-4.1-nano', 'fantasy__text-gpt-4o']) assert.equal((await stream({ route: name })).error, undefined);
     await expectFinal(panel, 'fantasy__text-gpt-4o');
