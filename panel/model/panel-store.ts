@@ -4,6 +4,8 @@ import { DEFAULT_LAYOUT, loadLayout, saveLayout, type LayoutStorage, type ListLa
 
 export type ViewName = 'assembly' | 'usage' | 'events' | 'request' | 'raw';
 
+const MARKDOWN_KEY = 'responses-devtools.text-as';
+
 /** The views in the order of their tabs. */
 const VIEW_ORDER: readonly ViewName[] = ['assembly', 'usage', 'events', 'request', 'raw'];
 
@@ -40,6 +42,8 @@ export class PanelStore {
   files: string[] = [];
   /** What the last import had to say (files that are not HAR, broken entries). */
   importMessages: string[] = [];
+  /** Model text rendered as Markdown, or shown as the plain text it is. */
+  markdown = true;
   /** Columns, sort and split, as the user arranged them. */
   layout: ListLayout = DEFAULT_LAYOUT;
   private layoutStorage: LayoutStorage | undefined;
@@ -301,10 +305,26 @@ export class PanelStore {
     this.changed();
   }
 
-  /** Reads the list's layout from `storage`, where later changes are kept too. */
+  /** Reads the list's layout (and how model text is shown) from `storage`, where later changes are kept too. */
   useLayoutStorage(storage: LayoutStorage | undefined): void {
     this.layoutStorage = storage;
     this.layout = loadLayout(storage);
+    try {
+      this.markdown = storage?.getItem(MARKDOWN_KEY) !== 'plain';
+    } catch {
+      this.markdown = true;
+    }
+    this.changed();
+  }
+
+  /** Model text as Markdown (the default) or as the plain text it is. */
+  setMarkdown(markdown: boolean): void {
+    this.markdown = markdown;
+    try {
+      this.layoutStorage?.setItem(MARKDOWN_KEY, markdown ? 'markdown' : 'plain');
+    } catch {
+      // kept for this session only
+    }
     this.changed();
   }
 

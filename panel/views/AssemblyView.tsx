@@ -4,6 +4,8 @@ import type { PanelCapture } from '../model/panel-capture.ts';
 import { prettyJson } from '../format.ts';
 import { LongText } from './LongText.tsx';
 import { contentText, requestBodyOf } from './RequestView.tsx';
+import { Markdown, MARKDOWN_MAX_CHARS, looksLikeMarkdown } from './Markdown.tsx';
+import type { PanelStore } from '../model/panel-store.ts';
 import { useMemo } from 'preact/hooks';
 
 function parts(value: unknown): ContentPart[] {
@@ -92,7 +94,12 @@ function SourceItem({ source }: { source: Source }) {
   );
 }
 
-function MessageBody({ item }: { item: OutputItem }) {
+function MessageText({ text, markdown }: { text: string; markdown: boolean }) {
+  if (markdown && text.length <= MARKDOWN_MAX_CHARS && looksLikeMarkdown(text)) return <Markdown text={text} testId="message-text" />;
+  return <LongText className="text" testId="message-text" text={text} />;
+}
+
+function MessageBody({ item, markdown }: { item: OutputItem; markdown: boolean }) {
   return (
     <div class="message-body">
       {parts(item.content).map((part) =>
@@ -103,7 +110,7 @@ function MessageBody({ item }: { item: OutputItem }) {
           </div>
         ) : (
           <div class="message-part">
-            <LongText className="text" testId="message-text" text={part.text ?? ''} />
+            <MessageText text={part.text ?? ''} markdown={markdown} />
             {parts(part.annotations).length > 0 ? (
               <ol class="annotations" data-testid="annotations" aria-label="Sources">
                 {sourcesOf(objects(part.annotations)).map((source) => (
@@ -132,13 +139,13 @@ function Image({ b64, format, label }: { b64: string; format: string | undefined
   return <img class="generated-image" alt={label} src={`data:image/${format ?? 'png'};base64,${b64}`} data-testid="generated-image" />;
 }
 
-function ItemView({ item, index, meta }: { item: OutputItem; index: number; meta: ItemMeta | undefined }) {
+function ItemView({ item, index, meta, markdown }: { item: OutputItem; index: number; meta: ItemMeta | undefined; markdown: boolean }) {
   const done = item.status !== 'in_progress' && item.status !== undefined;
   switch (item.type) {
     case 'message':
       return (
         <ItemCard item={item} index={index} meta={meta} title={`${text(item.role) || 'assistant'}${typeof item.phase === 'string' ? ` · ${item.phase}` : ''}`}>
-          <MessageBody item={item} />
+          <MessageBody item={item} markdown={markdown} />
         </ItemCard>
       );
     case 'reasoning': {
@@ -287,7 +294,7 @@ function ItemView({ item, index, meta }: { item: OutputItem; index: number; meta
   }
 }
 
-function RecordView({ record }: { record: ResponseRecord }) {
+function RecordView({ record, markdown }: { record: ResponseRecord; markdown: boolean }) {
   const { response, itemMeta, audioTranscript } = record.assembler;
   const error = isJsonObject(response.error) ? response.error : undefined;
   return (
@@ -300,7 +307,7 @@ function RecordView({ record }: { record: ResponseRecord }) {
       {isJsonObject(response.incomplete_details) ? <div class="problem">Incomplete: {text(response.incomplete_details.reason)}</div> : null}
       {response.output.length === 0 && !error ? <p class="sub">No output yet.</p> : null}
       {response.output.map((item, index) => (
-        <ItemView item={item} index={index} meta={itemMeta[index]} />
+        <ItemView item={item} index={index} meta={itemMeta[index]} markdown={markdown} />
       ))}
       {audioTranscript ? <LongText className="text" text={audioTranscript} /> : null}
     </div>
@@ -346,7 +353,23 @@ function AskedFor({ capture }: { capture: PanelCapture }) {
   );
 }
 
-export function AssemblyView({ capture }: { capture: PanelCapture }) {
+/** Model text as Markdown or as the plain text it is. */
+function TextModeToggle({ store }: { store: PanelStore }) {
+  return (
+    <button
+      type="button"
+      class="link text-mode"
+      data-testid="markdown-toggle"
+      aria-pressed={!store.markdown}
+      title={store.markdown ? 'Show model text as the plain text it is' : 'Show model text as Markdown'}
+      onClick={() => store.setMarkdown(!store.markdown)}
+    >
+      {store.markdown ? 'Plain text' : 'Markdown'}
+    </button>
+  );
+}
+
+export function AssemblyView({ capture, store }: { capture: PanelCapture; store: PanelStore }) {
   const records = capture.records;
   if (records.length === 0) {
     return (
@@ -358,11 +381,12 @@ export function AssemblyView({ capture }: { capture: PanelCapture }) {
   }
   return (
     <div class="assembly" data-testid="assembly">
+      <TextModeToggle store={store} />
       <AskedFor capture={capture} />
       {records.map((record, index) => (
         <>
           {records.length > 1 ? <h3 class="record-title">Response {index + 1} of {records.length}: {record.response.id ?? ''}</h3> : null}
-          <RecordView record={record} />
+          <RecordView record={record} markdown={store.markdown} />
         </>
       ))}
     </div>

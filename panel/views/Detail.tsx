@@ -249,13 +249,13 @@ export function Detail({ store }: { store: PanelStore }) {
         ) : null}
         {capture.previewing && PREVIEW_VIEWS.has(store.view) ? (
           <>
-            {store.view === 'assembly' ? <AssemblyView capture={capture} /> : null}
+            {store.view === 'assembly' ? <AssemblyView capture={capture} store={store} /> : null}
             {store.view === 'usage' ? <UsageView capture={capture} store={store} /> : null}
           </>
         ) : null}
         {capture.loaded ? (
           <>
-            {store.view === 'assembly' ? <AssemblyView capture={capture} /> : null}
+            {store.view === 'assembly' ? <AssemblyView capture={capture} store={store} /> : null}
             {store.view === 'usage' ? <UsageView capture={capture} store={store} /> : null}
             {store.view === 'events' ? <EventsView capture={capture} store={store} /> : null}
             {store.view === 'request' ? <RequestView capture={capture} store={store} /> : null}

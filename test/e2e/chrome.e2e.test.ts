@@ -7,7 +7,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import validator from '@har-sdk/validator';
 import type { Page } from 'playwright';
 import { ChromiumWithDevtools, evaluate, type DevtoolsPanel } from './chromium-devtools.ts';
-import { expectFinal, finalMessageText, finalOf, finalUsage, ROW_COUNT } from './recordings.ts';
+import { expectFinal, finalMessageText, finalOf, finalUsage, messageShown, ROW_COUNT } from './recordings.ts';
 import { assertChromeImportable } from '../helpers/har-rules.ts';
 import { longMessageStream, messageStream } from '../helpers/synthetic.ts';
 import { buildTranscript, callsOfInput, readInput, stringifyJson, type TranscriptCall } from '../../extension/core/index.ts';
@@ -302,7 +302,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       const usage = finalUsage(name);
       await panel.waitFor(`document.querySelector("[data-testid=summary-output]")?.textContent === "${usage.output}"`);
       const message = finalMessageText(name);
-      if (message) await panel.waitForText(message.slice(0, 200));
+      if (message) await panel.waitFor(messageShown(message.slice(0, 200)));
       mkdirSync('test-results', { recursive: true });
       writeFileSync(`test-results/devtools-chrome-${itemType}.png`, await panel.screenshot());
     });
@@ -794,6 +794,59 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     await panel.evaluate(`(() => { ${view}.scrollTop = ${view}.scrollHeight; ${view}.dispatchEvent(new Event("scroll")); })()`);
     await panel.waitFor(`document.querySelector("[data-testid=message-text]")?.textContent.includes("line 330 of") && ${gap} <= 1`);
     assert.equal((await run).error, undefined);
+  });
+
+  it('renders model text as Markdown with nothing live in it (no HTML, no script, no image loaded, only web links), or as plain text', async () => {
+    const text = [
+      '# A title',
+      '',
+      'Some **bold**, *italic* and `code`, a [safe link](https://example.com/a) and a [bad one](javascript:window.pwned=3).',
+      '',
+      '- one',
+      '- two',
+      '',
+      '<img src=x onerror="window.pwned=1"> <script>window.pwned=2</script>',
+      '',
+      '![tracker](http://127.0.0.1:9/tracker.png)',
+      '',
+      '| a | b |',
+      '|---|---|',
+      '| 1 | 2 |',
+    ].join('\n');
+    server.addRecording('markdown-hostile', messageStream(text, 64));
+    assert.equal((await stream({ route: 'markdown-hostile' })).error, undefined);
+    await panel.waitFor('document.querySelector("[data-testid=message-text][data-markdown=true]") !== null && !document.querySelector("[data-testid=capture-row] .live-dot")');
+    const shown = await panel.evaluate<Record<string, unknown>>(`(() => {
+      const md = document.querySelector("[data-testid=message-text][data-markdown=true]");
+      return {
+        heading: md.querySelector("h3")?.textContent,
+        bold: md.querySelector("strong")?.textContent,
+        italic: md.querySelector("em")?.textContent,
+        code: md.querySelector("code")?.textContent,
+        links: [...md.querySelectorAll("a")].map((link) => link.getAttribute("href")),
+        items: md.querySelectorAll("ul > li").length,
+        cells: [...md.querySelectorAll("table td")].map((cell) => cell.textContent),
+        images: document.querySelectorAll("img").length,
+        scripts: md.querySelectorAll("script, iframe, object, embed").length,
+        handlers: [...md.querySelectorAll("*")].filter((element) => [...element.attributes].some((attribute) => attribute.name.startsWith("on"))).length,
+        pwned: window.pwned === undefined,
+        text: md.innerText,
+      };
+    })()`);
+    assert.deepEqual(
+      { ...shown, text: undefined },
+      { heading: 'A title', bold: 'bold', italic: 'italic', code: 'code', links: ['https://example.com/a', 'http://127.0.0.1:9/tracker.png'], items: 2, cells: ['1', '2'], images: 0, scripts: 0, handlers: 0, pwned: true, text: undefined },
+    );
+    // The HTML shows as the text it is; the bad link as its words; the image as a link to it, not loaded.
+    assert.match(shown.text as string, /<img src=x onerror="window\.pwned=1"> <script>window\.pwned=2<\/script>/);
+    assert.match(shown.text as string, /bad one/);
+    assert.match(shown.text as string, /image: tracker/);
+    assert.equal(server.requests.filter((request) => request.url.includes('tracker')).length, 0);
+    // Plain text, as sent, at a click; and back.
+    await panel.click('[data-testid=markdown-toggle]');
+    await panel.waitFor(`document.querySelector("[data-testid=message-text]")?.textContent === ${JSON.stringify(text)} && !document.querySelector("[data-markdown=true]")`);
+    await panel.click('[data-testid=markdown-toggle]');
+    await panel.waitFor('document.querySelector("[data-testid=message-text][data-markdown=true]") !== null');
   });
 
   it('filters by id with Ctrl+F, says when nothing matches, clears with Escape, and moves between views with the arrows', async () => {

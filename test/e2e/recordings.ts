@@ -30,9 +30,17 @@ export function finalUsage(name: string): { input: number; output: number } {
 
 export const ROW_COUNT = 'document.querySelectorAll("[data-testid=capture-row]").length';
 
+/**
+ * A condition (in the panel) that the model's text `text` is shown: as plain text on screen, or rendered as Markdown
+ * from exactly that source (its `data-source`; what the Markdown shows is tested on its own).
+ */
+export function messageShown(text: string): string {
+  return `(document.body.innerText.includes(${JSON.stringify(text)}) || [...document.querySelectorAll("[data-testid=message-text]")].map((element) => element.dataset.source ?? element.textContent).join("").includes(${JSON.stringify(text)}))`;
+}
+
 /** Waits until the panel shows the recording's final message and its input and output token counts. */
 export async function expectFinal(panel: PanelDocument, name: string): Promise<void> {
-  await panel.waitForText(finalMessageText(name));
+  await panel.waitFor(messageShown(finalMessageText(name)));
   const usage = finalUsage(name);
   await panel.waitFor(`document.querySelector("[data-testid=summary-input]")?.textContent === "${usage.input}"`);
   await panel.waitFor(`document.querySelector("[data-testid=summary-output]")?.textContent === "${usage.output}"`);

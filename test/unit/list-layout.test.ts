@@ -136,3 +136,19 @@ describe('the request list layout', () => {
     assert.deepEqual(refusing.layout.hidden, ['model']);
   });
 });
+
+describe('model text as Markdown', () => {
+  it('is rendered only when it uses Markdown, and the choice of plain text is kept', async () => {
+    const { looksLikeMarkdown } = await import('../../panel/views/Markdown.tsx');
+    for (const markdown of ['# Title', 'a **bold** word', 'see [docs](https://x.y)', '1. first\n2. second', '- item', '```js\ncode\n```', 'use `npm`', '| a | b |\n|---|---|', '> quoted', 'an *emphasised* word']) assert.equal(looksLikeMarkdown(markdown), true, markdown);
+    for (const plain of ['Hello! How can I assist you today?', '2 * 3 = 6 and 4 * 5 = 20', 'line 1 of a long answer\nline 2', 'x'.repeat(100), 'word96 word0 word1']) assert.equal(looksLikeMarkdown(plain), false, plain);
+    const storage = new MemoryStorage();
+    const store = new PanelStore();
+    store.useLayoutStorage(storage);
+    assert.equal(store.markdown, true);
+    store.setMarkdown(false);
+    const again = new PanelStore();
+    again.useLayoutStorage(storage);
+    assert.equal(again.markdown, false);
+  });
+});
