@@ -6,11 +6,12 @@
  * reads live captures, keeps their summaries and lets the bodies go to disk.
  */
 import type { CaptureEnd, CaptureResponse, CaptureStart } from './protocol.ts';
+import { searchTextOf } from './search-text.ts';
 import { readResponsesBody } from './body-reader.ts';
 import { isEventStream } from './request-match.ts';
 import { ResponseRecord, ResponsesStreamReader } from './stream-reader.ts';
 import { SseDecoder, type SseFrame } from './sse-decoder.ts';
-import { isJsonObject, type ResponseObject } from './response-types.ts';
+import { isJsonObject, type JsonValue, type ResponseObject } from './response-types.ts';
 import { TERMINAL_EVENT_TYPES } from './stream-events.ts';
 import type { TimingMarks, UsageSummary } from './usage-timing.ts';
 
@@ -36,6 +37,8 @@ export interface CaptureSummary {
    * all of it (`previewRecords`).
    */
   terminalFrom?: BodyPlace;
+  /** What a person remembers of the call, lower case, bounded: its input and output (`searchTextOf`). */
+  searchText?: string;
 }
 
 export function headerValue(response: CaptureResponse | undefined, name: string): string | undefined {
@@ -200,6 +203,8 @@ export class CaptureReading {
     const bodyError = this.bodyError;
     if (bodyError !== undefined) summary.bodyError = bodyError;
     if (this.terminalFrom !== undefined) summary.terminalFrom = this.terminalFrom;
+    const searchText = searchTextOf(this.start.requestBody, record?.response.output as JsonValue | undefined);
+    if (searchText.trim() !== '') summary.searchText = searchText;
     return summary;
   }
 }

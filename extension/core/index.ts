@@ -12,6 +12,7 @@ export * from './protocol.ts';
 export * from './request-match.ts';
 export * from './redact.ts';
 export * from './request-code.ts';
+export * from './search-text.ts';
 export * from './har-entry.ts';
 export * from './har.ts';
 export * from './har-stream.ts';

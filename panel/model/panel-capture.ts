@@ -5,6 +5,7 @@ import {
   isJsonResponse,
   previewRecords,
   requestedModel,
+  searchTextOf,
   type CaptureChunk,
   type CaptureEnd,
   type CaptureResponse,
@@ -12,6 +13,7 @@ import {
   type CaptureStart,
   type CaptureSummary,
   type DisplayStatus,
+  type JsonValue,
   type NetworkTimings,
   type ResponseRecord,
   type TimingMarks,
@@ -283,6 +285,17 @@ export class PanelCapture {
   get usage(): UsageSummary | null {
     if (!this.loaded) return this.summary?.usage ?? null;
     return this.record?.usage ?? null;
+  }
+
+  private searchCache: { revision: number; text: string } | undefined;
+
+  /** What a person remembers of the call, lower case (see `searchTextOf`): from its summary until it is loaded. */
+  get searchText(): string {
+    if (!this.loaded) return this.summary?.searchText ?? '';
+    if (this.searchCache?.revision !== this.revision) {
+      this.searchCache = { revision: this.revision, text: searchTextOf(this.start.requestBody, this.record?.response.output as JsonValue | undefined) };
+    }
+    return this.searchCache.text;
   }
 
   get durationMs(): number | undefined {

@@ -71,7 +71,12 @@ export class PanelStore {
     const filter = this.filterText.trim().toLowerCase();
     const all = this.order.map((id) => this.captures.get(id)).filter((capture): capture is PanelCapture => capture !== undefined);
     if (filter === '') return all;
-    return all.filter((capture) => `${capture.start.method} ${capture.start.url} ${capture.model ?? ''} ${capture.status} ${capture.responseIds.join(' ')}`.toLowerCase().includes(filter));
+    // The short fields first: most searches end there, without the texts.
+    return all.filter(
+      (capture) =>
+        `${capture.start.method} ${capture.start.url} ${capture.model ?? ''} ${capture.status} ${capture.responseIds.join(' ')}`.toLowerCase().includes(filter) ||
+        capture.searchText.includes(filter),
+    );
   }
 
   applyMessage(message: BackgroundToPanel): void {

@@ -54,7 +54,7 @@ export function Toolbar({ store, connection, onSettings, onExport, onImport }: T
         type="search"
         class="filter"
         data-testid="filter"
-        placeholder="Filter (URL, model, status, id) — Ctrl+F"
+        placeholder="Filter: URL, model, status, id, input, output — Ctrl+F"
         aria-label="Filter responses"
         value={store.filterText}
         onInput={(event) => store.setFilter(event.currentTarget.value)}

@@ -849,7 +849,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     await panel.waitFor('document.querySelector("[data-testid=message-text][data-markdown=true]") !== null');
   });
 
-  it('filters by id with Ctrl+F, says when nothing matches, clears with Escape, and moves between views with the arrows', async () => {
+  it('filters by id and by what the model said with Ctrl+F, says when nothing matches, clears with Escape, and moves between views with the arrows', async () => {
     for (const name of ['seed__hello-gpt-4.1-nano', 'fantasy__text-gpt-4o']) assert.equal((await stream({ route: name })).error, undefined);
     await expectFinal(panel, 'fantasy__text-gpt-4o');
     const id = finalOf('seed__hello-gpt-4.1-nano').id as string;
@@ -858,6 +858,9 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     await panel.waitFor('document.activeElement?.dataset.testid === "filter"');
     const type = (text: string) => panel.evaluate(`(() => { const input = document.activeElement; input.value = ${JSON.stringify(text)}; input.dispatchEvent(new InputEvent("input", { bubbles: true })); })()`);
     await type(id);
+    await panel.waitFor(`${ROW_COUNT} === 1 && document.querySelector("[data-testid=summary-response-id]")?.textContent === ${JSON.stringify(id)}`);
+    // What the model said finds its call too.
+    await type('I assist');
     await panel.waitFor(`${ROW_COUNT} === 1 && document.querySelector("[data-testid=summary-response-id]")?.textContent === ${JSON.stringify(id)}`);
     await type('matches nothing');
     await panel.waitFor(`document.querySelector("[data-testid=no-match]")?.textContent.includes("matches nothing") && document.querySelector("[data-testid=detail]") === null`);

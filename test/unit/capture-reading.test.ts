@@ -16,8 +16,8 @@ function summaryOf(text: string, light: boolean, random: () => number) {
     offset += size;
   }
   reading.finish({ captureId: 'c', state: 'complete', endedAt: 4 });
-  // Where a preview can start is the light reading's alone.
-  const { events: _events, terminalFrom: _terminalFrom, ...summary } = reading.summary();
+  // Where a preview can start is the light reading's alone; what it can search is compared below.
+  const { events: _events, terminalFrom: _terminalFrom, searchText: _searchText, ...summary } = reading.summary();
   return summary;
 }
 
@@ -87,5 +87,26 @@ describe('previewRecords: a finished response read from the end of its body', ()
     assert.deepEqual(previewRecords(end, false), []);
     assert.deepEqual(previewRecords('', false), []);
     assert.deepEqual(previewRecords('data: {"type":"response.completed","response":[1]}\n\n', true), []);
+  });
+});
+
+describe("CaptureReading: the light summary's search text", () => {
+  it('holds what the full reading finds whenever the stream carries its final response (its deltas are not read)', () => {
+    let compared = 0;
+    for (const fixture of fixtureNames()) {
+      const text = readFixture(fixture);
+      if (terminalSnapshot(text) === undefined) continue;
+      const read = (light: boolean) => {
+        const reading = new CaptureReading({ ...start, requestBody: '{"model":"m","input":"Tell me SOMETHING"}' }, response, { light });
+        reading.push(text, 3);
+        reading.finish({ captureId: 'c', state: 'complete', endedAt: 4 });
+        return reading.summary().searchText;
+      };
+      const light = read(true);
+      assert.equal(light, read(false), fixture);
+      assert.ok(light?.startsWith('tell me something\n'), fixture);
+      compared++;
+    }
+    assert.ok(compared > 10, String(compared));
   });
 });

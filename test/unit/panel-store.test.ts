@@ -166,3 +166,16 @@ describe('PanelStore: the filter, the views and the files', () => {
     assert.deepEqual(store.files, []);
   });
 });
+
+describe('PanelStore: searching what calls said', () => {
+  it('finds a response not loaded by words of its input or output, from its summary', () => {
+    const { store } = storeWith(['a', 'b']);
+    const remembered = stored('c');
+    remembered.stored = { chars: 10, summary: { status: 'completed', events: 1, searchText: 'what is the weather in paris?\nit is sunny.' } };
+    store.applyMessage({ kind: 'store.capture-added', snapshot: remembered });
+    store.setFilter('Sunny');
+    assert.deepEqual(store.visibleCaptures().map((capture) => capture.id), ['c']);
+    store.setFilter('weather in paris');
+    assert.deepEqual(store.visibleCaptures().map((capture) => capture.id), ['c']);
+  });
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { curlCommand, fetchCode, openaiNodeCode, type ReplayableRequest } from '../../extension/core/index.ts';
+import { curlCommand, fetchCode, openaiNodeCode, searchTextOf, type ReplayableRequest } from '../../extension/core/index.ts';
 
 const request: ReplayableRequest = {
   method: 'POST',
@@ -93,5 +93,22 @@ describe('a captured request as code', () => {
     // The default endpoint needs no base URL, and a body that is not JSON is said so, not guessed.
     assert.match(openaiNodeCode({ method: 'POST', url: 'https://api.openai.com/v1/responses', headers: [], body: '{"model":"m"}' }), /new OpenAI\(\); \/\/ reads OPENAI_API_KEY[\s\S]*console\.log\(response\)/);
     assert.match(openaiNodeCode({ method: 'POST', url: 'https://api.openai.com/v1/responses', headers: [], body: 'not json' }), /not a JSON object/);
+  });
+});
+
+describe('what a person remembers of a call, to search', () => {
+  it('holds the input and the output (text, tool names and arguments), in lower case and bounded', () => {
+    const body = JSON.stringify({ model: 'm', input: [{ role: 'user', content: [{ type: 'input_text', text: 'Earlier question' }] }, { role: 'user', content: 'What is the WEATHER in Paris?' }] });
+    const output = [
+      { type: 'message', content: [{ type: 'output_text', text: 'It is Sunny.', annotations: [] }] },
+      { type: 'function_call', name: 'get_weather', arguments: '{"city":"Paris"}' },
+      { type: 'web_search_call', action: { type: 'search', query: 'paris forecast' } },
+    ];
+    const text = searchTextOf(body, output);
+    for (const remembered of ['what is the weather in paris?', 'it is sunny.', 'get_weather', '{"city":"paris"}', 'paris forecast', 'earlier question']) assert.ok(text.includes(remembered), remembered);
+    const long = searchTextOf(JSON.stringify({ input: 'x'.repeat(10_000) + ' the end' }), [{ type: 'message', content: [{ type: 'output_text', text: 'y'.repeat(10_000) }] }]);
+    assert.ok(long.length <= 4_001, String(long.length));
+    assert.ok(long.includes('the end'), 'the input is kept by its end');
+    assert.equal(searchTextOf('not json', undefined).trim(), '');
   });
 });
