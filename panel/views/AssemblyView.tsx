@@ -62,10 +62,14 @@ interface Source {
   citations: number;
 }
 
+function sourceKey(annotation: JsonObject): string {
+  return annotation.type === 'url_citation' ? `url ${text(annotation.url)}` : `${text(annotation.type)} ${text(annotation.file_id ?? annotation.filename ?? annotation.container_id)}`;
+}
+
 function sourcesOf(annotations: JsonObject[]): Source[] {
   const sources = new Map<string, Source>();
   for (const annotation of annotations) {
-    const key = annotation.type === 'url_citation' ? `url ${text(annotation.url)}` : `${text(annotation.type)} ${text(annotation.file_id ?? annotation.filename ?? annotation.container_id)}`;
+    const key = sourceKey(annotation);
     const known = sources.get(key);
     if (known) known.citations++;
     else sources.set(key, { key, annotation, citations: 1 });
@@ -74,53 +78,71 @@ function sourcesOf(annotations: JsonObject[]): Source[] {
 }
 
 /** A cited source, numbered by the list it is in (once, however often the text cites it). */
-function SourceItem({ source }: { source: Source }) {
+function SourceItem({ source, number }: { source: Source; number: number }) {
   const { annotation, citations } = source;
   const times = citations > 1 ? <span class="sub"> · cited {citations} times</span> : null;
   if (annotation.type === 'url_citation') {
     const url = text(annotation.url);
     return (
-      <li data-testid="source">
+      <li data-testid="source" data-source-number={number}>
         <SafeLink url={url}>{text(annotation.title) || url}</SafeLink> <span class="sub">{url}</span>
         {times}
       </li>
     );
   }
   return (
-    <li data-testid="source">
+    <li data-testid="source" data-source-number={number}>
       {text(annotation.type)} {text(annotation.filename ?? annotation.file_id)}
       {times}
     </li>
   );
 }
 
-function MessageText({ text, markdown }: { text: string; markdown: boolean }) {
-  if (markdown && text.length <= MARKDOWN_MAX_CHARS && looksLikeMarkdown(text)) return <Markdown text={text} testId="message-text" />;
+/** Where each citation ends in the text, and the number of the source it cites (its place in the source list). */
+function citationMarks(annotations: JsonObject[], sources: Source[], length: number): Array<{ at: number; number: number }> {
+  const numberOf = new Map(sources.map((source, index) => [source.key, index + 1]));
+  const marks: Array<{ at: number; number: number }> = [];
+  for (const annotation of annotations) {
+    const at = annotation.end_index;
+    const number = numberOf.get(sourceKey(annotation));
+    if (typeof at === 'number' && Number.isInteger(at) && at >= 0 && at <= length && number !== undefined) marks.push({ at, number });
+  }
+  return marks;
+}
+
+function MessageText({ text, markdown, marks }: { text: string; markdown: boolean; marks: Array<{ at: number; number: number }> }) {
+  if (markdown && text.length <= MARKDOWN_MAX_CHARS && (looksLikeMarkdown(text) || marks.length > 0)) return <Markdown text={text} testId="message-text" marks={marks} />;
   return <LongText className="text" testId="message-text" text={text} />;
 }
 
 function MessageBody({ item, markdown }: { item: OutputItem; markdown: boolean }) {
   return (
     <div class="message-body">
-      {parts(item.content).map((part) =>
-        part.type === 'refusal' ? (
-          <div class="refusal" data-testid="refusal">
-            <span class="label">Refusal</span>
-            <LongText className="text" text={part.refusal ?? ''} />
-          </div>
-        ) : (
+      {parts(item.content).map((part) => {
+        if (part.type === 'refusal') {
+          return (
+            <div class="refusal" data-testid="refusal">
+              <span class="label">Refusal</span>
+              <LongText className="text" text={part.refusal ?? ''} />
+            </div>
+          );
+        }
+        const annotations = objects(part.annotations);
+        const sources = sourcesOf(annotations);
+        const text = part.text ?? '';
+        return (
           <div class="message-part">
-            <MessageText text={part.text ?? ''} markdown={markdown} />
-            {parts(part.annotations).length > 0 ? (
+            <MessageText text={text} markdown={markdown} marks={citationMarks(annotations, sources, text.length)} />
+            {sources.length > 0 ? (
               <ol class="annotations" data-testid="annotations" aria-label="Sources">
-                {sourcesOf(objects(part.annotations)).map((source) => (
-                  <SourceItem key={source.key} source={source} />
+                {sources.map((source, index) => (
+                  <SourceItem key={source.key} source={source} number={index + 1} />
                 ))}
               </ol>
             ) : null}
           </div>
-        ),
-      )}
+        );
+      })}
     </div>
   );
 }

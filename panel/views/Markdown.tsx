@@ -44,7 +44,7 @@ function inlineToken(token: Token): ComponentChildren {
   switch (token.type) {
     case 'text': {
       const text = token as Tokens.Text;
-      return text.tokens ? inline(text.tokens) : text.text;
+      return text.tokens ? inline(text.tokens) : textWithMarks(text.text);
     }
     case 'escape':
       return (token as Tokens.Escape).text;
@@ -141,9 +141,48 @@ function block(token: Token): ComponentChildren {
   }
 }
 
-/** `text` rendered as Markdown (see the module's note on what it never does). */
-export function Markdown({ text, testId }: { text: string; testId?: string }) {
-  const tokens = new Lexer({ gfm: true, breaks: false }).lex(text);
+/** Stands in the text for a citation's number while it is lexed: characters no model writes, read back as markers. */
+const MARK = /\u2063\u2063(\d+)\u2063/g;
+
+function withMarks(text: string, marks: ReadonlyArray<{ at: number; number: number }>): string {
+  let marked = text;
+  for (const mark of [...marks].sort((a, b) => b.at - a.at)) marked = `${marked.slice(0, mark.at)}\u2063\u2063${mark.number}\u2063${marked.slice(mark.at)}`;
+  return marked;
+}
+
+/** A citation's number, after the words it supports; a click shows its source in the list below. */
+function CitationMarker({ number }: { number: number }) {
+  return (
+    <sup
+      class="cite"
+      data-testid="citation-marker"
+      title={`Source ${number}`}
+      onClick={(event) => (event.currentTarget as HTMLElement).closest('.message-part')?.querySelector(`[data-source-number="${number}"]`)?.scrollIntoView({ block: 'nearest' })}
+    >
+      [{number}]
+    </sup>
+  );
+}
+
+function textWithMarks(text: string): ComponentChildren {
+  if (!text.includes('\u2063')) return text;
+  const pieces: ComponentChildren[] = [];
+  let last = 0;
+  for (const match of text.matchAll(MARK)) {
+    pieces.push(text.slice(last, match.index));
+    pieces.push(<CitationMarker number={Number(match[1])} />);
+    last = (match.index ?? 0) + match[0].length;
+  }
+  pieces.push(text.slice(last));
+  return pieces;
+}
+
+/**
+ * `text` rendered as Markdown (see the module's note on what it never does), with citation markers at `marks`
+ * (offsets in `text`, each the number of a source).
+ */
+export function Markdown({ text, testId, marks = [] }: { text: string; testId?: string; marks?: ReadonlyArray<{ at: number; number: number }> }) {
+  const tokens = new Lexer({ gfm: true, breaks: false }).lex(withMarks(text, marks));
   return (
     <div class="markdown" data-testid={testId} data-markdown="true" data-chars={text.length} data-source={text}>
       {tokens.map(block)}

@@ -24,6 +24,8 @@ try {
     await page.evaluate(([route, body]) => window.e2e.streamWithOpenAI({ route, extraBody: body }), [name, demoRequest(name, recording?.input ?? input)] as const);
   }
   await panel.waitFor('document.querySelectorAll("[data-testid=capture-row]").length === 2 && document.querySelector("[data-item-type=web_search_call]") !== null');
+  // The answer in view: its Markdown, its citation markers and the start of its sources.
+  await panel.evaluate('document.querySelector("[data-item-type=message]").scrollIntoView({ block: "start" })');
   await panel.setDevtoolsTheme('default');
   await panel.waitFor('document.documentElement.dataset.theme === "light"');
   writeFileSync('panel/screenshot-light.png', await panel.screenshot());

@@ -744,6 +744,12 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     assert.deepEqual(new Set(sources.map((url) => new URL(url).href)), new Set(cited.map((url) => new URL(url as string).href)));
     assert.equal(sources.length, new Set(cited).size);
     assert.doesNotMatch(await panel.evaluate<string>('document.querySelector("[data-testid=annotations]").innerText'), /^\s*\d+\.\s*\d+\./m);
+    // Each citation a numbered marker in the text, pointing to its source in the list; the text itself unchanged.
+    const markers = await panel.evaluate<number[]>('[...document.querySelectorAll("[data-testid=citation-marker]")].map((marker) => Number(marker.textContent.slice(1, -1)))');
+    assert.equal(markers.length, cited.length);
+    assert.ok(markers.every((number) => number >= 1 && number <= sources.length), markers.join(','));
+    assert.equal(await panel.evaluate<string>('document.querySelector("[data-testid=message-text]").dataset.source'), finalMessageText(web));
+    assert.doesNotMatch(await panel.evaluate<string>('document.querySelector("[data-testid=message-text]").innerText'), /\u2063/);
   });
 
   it('lists events in columns that line up, with the time since the previous one, and shows one as a JSON tree to copy', async () => {
