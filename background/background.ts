@@ -221,6 +221,7 @@ function onNavigation(tabId: number): void {
   // Broadcast even when the store is empty: panels clear what they imported too.
   store.clear(tabId, Date.now());
   broadcast(tabId, [{ kind: 'store.cleared', tabId, reason: 'navigation' }]);
+  void persistence.flush();
 }
 
 /**
@@ -297,6 +298,8 @@ function onPanelConnect(port: Runtime.Port): void {
           // Requests finished after the clear but started before it belong to the cleared log, as on a navigation.
           store.clear(message.tabId, Date.now());
           broadcast(message.tabId, [{ kind: 'store.cleared', tabId: message.tabId, reason: 'user' }]);
+          // Written at once: a background stopped before a delayed write would restore what the user cleared.
+          void persistence.flush();
           return;
         case 'panel.settings': {
           notePauses(settings, message.settings);

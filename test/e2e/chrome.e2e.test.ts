@@ -78,6 +78,31 @@ async function stopServiceWorker(): Promise<void> {
 }
 
 /** The service worker now running is not the one `stopServiceWorker` stopped. */
+/** When the inspected tab's log was last cleared, as the background's database holds it (0 before any clear). */
+async function clearedAtOnDisk(): Promise<number> {
+  return evaluate<number>(
+    browser.cdp,
+    await serviceWorkerSession(),
+    `new Promise((resolve, reject) => {
+      const open = indexedDB.open('responses-devtools');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const read = open.result.transaction('tabs', 'readonly').objectStore('tabs').getAll();
+        read.onsuccess = () => { open.result.close(); resolve(Math.max(0, ...read.result.map((tab) => tab.clearedAt ?? 0))); };
+        read.onerror = () => reject(read.error);
+      };
+    })`,
+  );
+}
+
+/** Waits until the database holds a clear later than `before`, reading it again until it does. */
+async function untilClearedOnDiskAfter(before: number): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while ((await clearedAtOnDisk()) <= before) {
+    if (Date.now() > deadline) throw new Error('the clear never reached the database');
+  }
+}
+
 async function isNewServiceWorker(): Promise<boolean> {
   return (await evaluate(browser.cdp, await serviceWorkerSession(), 'typeof globalThis.beforeRestart')) === 'undefined';
 }
@@ -334,10 +359,13 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     const request = await server.waitForRequest((candidate) => candidate.recording === name && candidate.url.includes('/hold/3/'));
     await request.held;
     await panel.waitFor(`${ROW_COUNT} === 1`);
+    const clearedBefore = await clearedAtOnDisk();
     await panel.click('[data-testid=clear]');
     await panel.waitFor(`${ROW_COUNT} === 0`);
     request.release();
     assert.equal((await run).error, undefined);
+    // The clear is on disk before the worker stops (a worker stopped within a write's delay would lose it).
+    await untilClearedOnDiskAfter(clearedBefore);
     await stopServiceWorker();
     // A stream after the restart is listed; had the relay sent the cleared one again, it would be listed first.
     assert.equal((await stream({ route: 'seed__hello-gpt-4.1-nano' })).error, undefined);
