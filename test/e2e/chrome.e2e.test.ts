@@ -753,7 +753,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     await expectFinal(panel, name);
     const reasoning = await panel.evaluate<{ open: boolean; preview: string; shown: boolean }>(`(() => {
       const details = document.querySelector("[data-testid=reasoning]");
-      return { open: details.open, preview: details.querySelector("[data-testid=reasoning-preview]").textContent, shown: document.body.innerText.includes(details.querySelector("[data-testid=reasoning-summary]").textContent.slice(0, 300)) };
+      return { open: details.open, preview: details.querySelector("[data-testid=reasoning-preview]").textContent, shown: details.querySelector("[data-testid=reasoning-summary]").checkVisibility() };
     })()`);
     assert.equal(reasoning.open, false);
     assert.ok(reasoning.preview.length > 20, reasoning.preview);
@@ -784,31 +784,34 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     const name = 'seed__hello-gpt-4.1-nano';
     assert.equal((await stream({ route: `${name}/pace/20` })).error, undefined);
     await expectFinal(panel, name);
-    await panel.click('[data-testid=tab-events]');
-    await panel.waitFor('document.querySelectorAll("[data-testid=event-row]").length > 5');
-    // Every type cell starts where its header does, and is as wide.
-    const columns = await panel.evaluate<{ header: number[]; rows: number[][] }>(`(() => {
-      const box = (element) => [Math.round(element.getBoundingClientRect().left), Math.round(element.getBoundingClientRect().width)];
-      return { header: box(document.querySelector(".event-header .event-type")), rows: [...document.querySelectorAll("[data-testid=event-row] .event-type")].map(box) };
-    })()`);
-    for (const row of columns.rows) assert.deepEqual(row, columns.header);
-    // Paced 20 ms apart: gaps are times, the first has none.
-    const gaps = await panel.evaluate<string[]>('[...document.querySelectorAll("[data-testid=event-gap]")].map((cell) => cell.textContent)');
-    assert.equal(gaps[0], '–');
-    assert.ok(gaps.slice(1).every((gap) => / ms$| s$/.test(gap)), gaps.join(','));
-    // The type column widens by its edge (kept for next time).
-    await panel.dragBy('[data-testid=resize-event-type]', 60);
-    await panel.waitFor(`Math.round(document.querySelector(".event-header .event-type").getBoundingClientRect().width) === ${(columns.header[1] as number) + 60}`);
-    // An event as a tree, and its JSON copied.
-    await panel.evaluate('document.querySelectorAll("[data-testid=event-row]")[2].click()');
-    await panel.waitFor('document.querySelector("[data-testid=event-json]") !== null');
-    assert.match(await panel.evaluate<string>('document.querySelector("[data-testid=event-json]").textContent'), /type: "response\.output_item\.added"/);
-    await panel.recordCopies();
-    await panel.click('[data-testid=copy-event]');
-    await panel.waitFor('JSON.parse(document.body.dataset.copied).length === 1');
-    assert.equal((JSON.parse((await panel.copies())[0] ?? '') as { type: string }).type, 'response.output_item.added');
-    await panel.evaluate('localStorage.removeItem("responses-devtools.events-type-width")');
-    await panel.click('[data-testid=tab-assembly]');
+    try {
+      await panel.click('[data-testid=tab-events]');
+      await panel.waitFor('document.querySelectorAll("[data-testid=event-row]").length > 5');
+      // Every type cell starts where its header does, and is as wide.
+      const columns = await panel.evaluate<{ header: number[]; rows: number[][] }>(`(() => {
+        const box = (element) => [Math.round(element.getBoundingClientRect().left), Math.round(element.getBoundingClientRect().width)];
+        return { header: box(document.querySelector(".event-header .event-type")), rows: [...document.querySelectorAll("[data-testid=event-row] .event-type")].map(box) };
+      })()`);
+      for (const row of columns.rows) assert.deepEqual(row, columns.header);
+      // Paced 20 ms apart: gaps are times, the first has none.
+      const gaps = await panel.evaluate<string[]>('[...document.querySelectorAll("[data-testid=event-gap]")].map((cell) => cell.textContent)');
+      assert.equal(gaps[0], '–');
+      assert.ok(gaps.slice(1).every((gap) => / ms$| s$/.test(gap)), gaps.join(','));
+      // The type column widens by its edge (kept for next time).
+      await panel.dragBy('[data-testid=resize-event-type]', 60);
+      await panel.waitFor(`Math.round(document.querySelector(".event-header .event-type").getBoundingClientRect().width) === ${(columns.header[1] as number) + 60}`);
+      // An event as a tree, and its JSON copied.
+      await panel.evaluate('document.querySelectorAll("[data-testid=event-row]")[2].click()');
+      await panel.waitFor('document.querySelector("[data-testid=event-json]") !== null');
+      assert.match(await panel.evaluate<string>('document.querySelector("[data-testid=event-json]").textContent'), /type: "response\.output_item\.added"/);
+      await panel.recordCopies();
+      await panel.click('[data-testid=copy-event]');
+      await panel.waitFor('JSON.parse(document.body.dataset.copied).length === 1');
+      assert.equal((JSON.parse((await panel.copies())[0] ?? '') as { type: string }).type, 'response.output_item.added');
+    } finally {
+      await panel.evaluate('localStorage.removeItem("responses-devtools.events-type-width")');
+      await panel.click('[data-testid=tab-assembly]');
+    }
   });
 
   it('keeps the newest output of a streaming response in view until the user scrolls up, and again once back at the bottom', async () => {
@@ -952,12 +955,14 @@ describe('Chrome: capture and the panel in real DevTools', () => {
   });
 
   it('shows everything when the panel is opened only after the stream ended', async () => {
+    // Every DevTools window there is now belongs to another page (one per tab, and any a dock change left behind).
+    const otherDevtools = (await browser.targets()).filter((target) => target.url.startsWith('devtools://')).map((target) => target.targetId);
     const page = await browser.context.newPage();
     await page.goto(`${server.url}/`);
     const name = 'pydantic-ai__custom-tool-call-gpt-5';
     const result = await page.evaluate((route) => window.e2e.streamWithOpenAI({ route }), name);
     assert.equal(result.error, undefined);
-    const lateDevtools = await browser.openPanel([panel.devtoolsTargetId]);
+    const lateDevtools = await browser.openPanel(otherDevtools);
     await lateDevtools.waitFor('document.querySelector("[data-item-type=custom_tool_call]") !== null');
     const usage = finalUsage(name);
     await lateDevtools.waitFor(`document.querySelector("[data-testid=summary-output]")?.textContent === "${usage.output}"`);

@@ -204,7 +204,7 @@ export class ChromiumWithDevtools {
     }
     if (!panelTarget) throw new Error('the panel page never loaded');
     const panelSession = await this.attach(panelTarget.targetId);
-    const panel = new DevtoolsPanel(this.cdp, panelSession, devtoolsSession, devtools.targetId);
+    const panel = new DevtoolsPanel(this.cdp, panelSession, devtoolsSession, devtools.targetId, panelId);
     await panel.waitFor('document.querySelector("[data-testid=panel-root]") !== null');
     return panel;
   }
@@ -273,6 +273,8 @@ export class DevtoolsPanel extends PanelDocument {
     readonly sessionId: string,
     readonly devtoolsSessionId: string,
     readonly devtoolsTargetId: string,
+    /** DevTools' id of our panel (for showing it again). */
+    readonly panelId: string,
   ) {
     super();
   }
@@ -344,6 +346,15 @@ export class DevtoolsPanel extends PanelDocument {
       await this.cdp.send('Emulation.clearDeviceMetricsOverride', {}, this.devtoolsSessionId);
       if (this.dockSideBefore) await dock(this.dockSideBefore);
       this.dockSideBefore = undefined;
+      // Docked again, DevTools may show another panel for a while (ours then lays nothing out): ours, shown and laid out.
+      await evaluate(this.cdp, this.devtoolsSessionId, `(async () => {
+        const UI = await import('./ui/legacy/legacy.js');
+        await UI.InspectorView.InspectorView.instance().showPanel(${JSON.stringify(this.panelId)});
+      })()`);
+      const deadline = Date.now() + 15_000;
+      while (!(await this.evaluate<boolean>('document.visibilityState === "visible" && innerWidth > 0 && innerHeight > 0'))) {
+        if (Date.now() > deadline) throw new Error('the panel was not shown again after DevTools docked back');
+      }
     }
   }
 
