@@ -51,15 +51,17 @@ async function main(): Promise<void> {
   console.log(`Demo server: ${url} (replaying ${server.recordings().length} recordings from test/fixtures/responses-streams)`);
 
   const wantsFirefox = process.argv.includes('firefox') && process.argv.includes('--browser');
+  // `--headless`: the same demo with no window (a machine without a display; the tests of the demo itself).
+  const headless = process.argv.includes('--headless');
   // Installs Debian's browser when it can (root with apt-get); otherwise the messages below say what to do.
   ensureBrowsers([wantsFirefox ? 'firefox' : 'chromium']);
   if (wantsFirefox) {
-    await startFirefox(url, () => server.stop());
+    await startFirefox(url, () => server.stop(), headless);
     return;
   }
   const executablePath = findChromium();
   const manual = `To use your own Chrome instead: open chrome://extensions, turn on Developer mode, "Load unpacked" → ${EXTENSION_DIR}, then open ${url} and DevTools → Responses.`;
-  if (!hasDisplay()) {
+  if (!headless && !hasDisplay()) {
     console.log(`No display found ($DISPLAY is not set), so no browser window can open here.`);
     console.log(`Run it on a desktop session, or under a virtual display: xvfb-run -a npm start`);
     console.log(manual);
@@ -74,7 +76,7 @@ async function main(): Promise<void> {
     console.log('The demo server keeps running until you press Ctrl+C.');
     return;
   }
-  const browser = await ChromiumWithDevtools.launch({ headless: false, executablePath, ownSignals: true });
+  const browser = await ChromiumWithDevtools.launch({ headless, executablePath, ownSignals: true });
   await browser.firstPage().goto(url);
   await browser.openPanel();
   console.log('Chromium is open with DevTools on the demo page and the Responses panel shown. Press a button on the page.');
@@ -92,8 +94,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop());
 }
 
-async function startFirefox(url: string, stopServer: () => Promise<void>): Promise<void> {
-  if (!hasDisplay()) {
+async function startFirefox(url: string, stopServer: () => Promise<void>, headless: boolean): Promise<void> {
+  if (!headless && !hasDisplay()) {
     console.log('No display found ($DISPLAY is not set). Run it on a desktop session, or: xvfb-run -a npm start -- --browser firefox');
     console.log(`By hand: about:debugging → This Firefox → Load Temporary Add-on → ${EXTENSION_DIR.replace(/chrome$/, 'firefox')}/manifest.json, then open ${url}.`);
     await stopServer();
@@ -106,7 +108,7 @@ async function startFirefox(url: string, stopServer: () => Promise<void>): Promi
     process.exitCode = 1;
     return;
   }
-  const firefox = await FirefoxWithDevtools.launch({ headless: false, ownSignals: true });
+  const firefox = await FirefoxWithDevtools.launch({ headless, ownSignals: true });
   const page = await firefox.page();
   await page.goto(url);
   await firefox.openPanel();
