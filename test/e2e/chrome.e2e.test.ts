@@ -606,6 +606,17 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     await viewer.keyboard.press('ArrowLeft');
     await viewer.keyboard.press('ArrowLeft');
     await viewer.waitForSelector('[data-testid=tab-assembly][aria-selected=true]');
+    // Copying works in the viewer too (a page of its own, not a DevTools frame).
+    await viewer.evaluate(() => {
+      (window as unknown as { copied: string[] }).copied = [];
+      document.addEventListener('copy', () => {
+        const area = document.activeElement as HTMLTextAreaElement;
+        (window as unknown as { copied: string[] }).copied.push(area.value);
+      });
+    });
+    await viewer.click('[data-testid=copy-id]');
+    await viewer.waitForFunction(() => (window as unknown as { copied: string[] }).copied.length === 1);
+    assert.equal(await viewer.evaluate(() => (window as unknown as { copied: string[] }).copied[0]), await viewer.textContent('[data-testid=summary-response-id]'));
     // Closing the files empties the viewer.
     await viewer.click('[data-testid=close-files]');
     await viewer.waitForSelector('[data-testid=drop-zone]');

@@ -135,6 +135,13 @@ export class FirefoxWithDevtools {
     }`);
   }
 
+  /** Sets the toolbox's theme (its Settings → Themes), as the user would. */
+  async setToolboxTheme(theme: 'light' | 'dark'): Promise<void> {
+    await this.inChrome(`async () => {
+      Services.prefs.setCharPref('devtools.theme', ${JSON.stringify(theme)});
+    }`);
+  }
+
   /** Opens the real toolbox on the selected tab, selects our panel, and returns its document. */
   async openPanel(): Promise<FirefoxPanel> {
     await this.inChrome(`async () => {

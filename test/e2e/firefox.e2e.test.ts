@@ -213,6 +213,32 @@ describe('Firefox: capture in the page (and the background, for workers) and the
     assert.equal((await copied())[1], finalOf(name).id);
   });
 
+  it("follows the toolbox's theme while open, and takes the keyboard: Ctrl+F to the filter, Escape to clear it, arrows between views", async () => {
+    const name = 'seed__hello-gpt-4.1-nano';
+    assert.equal((await stream({ route: name })).error, undefined);
+    await expectFinal(panel, name);
+    try {
+      await firefox.setToolboxTheme('dark');
+      await panel.waitFor('document.documentElement.dataset.theme === "dark"');
+      await firefox.setToolboxTheme('light');
+      await panel.waitFor('document.documentElement.dataset.theme === "light"');
+    } finally {
+      await firefox.setToolboxTheme('light');
+    }
+    const key = (target: string, init: string) => panel.evaluate(`${target}.dispatchEvent(new content.KeyboardEvent("keydown", { bubbles: true, cancelable: true, ${init} }))`);
+    await key('document.body', 'key: "f", ctrlKey: true');
+    await panel.waitFor('document.activeElement?.dataset.testid === "filter"');
+    await panel.evaluate(`(() => { const input = document.activeElement; input.value = "nothing like it"; input.dispatchEvent(new content.Event("input", { bubbles: true })); })()`);
+    await panel.waitFor('document.querySelector("[data-testid=no-match]") !== null');
+    await key('document.activeElement', 'key: "Escape"');
+    await panel.waitFor(`${ROW_COUNT} === 1 && document.querySelector("[data-testid=filter]").value === ""`);
+    await panel.evaluate('document.querySelector("[data-testid=capture-list] tbody").focus()');
+    await key('document.activeElement', 'key: "ArrowRight"');
+    await panel.waitFor('document.querySelector("[data-testid=tab-usage]").getAttribute("aria-selected") === "true"');
+    await key('document.activeElement', 'key: "ArrowLeft"');
+    await panel.waitFor('document.querySelector("[data-testid=tab-assembly]").getAttribute("aria-selected") === "true"');
+  });
+
   it('keeps working when the background restarts while idle between two streams', async () => {
     const first = 'fantasy__text-gpt-4o';
     assert.equal((await stream({ route: first })).error, undefined);
