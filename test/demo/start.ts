@@ -79,8 +79,6 @@ async function main(): Promise<void> {
   const browser = await ChromiumWithDevtools.launch({ headless, executablePath, ownSignals: true });
   await browser.firstPage().goto(url);
   await browser.openPanel();
-  console.log('Chromium is open with DevTools on the demo page and the Responses panel shown. Press a button on the page.');
-  console.log('Close the browser window (or press Ctrl+C) to stop.');
   // Closing the window or Ctrl+C: the browser closes, its temporary profile goes, and the demo ends without an error.
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -92,6 +90,8 @@ async function main(): Promise<void> {
   browser.context.on('close', () => void stop());
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+  console.log('Chromium is open with DevTools on the demo page and the Responses panel shown. Press a button on the page.');
+  console.log('Close the browser window (or press Ctrl+C) to stop.');
 }
 
 async function startFirefox(url: string, stopServer: () => Promise<void>, headless: boolean): Promise<void> {
@@ -112,8 +112,6 @@ async function startFirefox(url: string, stopServer: () => Promise<void>, headle
   const page = await firefox.page();
   await page.goto(url);
   await firefox.openPanel();
-  console.log('Firefox is open with the toolbox on the demo page and the Responses panel shown. Press a button on the page.');
-  console.log('Close the browser window (or press Ctrl+C) to stop.');
   // Closing the window or Ctrl+C: Firefox closes (puppeteer removes its temporary profile) and the demo ends without an error.
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -125,6 +123,8 @@ async function startFirefox(url: string, stopServer: () => Promise<void>, headle
   firefox.browser.on('disconnected', () => void stop());
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+  console.log('Firefox is open with the toolbox on the demo page and the Responses panel shown. Press a button on the page.');
+  console.log('Close the browser window (or press Ctrl+C) to stop.');
 }
 
 void main();
