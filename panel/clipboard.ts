@@ -33,3 +33,8 @@ export async function copyText(text: string): Promise<boolean> {
     return false;
   }
 }
+
+/** Copies `text` and tells the user, through `notify`, what was copied (`what`) or that the browser refused. */
+export async function copyAndSay(text: string, what: string, notify: (message: string) => void): Promise<void> {
+  notify((await copyText(text)) ? `Copied: ${what}` : 'The browser refused the clipboard.');
+}

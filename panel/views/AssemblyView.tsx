@@ -111,7 +111,9 @@ function citationMarks(annotations: JsonObject[], sources: Source[], length: num
 }
 
 function MessageText({ text, markdown, marks }: { text: string; markdown: boolean; marks: Array<{ at: number; number: number }> }) {
-  if (markdown && text.length <= MARKDOWN_MAX_CHARS && (looksLikeMarkdown(text) || marks.length > 0)) return <Markdown text={text} testId="message-text" marks={marks} />;
+  // Looked for once per text, not on every render of the panel.
+  const usesMarkdown = useMemo(() => text.length <= MARKDOWN_MAX_CHARS && looksLikeMarkdown(text), [text]);
+  if (markdown && text.length <= MARKDOWN_MAX_CHARS && (usesMarkdown || marks.length > 0)) return <Markdown text={text} testId="message-text" marks={marks} />;
   return <LongText className="text" testId="message-text" text={text} />;
 }
 

@@ -1,7 +1,7 @@
 import type { PanelCapture } from '../model/panel-capture.ts';
 import type { PanelStore } from '../model/panel-store.ts';
 import { curlCommand, fetchCode, openaiNodeCode, stringifyJson, type ReplayableRequest } from '../../extension/core/index.ts';
-import { copyText } from '../clipboard.ts';
+import { copyAndSay } from '../clipboard.ts';
 import { saveFile, transcriptText } from '../transcripts.ts';
 import { shortName } from '../model/list-layout.ts';
 import { ContextMenu, SEPARATOR, type MenuItem } from './ContextMenu.tsx';
@@ -70,7 +70,7 @@ async function perform(store: PanelStore, capture: PanelCapture, action: CopyAct
       store.notify(`Nothing to copy: ${action.label.replace(/^Copy /, '')} is not in this response.`);
       return;
     }
-    store.notify((await copyText(text)) ? `Copied: ${action.label.replace(/^Copy (as )?/, '')}` : 'The browser refused the clipboard.');
+    await copyAndSay(text, action.label.replace(/^Copy (as )?/, ''), (message) => store.notify(message));
   } finally {
     store.unpin([capture.id]);
   }

@@ -8,7 +8,7 @@ import { EventsView } from './EventsView.tsx';
 import { RequestView } from './RequestView.tsx';
 import { RawView } from './RawView.tsx';
 import { CopyMenu } from './CopyMenu.tsx';
-import { copyText } from '../clipboard.ts';
+import { copyAndSay } from '../clipboard.ts';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { streamedValues } from '../../extension/core/index.ts';
 
@@ -92,7 +92,7 @@ export function SummaryStrip({ capture, store }: { capture: PanelCapture; store:
             class="link"
             data-testid="copy-id"
             aria-label="Copy the response id"
-            onClick={() => void copyText(responseId).then((copied) => store.notify(copied ? 'Copied: response id' : 'The browser refused the clipboard.'))}
+            onClick={() => void copyAndSay(responseId, 'response id', (message) => store.notify(message))}
           >
             copy
           </button>

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { redactText, type JsonValue, type LoggedEvent, type ResponseRecord } from '../../extension/core/index.ts';
 import type { PanelCapture } from '../model/panel-capture.ts';
 import type { PanelStore } from '../model/panel-store.ts';
-import { copyText } from '../clipboard.ts';
+import { copyAndSay } from '../clipboard.ts';
 import { JsonTree } from './JsonTree.tsx';
 import { followDrag } from './pointer.ts';
 import { formatMs, prettyJson, summarizeEventData } from '../format.ts';
@@ -53,7 +53,7 @@ function EventDetail({ row, store }: { row: Row; store: PanelStore }) {
     <div class="event-detail" data-testid="event-detail">
       <div class="event-detail-toolbar">
         <span class="sub">#{row.index} {row.event.type}</span>
-        <button type="button" class="link" data-testid="copy-event" onClick={() => void copyText(text).then((copied) => store.notify(copied ? 'Copied: event JSON' : 'The browser refused the clipboard.'))}>
+        <button type="button" class="link" data-testid="copy-event" onClick={() => void copyAndSay(text, 'event JSON', (message) => store.notify(message))}>
           copy
         </button>
       </div>

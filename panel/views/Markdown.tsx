@@ -7,6 +7,7 @@
  * renderer is not used.
  */
 import type { ComponentChildren } from 'preact';
+import { useMemo } from 'preact/hooks';
 import { Lexer, type Token, type Tokens } from 'marked';
 
 /** Past this many characters the text stays plain: lexing it again on every render of a stream would cost too much. */
@@ -141,6 +142,12 @@ function block(token: Token): ComponentChildren {
   }
 }
 
+const NO_MARKS: ReadonlyArray<{ at: number; number: number }> = [];
+
+function marksKey(marks: ReadonlyArray<{ at: number; number: number }>): string {
+  return marks.map((mark) => `${mark.at}:${mark.number}`).join(',');
+}
+
 /** Stands in the text for a citation's number while it is lexed: characters no model writes, read back as markers. */
 const MARK = /\u2063\u2063(\d+)\u2063/g;
 
@@ -181,8 +188,9 @@ function textWithMarks(text: string): ComponentChildren {
  * `text` rendered as Markdown (see the module's note on what it never does), with citation markers at `marks`
  * (offsets in `text`, each the number of a source).
  */
-export function Markdown({ text, testId, marks = [] }: { text: string; testId?: string; marks?: ReadonlyArray<{ at: number; number: number }> }) {
-  const tokens = new Lexer({ gfm: true, breaks: false }).lex(withMarks(text, marks));
+export function Markdown({ text, testId, marks = NO_MARKS }: { text: string; testId?: string; marks?: ReadonlyArray<{ at: number; number: number }> }) {
+  // The panel renders on every event of any response: the text is lexed again only when it (or its marks) changed.
+  const tokens = useMemo(() => new Lexer({ gfm: true, breaks: false }).lex(withMarks(text, marks)), [text, marksKey(marks)]);
   return (
     <div class="markdown" data-testid={testId} data-markdown="true" data-chars={text.length} data-source={text}>
       {tokens.map(block)}
