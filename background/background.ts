@@ -192,11 +192,10 @@ function isCaptureMessage(value: unknown): value is CaptureMessage {
 
 const chunkDecoder = new TextDecoder();
 
-/** A chunk sent as bytes (Firefox's page hook: whole characters each) as text, as every chunk is past here. */
+/** A chunk sent as bytes (Firefox's page hook: whole characters each) with its text; the bytes stay, to be stored. */
 function withText(message: CaptureMessage): CaptureMessage {
   if (message.kind !== 'capture.chunk' || !(message.chunk.bytes instanceof ArrayBuffer)) return message;
-  const { bytes, ...chunk } = message.chunk;
-  return { kind: 'capture.chunk', chunk: { ...chunk, text: chunkDecoder.decode(bytes) } };
+  return { kind: 'capture.chunk', chunk: { ...message.chunk, text: chunkDecoder.decode(message.chunk.bytes) } };
 }
 
 /** When recording was paused (`to` unset while it still is): the newest few spans. */

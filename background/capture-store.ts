@@ -220,7 +220,7 @@ export class CaptureStore {
           this.touch(held);
           return [];
         }
-        const { index, text, receivedAt } = message.chunk;
+        const { index, text, receivedAt, bytes } = message.chunk;
         const stored = { index, text, receivedAt };
         live.indexes.add(index);
         advanceContiguous(live);
@@ -234,11 +234,13 @@ export class CaptureStore {
           live.reading = readingOf(held.snapshot, live.chunks);
         }
         held.lastIndex = Math.max(held.lastIndex, index);
-        held.unpersisted.push({ captureId: held.snapshot.start.captureId, ...stored });
+        held.unpersisted.push(bytes ? { captureId: held.snapshot.start.captureId, ...stored, bytes } : { captureId: held.snapshot.start.captureId, ...stored });
         held.chars += text.length;
         tab.chars += text.length;
         this.touch(held);
-        return [{ kind: 'store.capture', message }, ...this.enforceLimits(tab, tabId)];
+        // Panels get text, as every chunk is past the background.
+        const forPanels: CaptureMessage = bytes ? { kind: 'capture.chunk', chunk: { captureId: held.snapshot.start.captureId, ...stored } } : message;
+        return [{ kind: 'store.capture', message: forPanels }, ...this.enforceLimits(tab, tabId)];
       }
       case 'capture.end': {
         const held = tab.captures.get(message.end.captureId);

@@ -49,7 +49,7 @@ export interface CaptureChunk {
   /**
    * Firefox's page hook sends the bytes (whole characters each time; `text` empty) and the background decodes
    * them: decoding on the page's thread costs the page there, and Firefox's ports carry binary data. Only the
-   * background reads this; past it every chunk is text.
+   * background reads this: it keeps them to store (see `StoredChunk.bytes`); to panels every chunk is text.
    */
   bytes?: ArrayBuffer;
   receivedAt: number;

@@ -84,6 +84,29 @@ for (const [name, open] of databases) {
       assert.equal(await again.loadCapture('unknown'), undefined);
     });
 
+    it('writes a chunk that came as bytes as its bytes, reads it back as its text, and gives panels text', async () => {
+      const db = open();
+      const store = new CaptureStore();
+      const persistence = new CapturePersistence(store, db, () => undefined, 0);
+      const text = CREATED.replace('"output":[]', '"output":[],"note":"naïve ☃ 𝄞"');
+      const bytes = new TextEncoder().encode(text).buffer;
+      store.apply(TAB, 0, start('bytes'));
+      store.apply(TAB, 0, response('bytes'));
+      const toPanels = store.apply(TAB, 0, { kind: 'capture.chunk', chunk: { captureId: 'bytes', index: 0, text, bytes, receivedAt: 1002 } });
+      const sent = toPanels[0];
+      assert.ok(sent?.kind === 'store.capture' && sent.message.kind === 'capture.chunk');
+      assert.equal(sent.message.chunk.text, text);
+      assert.equal('bytes' in sent.message.chunk, false);
+      store.apply(TAB, 0, end('bytes'));
+      await persistence.flush();
+      const read = await db.readBody('bytes');
+      assert.deepEqual(
+        read.chunks.map((stored) => [stored.index, stored.text, 'bytes' in stored]),
+        [[0, text, false]],
+      );
+      assert.equal((await persistence.loadCapture('bytes'))?.chunks[0]?.text, text);
+    });
+
     it('removes what the bounds drop and what a clear or a closed tab removes', async () => {
       const db = open();
       const store = new CaptureStore({ maxCapturesPerTab: 2, maxCharsPerTab: 1_000_000 });
@@ -112,6 +135,27 @@ for (const [name, open] of databases) {
     });
   });
 }
+
+describe('Captures in IndexedDB', () => {
+  it('holds a chunk that came as bytes as its bytes alone', async () => {
+    const factory = new IDBFactory();
+    const db = new IndexedDbCaptureDatabase(factory, IDBKeyRange);
+    const bytes = new TextEncoder().encode(CREATED).buffer;
+    await db.write({ captures: [], requestBodies: [], tabs: [], removedCaptures: [], removedTabs: [], chunks: [{ captureId: 'raw', index: 0, text: CREATED, bytes, receivedAt: 5 }] });
+    const raw = await new Promise<unknown[]>((resolve, reject) => {
+      const opening = factory.open('responses-devtools');
+      opening.onerror = () => reject(opening.error);
+      opening.onsuccess = () => {
+        const reading = opening.result.transaction('chunks').objectStore('chunks').getAll();
+        reading.onsuccess = () => resolve(reading.result);
+      };
+    });
+    assert.equal(raw.length, 1);
+    const record = raw[0] as { text: string; bytes: ArrayBuffer };
+    assert.equal(record.text, '');
+    assert.equal(new TextDecoder().decode(record.bytes), CREATED);
+  });
+});
 
 describe('Captures when the database fails', () => {
   it('keeps them in memory, confirms nothing, and writes them with the next flush', async () => {
