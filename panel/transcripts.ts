@@ -1,4 +1,4 @@
-import { buildTranscript, callsOfInput, readInput, stringifyJson, UnreadableBodyError, type TranscriptCall } from '../extension/core/index.ts';
+import { buildTranscript, isDeferred, readInputDeferring, stringifyJson, UnreadableBodyError, type DeferredHarCall, type TranscriptCall } from '../extension/core/index.ts';
 import { PanelCapture } from './model/panel-capture.ts';
 
 export type ExportScope = 'all' | 'selected' | 'filtered';
@@ -28,13 +28,16 @@ export interface ImportResult {
   messages: string[];
 }
 
-/** Reads a dropped or picked file: a HAR (ours, a browser's, Playwright's), a recording, a Response JSON body. */
+/**
+ * Reads a dropped or picked file: a HAR (ours, a browser's, Playwright's), a recording, a Response JSON body.
+ * The calls of our own transcripts are listed from what the transcript wrote, and read when opened.
+ */
 export function importFile(name: string, text: string): ImportResult {
   const messages: string[] = [];
-  let calls: TranscriptCall[];
+  let calls: Array<TranscriptCall | DeferredHarCall>;
   try {
-    const reading = readInput(text);
-    calls = callsOfInput(name, text, reading);
+    const reading = readInputDeferring(name, text);
+    calls = reading.calls;
     for (const problem of reading.har?.problems ?? []) messages.push(`${name}: skipped ${problem.message}`);
     const skipped = reading.har?.skipped ?? 0;
     if (skipped > 0) messages.push(`${name}: ${skipped} entr${skipped === 1 ? 'y is' : 'ies are'} not Responses calls and were left out.`);
@@ -42,5 +45,9 @@ export function importFile(name: string, text: string): ImportResult {
     const reason = error instanceof UnreadableBodyError ? error.message : `could not be read (${String(error)})`;
     return { captures: [], messages: [`${name}: ${reason}`] };
   }
-  return { captures: calls.map((call) => PanelCapture.fromImport(call, `import-${++importCounter}`)), messages };
+  const captures = calls.map((call) => {
+    const captureId = `import-${++importCounter}`;
+    return isDeferred(call) ? PanelCapture.fromDeferredImport(call, captureId) : PanelCapture.fromImport(call, captureId);
+  });
+  return { captures, messages };
 }

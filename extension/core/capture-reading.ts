@@ -253,13 +253,17 @@ function firstBlankLineEnd(text: string): number {
 
 /** How a capture ended, in the words of the list: the page's side (cancelled, error) before the server's. */
 export function displayStatus(response: CaptureResponse | undefined, end: CaptureEnd | undefined, record: ResponseRecord | undefined): DisplayStatus {
-  if (response && response.status >= 400 && !record?.assembler.terminal) return end?.state === 'cancelled' ? 'cancelled' : 'http-error';
+  return statusOf(response, end, record?.response.status, record?.assembler.terminal ?? false);
+}
+
+/** `displayStatus` from what it needs of the response read: its status, and whether a terminal event ended it. */
+export function statusOf(response: CaptureResponse | undefined, end: CaptureEnd | undefined, responseStatus: unknown, terminal: boolean): DisplayStatus {
+  if (response && response.status >= 400 && !terminal) return end?.state === 'cancelled' ? 'cancelled' : 'http-error';
   // The server's word on the response comes first: a page that stops reading after an error event (as the openai
   // client does) cancelled a response that had failed. The capture's own fate is shown beside it.
-  const responseStatus = record?.response.status;
   if (responseStatus === 'completed' || responseStatus === 'incomplete' || responseStatus === 'failed') return responseStatus;
   if (end?.state === 'cancelled') return 'cancelled';
   if (end?.state === 'error') return 'error';
-  if (end) return record?.assembler.terminal ? 'completed' : 'error';
+  if (end) return terminal ? 'completed' : 'error';
   return response ? 'streaming' : 'pending';
 }

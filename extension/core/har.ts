@@ -293,91 +293,150 @@ export function noHarCallError(reading: Pick<HarReading, 'skipped' | 'problems'>
 }
 
 function readEntry(entry: HarEntry, entryIndex: number, reading: HarReading): HarCall | undefined {
-  {
-    if (!isJsonObject(entry) || !isJsonObject(entry.request) || !isJsonObject(entry.response)) {
-      reading.problems.push({ entryIndex, message: `entry ${entryIndex} has no request or response` });
-      return undefined;
-    }
-    if (typeof entry.request.method !== 'string' || typeof entry.request.url !== 'string') {
-      reading.problems.push({ entryIndex, message: `entry ${entryIndex} has no request method or URL` });
-      return undefined;
-    }
-    let body: string;
-    try {
-      body = entryBody(entry);
-    } catch {
-      reading.problems.push({ entryIndex, message: `entry ${entryIndex}: its content is not valid base64` });
-      return undefined;
-    }
-    if (!isResponsesEntry(entry, body)) {
-      reading.skipped++;
-      return undefined;
-    }
-    if (body.trim() === '') {
-      reading.problems.push({ entryIndex, message: `entry ${entryIndex} (${entry.request.method} ${entry.request.url}) has no response body: save the HAR with its content` });
-      return undefined;
-    }
-    let records: ResponseRecord[];
-    try {
-      records = readResponsesBody(body).responses;
-    } catch (error) {
-      reading.problems.push({ entryIndex, message: `entry ${entryIndex} (${entry.request.method} ${entry.request.url}): ${(error as Error).message}` });
-      return undefined;
-    }
-    const events = entry[HAR_EVENTS_FIELD];
-    // Any field may hold anything: each is read only when it has the type it should.
-    const started = typeof entry.startedDateTime === 'string' ? Date.parse(entry.startedDateTime) : NaN;
-    const ours = Array.isArray(events);
-    const timed = ours && events.some((event) => isJsonObject(event) && typeof event.time === 'number');
-    if (ours) {
-      // Our own transcript: the events carry their receive times (or say they had none).
-      applyEventTimes(records, events, timed && Number.isFinite(started) ? started : undefined);
-      // The timing we wrote says when the first byte came and when the body ended: take it back as it was.
-      const assembly: unknown = entry[HAR_ASSEMBLY_FIELD];
-      const written: unknown[] = isJsonObject(assembly) && Array.isArray(assembly.responses) ? assembly.responses : [];
-      records.forEach((record, index) => {
-        const summary = written[index];
-        const timing = isJsonObject(summary) && isJsonObject(summary.timing) ? summary.timing : undefined;
-        const startedAt = timing?.startedAt;
-        if (!timing || typeof startedAt !== 'number' || !Number.isFinite(startedAt)) return;
-        const at = (offset: unknown) => (typeof offset === 'number' && Number.isFinite(offset) ? startedAt + offset : undefined);
-        record.marks.requestStartedAt = startedAt;
-        const firstByte = at(timing.firstByteMs);
-        const ended = at(timing.durationMs);
-        if (firstByte !== undefined) record.marks.firstByteAt = firstByte;
-        if (ended !== undefined) record.marks.endedAt = ended;
-      });
-    } else if (Number.isFinite(started)) {
-      // A browser's or Playwright's HAR: the network's times.
-      const timings: JsonObject = isJsonObject(entry.timings) ? entry.timings : {};
-      const before = ['blocked', 'dns', 'connect', 'send', 'wait'].reduce((sum, key) => sum + Math.max(0, finite(timings[key])), 0);
-      const endedAt = started + Math.max(0, finite(entry.time));
-      for (const record of records) {
-        record.marks.requestStartedAt = started;
-        record.marks.firstByteAt = started + before;
-        record.marks.endedAt = endedAt;
-        record.marks.lastEventAt = endedAt;
-      }
-    }
-    const call: HarCall = {
-      entryIndex,
-      method: entry.request.method,
-      url: entry.request.url,
-      requestHeaders: harHeaders(entry.request.headers),
-      status: finite(entry.response.status),
-      statusText: typeof entry.response.statusText === 'string' ? entry.response.statusText : '',
-      responseHeaders: harHeaders(entry.response.headers),
-      body,
-      records,
-    };
-    const postData: unknown = entry.request.postData;
-    if (isJsonObject(postData) && typeof postData.text === 'string') call.requestBody = postData.text;
-    if (Number.isFinite(started) && !(ours && events.every((event) => !isJsonObject(event) || event.time === null))) {
-      call.startedAt = started;
-      call.endedAt = started + Math.max(0, finite(entry.time));
-    }
-    return call;
+  const parts = readEntryParts(entry, entryIndex, reading);
+  if (!parts) return undefined;
+  try {
+    return { ...parts.call, records: parts.readRecords() };
+  } catch (error) {
+    reading.problems.push({ entryIndex, message: (error as Error).message });
+    return undefined;
   }
+}
+
+/**
+ * An entry's call without its responses, and how to read them: from its body, with the event times and the timing
+ * the transcript wrote (taken out of the entry now, so that nothing else of it is kept until then).
+ */
+export interface HarEntryParts {
+  call: Omit<HarCall, 'records'>;
+  /** What our own transcript wrote of the body's responses (`_responsesAssembly.responses`), as it is in the file. */
+  written: unknown[] | undefined;
+  /** When the events of its responses came, as far as the entry says. */
+  times: RecordTimes;
+  /** Reads the body's responses; throws an error saying which entry could not be read. */
+  readRecords: () => ResponseRecord[];
+}
+
+/** Reads all of an entry but its body's responses: undefined, with the reason counted in `reading`, when it has none. */
+export function readEntryParts(entry: HarEntry, entryIndex: number, reading: HarReading): HarEntryParts | undefined {
+  if (!isJsonObject(entry) || !isJsonObject(entry.request) || !isJsonObject(entry.response)) {
+    reading.problems.push({ entryIndex, message: `entry ${entryIndex} has no request or response` });
+    return undefined;
+  }
+  if (typeof entry.request.method !== 'string' || typeof entry.request.url !== 'string') {
+    reading.problems.push({ entryIndex, message: `entry ${entryIndex} has no request method or URL` });
+    return undefined;
+  }
+  let body: string;
+  try {
+    body = entryBody(entry);
+  } catch {
+    reading.problems.push({ entryIndex, message: `entry ${entryIndex}: its content is not valid base64` });
+    return undefined;
+  }
+  if (!isResponsesEntry(entry, body)) {
+    reading.skipped++;
+    return undefined;
+  }
+  if (body.trim() === '') {
+    reading.problems.push({ entryIndex, message: `entry ${entryIndex} (${entry.request.method} ${entry.request.url}) has no response body: save the HAR with its content` });
+    return undefined;
+  }
+  const events = entry[HAR_EVENTS_FIELD];
+  // Any field may hold anything: each is read only when it has the type it should.
+  const started = typeof entry.startedDateTime === 'string' ? Date.parse(entry.startedDateTime) : NaN;
+  const ours = Array.isArray(events);
+  const assembly: unknown = entry[HAR_ASSEMBLY_FIELD];
+  const written = ours && isJsonObject(assembly) && Array.isArray(assembly.responses) ? (assembly.responses as unknown[]) : undefined;
+  let times: RecordTimes;
+  if (ours) {
+    // Our own transcript: the events carry their receive times (or say they had none).
+    const timed = events.some((event) => isJsonObject(event) && typeof event.time === 'number');
+    times = {
+      kind: 'events',
+      eventTimes: events.map((event) => (isJsonObject(event) && typeof event.time === 'number' ? event.time * 1000 : NaN)),
+      startedAt: timed && Number.isFinite(started) ? started : undefined,
+      writtenTimings: (written ?? []).map(writtenTiming),
+    };
+  } else if (Number.isFinite(started)) {
+    // A browser's or Playwright's HAR: the network's times.
+    const timings: JsonObject = isJsonObject(entry.timings) ? entry.timings : {};
+    const before = ['blocked', 'dns', 'connect', 'send', 'wait'].reduce((sum, key) => sum + Math.max(0, finite(timings[key])), 0);
+    times = { kind: 'network', startedAt: started, firstByteAt: started + before, endedAt: started + Math.max(0, finite(entry.time)) };
+  } else {
+    times = { kind: 'none' };
+  }
+  const call: Omit<HarCall, 'records'> = {
+    entryIndex,
+    method: entry.request.method,
+    url: entry.request.url,
+    requestHeaders: harHeaders(entry.request.headers),
+    status: finite(entry.response.status),
+    statusText: typeof entry.response.statusText === 'string' ? entry.response.statusText : '',
+    responseHeaders: harHeaders(entry.response.headers),
+    body,
+  };
+  const postData: unknown = entry.request.postData;
+  if (isJsonObject(postData) && typeof postData.text === 'string') call.requestBody = postData.text;
+  if (Number.isFinite(started) && !(ours && events.every((event) => !isJsonObject(event) || event.time === null))) {
+    call.startedAt = started;
+    call.endedAt = started + Math.max(0, finite(entry.time));
+  }
+  const where = `entry ${entryIndex} (${entry.request.method} ${entry.request.url})`;
+  return { call, written, times, readRecords: () => readRecordsOf(body, times, where) };
+}
+
+/** When the events of an entry's responses came: what its reading needs of the entry besides the body. */
+export type RecordTimes =
+  | { kind: 'events'; eventTimes: number[]; startedAt: number | undefined; writtenTimings: Array<WrittenTiming | undefined> }
+  | { kind: 'network'; startedAt: number; firstByteAt: number; endedAt: number }
+  | { kind: 'none' };
+
+export interface WrittenTiming {
+  startedAt: number;
+  firstByteAt?: number;
+  endedAt?: number;
+}
+
+/** The timing we wrote says when the first byte came and when the body ended: taken back as it was. */
+function writtenTiming(summary: unknown): WrittenTiming | undefined {
+  const timing = isJsonObject(summary) && isJsonObject(summary.timing) ? summary.timing : undefined;
+  const startedAt = timing?.startedAt;
+  if (!timing || typeof startedAt !== 'number' || !Number.isFinite(startedAt)) return undefined;
+  const at = (offset: unknown) => (typeof offset === 'number' && Number.isFinite(offset) ? startedAt + offset : undefined);
+  const found: WrittenTiming = { startedAt };
+  const firstByteAt = at(timing.firstByteMs);
+  const endedAt = at(timing.durationMs);
+  if (firstByteAt !== undefined) found.firstByteAt = firstByteAt;
+  if (endedAt !== undefined) found.endedAt = endedAt;
+  return found;
+}
+
+function readRecordsOf(body: string, times: RecordTimes, where: string): ResponseRecord[] {
+  let records: ResponseRecord[];
+  try {
+    records = readResponsesBody(body).responses;
+  } catch (error) {
+    throw new UnreadableBodyError(`${where}: ${(error as Error).message}`);
+  }
+  if (times.kind === 'events') {
+    applyEventTimes(records, times.eventTimes, times.startedAt);
+    records.forEach((record, index) => {
+      const timing = times.writtenTimings[index];
+      if (!timing) return;
+      record.marks.requestStartedAt = timing.startedAt;
+      if (timing.firstByteAt !== undefined) record.marks.firstByteAt = timing.firstByteAt;
+      if (timing.endedAt !== undefined) record.marks.endedAt = timing.endedAt;
+    });
+  } else if (times.kind === 'network') {
+    for (const record of records) {
+      record.marks.requestStartedAt = times.startedAt;
+      record.marks.firstByteAt = times.firstByteAt;
+      record.marks.endedAt = times.endedAt;
+      record.marks.lastEventAt = times.endedAt;
+    }
+  }
+  return records;
 }
 
 /** A number from a HAR field, or 0 when it holds anything else. */
@@ -396,14 +455,12 @@ function harHeaders(headers: unknown): HeaderList {
   return headers.filter(isJsonObject).map((header) => ({ name: headerText(header.name), value: headerText(header.value) }));
 }
 
-function applyEventTimes(records: ResponseRecord[], events: HarEvent[], startedAt: number | undefined): void {
+function applyEventTimes(records: ResponseRecord[], eventTimes: readonly number[], startedAt: number | undefined): void {
   let index = 0;
   for (const record of records) {
     if (startedAt !== undefined) record.marks.requestStartedAt = startedAt;
     for (const event of record.events) {
-      const harEvent = events[index++];
-      const time = isJsonObject(harEvent) ? harEvent.time : undefined;
-      const at = typeof time === 'number' ? time * 1000 : NaN;
+      const at = eventTimes[index++] ?? NaN;
       if (!Number.isFinite(at)) continue;
       event.receivedAt = at;
       record.marks.firstByteAt ??= at;

@@ -20,3 +20,4 @@ export * from './input-reader.ts';
 export * from './json-text.ts';
 export * from './capture-reading.ts';
 export * from './utf8.ts';
+export * from './deferred-har.ts';

@@ -1,6 +1,7 @@
 import { readResponsesBody, type BodyKind } from './body-reader.ts';
 import { looksLikeHar, noHarCallError, readHar, type HarCall, type HarReading, type TranscriptCall } from './har.ts';
 import type { ResponseRecord } from './stream-reader.ts';
+import { readHarDeferring, type DeferredHarCall } from './deferred-har.ts';
 
 export interface InputReading {
   kind: BodyKind | 'har';
@@ -49,4 +50,27 @@ export function recordingCall(fileName: string, body: string, reading: InputRead
 /** The calls of one input: a HAR's Responses entries, or a recording as one call. */
 export function callsOfInput(fileName: string, body: string, reading: InputReading): TranscriptCall[] {
   return reading.har ? reading.har.calls : [recordingCall(fileName, body, reading)];
+}
+
+/**
+ * The calls of one input for a viewer: as `readInput` and `callsOfInput` read them, but the calls of our own
+ * transcripts are listed from what the transcript wrote and read when opened (`readHarDeferring`).
+ */
+export function readInputDeferring(fileName: string, text: string): { calls: Array<TranscriptCall | DeferredHarCall>; har?: Omit<HarReading, 'calls'> } {
+  const start = text.replace(/^\uFEFF/, '').trimStart();
+  if (start.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(start);
+    } catch {
+      parsed = undefined;
+    }
+    if (looksLikeHar(parsed)) {
+      const har = readHarDeferring(parsed);
+      if (har.calls.length === 0) throw noHarCallError(har);
+      return { calls: har.calls, har: { skipped: har.skipped, problems: har.problems } };
+    }
+  }
+  const reading = readResponsesBody(text);
+  return { calls: [recordingCall(fileName, text, reading)] };
 }

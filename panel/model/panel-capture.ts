@@ -12,6 +12,7 @@ import {
   type CaptureSnapshot,
   type CaptureStart,
   type CaptureSummary,
+  type DeferredHarCall,
   type DisplayStatus,
   type JsonValue,
   type NetworkTimings,
@@ -208,10 +209,37 @@ export class PanelCapture {
 
   /** A capture read from a file: a HAR entry or a recording, with the responses already read from it. */
   static fromImport(call: TranscriptCall, captureId: string): PanelCapture {
-    const firstEventAt = call.records[0]?.marks.firstByteAt;
-    const knownStart = call.startedAt ?? call.records[0]?.marks.requestStartedAt ?? firstEventAt;
+    const first = call.records[0]?.marks;
+    const last = call.records[call.records.length - 1]?.marks;
+    const capture = PanelCapture.imported(call, captureId, { ...first, endedAt: last?.endedAt, lastEventAt: last?.lastEventAt });
+    capture.importedRecords = call.records;
+    capture.keepBody(call.body, capture.response?.receivedAt ?? capture.start.startedAt);
+    return capture;
+  }
+
+  /**
+   * A call of a HAR listed from what the transcript wrote of it (`readHarDeferring`): its body is read when it is
+   * first opened (`readDeferred`), and an unreadable one then says why, as a load that failed.
+   */
+  static fromDeferredImport(call: DeferredHarCall, captureId: string): PanelCapture {
+    const capture = PanelCapture.imported(call, captureId, call.marks);
+    capture.loaded = false;
+    capture.summary = call.summary;
+    capture.bodyLength = call.body.length;
+    capture.deferred = call;
+    return capture;
+  }
+
+  /**
+   * An imported call's capture, timed from its marks: its first response's request start and first byte, its
+   * last one's end. A recording carries no times: none is shown (a clock at 00:00:00.000 and durations of 0 ms
+   * would be made up).
+   */
+  private static imported(call: Omit<TranscriptCall, 'records'>, captureId: string, marks: Partial<Pick<TimingMarks, 'requestStartedAt' | 'firstByteAt' | 'endedAt' | 'lastEventAt'>>): PanelCapture {
+    const firstEventAt = marks.firstByteAt;
+    const knownStart = call.startedAt ?? marks.requestStartedAt ?? firstEventAt;
     const startedAt = knownStart ?? 0;
-    const endedAt = call.endedAt ?? call.records[call.records.length - 1]?.marks.endedAt ?? call.records[call.records.length - 1]?.marks.lastEventAt ?? startedAt;
+    const endedAt = call.endedAt ?? marks.endedAt ?? marks.lastEventAt ?? startedAt;
     const capture = new PanelCapture({
       tabId: -1,
       start: { captureId, url: call.url, method: call.method, requestHeaders: call.requestHeaders, initiator: 'import', startedAt, ...(call.requestBody === undefined ? {} : { requestBody: call.requestBody }) },
@@ -219,13 +247,37 @@ export class PanelCapture {
       chunks: [],
       ...(call.networkTimings ? { networkTimings: call.networkTimings } : {}),
     });
-    // A recording carries no times: none is shown (a clock at 00:00:00.000 and durations of 0 ms would be made up).
     capture.timesKnown = knownStart !== undefined;
-    capture.importedRecords = call.records;
     capture.reading = undefined;
-    capture.keepBody(call.body, firstEventAt ?? startedAt);
     capture.end = { captureId, state: 'complete', endedAt };
     return capture;
+  }
+
+  /** An imported call whose body is read when it is first opened. */
+  private deferred: DeferredHarCall | undefined;
+
+  /** Its body is in this panel, to be read on first opening (`readDeferred`), not in the background's store. */
+  get readsItself(): boolean {
+    return this.deferred !== undefined;
+  }
+
+  /** Reads the body of a call imported unread; a body that cannot be read is a failed load, saying why. */
+  readDeferred(): void {
+    const call = this.deferred;
+    if (!call || this.loaded) return;
+    this.loading = false;
+    try {
+      this.importedRecords = call.readRecords();
+    } catch (error) {
+      this.loadError = error instanceof Error ? error.message : String(error);
+      this.revision++;
+      return;
+    }
+    this.deferred = undefined;
+    this.bodyLength = 0;
+    this.keepBody(call.body, this.response?.receivedAt ?? this.start.startedAt);
+    this.loaded = true;
+    this.revision++;
   }
 
   /** What a transcript needs of this capture (a loaded one). */

@@ -213,7 +213,12 @@ export class PanelStore {
   /** Asks for the body of a capture the panel is about to show. */
   private ensureLoaded(id: string | undefined): void {
     const capture = id === undefined ? undefined : this.captures.get(id);
-    if (!capture || capture.loaded || capture.loading || !this.loader) return;
+    if (!capture || capture.loaded || capture.loading) return;
+    if (capture.readsItself) {
+      capture.readDeferred();
+      return;
+    }
+    if (!this.loader) return;
     capture.loading = true;
     capture.loadError = undefined;
     this.loader(capture.id);
@@ -224,6 +229,10 @@ export class PanelStore {
     const capture = this.captures.get(id);
     if (!capture) return Promise.resolve(undefined);
     if (capture.loaded) return Promise.resolve(capture);
+    if (capture.readsItself) {
+      capture.readDeferred();
+      return Promise.resolve(capture.loaded ? capture : undefined);
+    }
     return new Promise((resolve) => {
       this.loadWaiters.set(id, [...(this.loadWaiters.get(id) ?? []), resolve]);
       // Without a background (the standalone viewer) there is nothing to load from.
@@ -368,7 +377,10 @@ export class PanelStore {
     this.files = [...this.files, ...files];
     for (const capture of captures) this.add(capture);
     const last = captures[captures.length - 1];
-    if (last) this.selectedId = last.id;
+    if (last) {
+      this.selectedId = last.id;
+      this.ensureLoaded(last.id);
+    }
     this.changed();
   }
 }

@@ -28,6 +28,11 @@ describe("The panel's import and export with values nested deeper than the call 
       const har = transcriptText(imported.captures, false);
       const again = importFile('again.har', har);
       assert.equal(again.captures.length, 1);
+      // Listed from what the transcript wrote, then read when opened.
+      assert.equal(again.captures[0]?.loaded, false);
+      assert.equal(again.captures[0]?.status, imported.captures[0]?.status);
+      again.captures[0]?.readDeferred();
+      assert.equal(again.captures[0]?.loaded, true);
       assert.deepEqual(again.captures[0]?.record?.response.status, imported.captures[0]?.record?.response.status);
     });
   }

@@ -1,0 +1,129 @@
+/**
+ * Reading a HAR to list its calls, the bodies of our own transcripts read only
+ * when a call is opened: what lists show (status, model, usage, events, times,
+ * the text searched) comes from what the transcript wrote of each body
+ * (`_responsesAssembly`), which is what reading the body gave when it was
+ * written. Any other entry is read at once, as `readHar` reads it.
+ *
+ * A transcript edited by hand could say one thing of a body and hold another:
+ * a call shows what its body says once it is opened.
+ */
+import { requestedModel, statusOf, type CaptureSummary } from './capture-reading.ts';
+import { looksLikeHar, readEntryParts, type HarCall, type HarEntry, type HarEntryParts, type HarReading, type RecordTimes, type TranscriptCall } from './har.ts';
+import { isJsonObject, looksLikeResponseObject, type JsonValue, type ResponseObject } from './response-types.ts';
+import { searchTextOf } from './search-text.ts';
+import type { ResponseRecord } from './stream-reader.ts';
+import { summarizeUsage, type TimingMarks } from './usage-timing.ts';
+
+/** A HAR call whose responses are read when it is opened. */
+export interface DeferredHarCall extends Omit<HarCall, 'records'> {
+  /** What a list shows of it until then. */
+  summary: CaptureSummary;
+  /** The marks its reading gives its first response (`requestStartedAt`, `firstByteAt`) and its last (`endedAt`, `lastEventAt`). */
+  marks: Partial<TimingMarks>;
+  /** Reads its body (as `readHar` does); throws `UnreadableBodyError` when it cannot be read. */
+  readRecords: () => ResponseRecord[];
+}
+
+export interface DeferredHarReading extends Omit<HarReading, 'calls'> {
+  calls: Array<HarCall | DeferredHarCall>;
+}
+
+export function isDeferred(call: Omit<TranscriptCall, 'records'>): call is DeferredHarCall {
+  return 'readRecords' in call;
+}
+
+/** What our transcript wrote of one response, when it has every field a list needs, of the right type. */
+interface Written {
+  response: ResponseObject;
+  events: number;
+  warningCodes: string[];
+}
+
+function writtenOf(value: unknown): Written | undefined {
+  if (!isJsonObject(value) || !looksLikeResponseObject(value.response)) return undefined;
+  const { events, warnings } = value;
+  if (typeof events !== 'number' || !Number.isInteger(events) || events < 0 || !Array.isArray(warnings)) return undefined;
+  const warningCodes = warnings.map((warning) => (isJsonObject(warning) && typeof warning.code === 'string' ? warning.code : ''));
+  return { response: value.response, events, warningCodes };
+}
+
+export function readHarDeferring(har: unknown): DeferredHarReading {
+  if (!looksLikeHar(har)) return { calls: [], skipped: 0, problems: [{ entryIndex: -1, message: 'not a HAR file (no log.entries array)' }] };
+  const reading: DeferredHarReading = { calls: [], skipped: 0, problems: [] };
+  const eager: HarReading = { calls: [], skipped: 0, problems: reading.problems };
+  har.log.entries.forEach((raw, entryIndex) => {
+    let parts;
+    try {
+      parts = readEntryParts(raw as HarEntry, entryIndex, eager);
+    } catch (error) {
+      reading.problems.push({ entryIndex, message: `entry ${entryIndex} is malformed (${error instanceof Error ? error.message : String(error)})` });
+      return;
+    }
+    if (!parts) return;
+    const deferred = deferredCall(parts);
+    if (deferred) {
+      reading.calls.push(deferred);
+      return;
+    }
+    try {
+      reading.calls.push({ ...parts.call, records: parts.readRecords() });
+    } catch (error) {
+      reading.problems.push({ entryIndex, message: (error as Error).message });
+    }
+  });
+  reading.skipped = eager.skipped;
+  return reading;
+}
+
+function deferredCall({ call, written: writtenField, times, readRecords }: HarEntryParts): DeferredHarCall | undefined {
+  if (!writtenField || writtenField.length === 0 || times.kind !== 'events') return undefined;
+  const written: Written[] = [];
+  for (const value of writtenField) {
+    const one = writtenOf(value);
+    if (!one) return undefined;
+    written.push(one);
+  }
+  // Every event written is one of a response written: else the two disagree, and only the body can tell.
+  const events = times.eventTimes.length;
+  if (written.reduce((sum, one) => sum + one.events, 0) !== events) return undefined;
+  const last = written[written.length - 1] as Written;
+  const response = { captureId: '', status: call.status, statusText: call.statusText, responseHeaders: call.responseHeaders, receivedAt: 0 };
+  // A response ended by a terminal event (or read whole from a JSON body) has no `no_terminal_event` warning.
+  const terminal = !last.warningCodes.includes('no_terminal_event');
+  const summary: CaptureSummary = {
+    status: statusOf(response, { captureId: '', state: 'complete', endedAt: 0 }, last.response.status, terminal),
+    events,
+  };
+  const model = typeof last.response.model === 'string' ? last.response.model : requestedModel(call.requestBody);
+  if (model !== undefined) summary.model = model;
+  if (typeof last.response.id === 'string') summary.responseId = last.response.id;
+  const usage = summarizeUsage(last.response);
+  if (usage) summary.usage = usage;
+  const searchText = searchTextOf(call.requestBody, last.response.output as JsonValue | undefined);
+  if (searchText.trim() !== '') summary.searchText = searchText;
+  return { ...call, summary, marks: marksOf(written, times), readRecords };
+}
+
+/**
+ * The marks `readHar` gives the first and the last response (see `readRecordsOf`): the events' times spread over
+ * the responses as many as each had, then the timing written taken back as it was.
+ */
+function marksOf(written: Written[], times: RecordTimes): Partial<TimingMarks> {
+  const marks: Partial<TimingMarks> = {};
+  if (times.kind !== 'events') return marks;
+  const { eventTimes, writtenTimings } = times;
+  const first = written[0] as Written;
+  const firstTiming = writtenTimings[0];
+  const requestStartedAt = firstTiming?.startedAt ?? times.startedAt;
+  if (requestStartedAt !== undefined) marks.requestStartedAt = requestStartedAt;
+  const firstByteAt = firstTiming?.firstByteAt ?? eventTimes.slice(0, first.events).find(Number.isFinite);
+  if (firstByteAt !== undefined) marks.firstByteAt = firstByteAt;
+  const lastIndex = written.length - 1;
+  const lastTimes = eventTimes.slice(eventTimes.length - (written[lastIndex] as Written).events).filter(Number.isFinite);
+  const lastEventAt = lastTimes[lastTimes.length - 1];
+  if (lastEventAt !== undefined) marks.lastEventAt = lastEventAt;
+  const endedAt = writtenTimings[lastIndex]?.endedAt;
+  if (endedAt !== undefined) marks.endedAt = endedAt;
+  return marks;
+}
