@@ -16,12 +16,13 @@ import {
 } from '../extension/core/protocol.ts';
 import { readSettings, writeSettings } from '../extension/settings.ts';
 import { CaptureStore, limitsOf, type Confirmation } from './capture-store.ts';
+import { PanelLink } from './panel-link.ts';
 import { IndexedDbCaptureDatabase, MemoryCaptureDatabase, type CaptureDatabase } from './capture-db.ts';
 import { CapturePersistence } from './persistence.ts';
 import { startFilterCapture } from './firefox-capture.ts';
 
 const store = new CaptureStore();
-const panelPorts = new Map<number, Set<Runtime.Port>>();
+const panelPorts = new Map<number, Set<PanelLink>>();
 /** Which relay port delivered each capture, to confirm persistence back to it. */
 const relayPortOf = new Map<string, Runtime.Port>();
 let settings: CaptureSettings | undefined;
@@ -86,14 +87,14 @@ const ready: Promise<void> = (async () => {
 function broadcast(tabId: number, messages: BackgroundToPanel[]): void {
   if (messages.length === 0) return;
   persistence.schedule();
-  const ports = panelPorts.get(tabId);
-  if (!ports) return;
-  for (const port of ports) {
+  const links = panelPorts.get(tabId);
+  if (!links) return;
+  for (const link of links) {
     for (const message of messages) {
       try {
-        port.postMessage(message);
+        link.post(message);
       } catch {
-        ports.delete(port);
+        links.delete(link);
       }
     }
   }
@@ -227,7 +228,7 @@ function onNavigation(tabId: number): void {
  * A finished capture's body for a panel: a big one's end first (`store.load-preview`, its final response at once),
  * then the whole body, in parts past `LOAD_PART_CHARS`.
  */
-async function answerLoad(port: Runtime.Port, tabId: number, captureId: string): Promise<void> {
+async function answerLoad(link: PanelLink, tabId: number, captureId: string): Promise<void> {
   const found = store.find(captureId);
   const from = found?.summary?.terminalFrom;
   if (found && found.tabId === tabId && from !== undefined && found.chars > PREVIEW_ABOVE_CHARS) {
@@ -238,20 +239,20 @@ async function answerLoad(port: Runtime.Port, tabId: number, captureId: string):
       const fromStart = from.chunk === 0 && from.offset === 0 && first.index === 0;
       const preview: BackgroundToPanel = { kind: 'store.load-preview', captureId, fromStart, chunks: tail.chunks };
       if (tail.start.requestBody !== undefined) preview.requestBody = tail.start.requestBody;
-      port.postMessage(preview);
+      link.post(preview);
     }
   }
   const snapshot = await persistence.loadCapture(captureId).catch(() => undefined);
   if (!snapshot || snapshot.tabId !== tabId) {
-    port.postMessage({ kind: 'store.load-failed', captureId, reason: 'This response is no longer kept.' } satisfies BackgroundToPanel);
+    link.post({ kind: 'store.load-failed', captureId, reason: 'This response is no longer kept.' });
     return;
   }
   const parts = partsOf(snapshot.chunks, LOAD_PART_CHARS);
   const loaded: BackgroundToPanel = { kind: 'store.loaded', snapshot: { ...snapshot, chunks: parts[0] ?? [] } };
   if (parts.length > 1) loaded.parts = parts.length;
-  port.postMessage(loaded);
+  link.post(loaded);
   for (let index = 1; index < parts.length; index++) {
-    port.postMessage({ kind: 'store.load-part', captureId, chunks: parts[index] ?? [], last: index === parts.length - 1 } satisfies BackgroundToPanel);
+    link.post({ kind: 'store.load-part', captureId, chunks: parts[index] ?? [], last: index === parts.length - 1 });
   }
 }
 
@@ -266,6 +267,7 @@ function inLog(tabId: number, startedAt: number): boolean {
 
 function onPanelConnect(port: Runtime.Port): void {
   let subscribedTab: number | undefined;
+  const link = new PanelLink(port);
   port.onMessage.addListener((raw: unknown) => {
     const message = raw as PanelToBackground;
     void ready.then(async () => {
@@ -275,15 +277,17 @@ function onPanelConnect(port: Runtime.Port): void {
             port.postMessage({ kind: 'store.version-mismatch', expected: PROTOCOL_VERSION } satisfies BackgroundToPanel);
             return;
           }
+          if (subscribedTab !== undefined) panelPorts.get(subscribedTab)?.delete(link);
           subscribedTab = message.tabId;
-          let ports = panelPorts.get(message.tabId);
-          if (!ports) {
-            ports = new Set();
-            panelPorts.set(message.tabId, ports);
+          link.useChannel(message.channel);
+          let links = panelPorts.get(message.tabId);
+          if (!links) {
+            links = new Set();
+            panelPorts.set(message.tabId, links);
           }
-          ports.add(port);
+          links.add(link);
           const current = settings ?? (await readSettings());
-          port.postMessage({
+          link.post({
             kind: 'store.snapshot',
             protocolVersion: PROTOCOL_VERSION,
             tabId: message.tabId,
@@ -312,7 +316,7 @@ function onPanelConnect(port: Runtime.Port): void {
           return;
         }
         case 'panel.load':
-          await answerLoad(port, message.tabId, message.captureId);
+          await answerLoad(link, message.tabId, message.captureId);
           return;
         case 'panel.network':
           // A request the page hook captured belongs to the log, even if DevTools' clock puts its start a little before.
@@ -329,7 +333,8 @@ function onPanelConnect(port: Runtime.Port): void {
     });
   });
   port.onDisconnect.addListener(() => {
-    if (subscribedTab !== undefined) panelPorts.get(subscribedTab)?.delete(port);
+    if (subscribedTab !== undefined) panelPorts.get(subscribedTab)?.delete(link);
+    link.close();
   });
 }
 

@@ -2,6 +2,17 @@ import { browser, type Runtime } from '../extension/browser-api.ts';
 import { PROTOCOL_VERSION, type BackgroundToPanel, type PanelToBackground } from '../extension/core/index.ts';
 import type { PanelStore } from './model/panel-store.ts';
 
+declare const __TARGET_BROWSER__: string | undefined;
+
+/**
+ * Chrome's ports carry JSON: there the background's messages come over a `BroadcastChannel` the panel names when
+ * it subscribes, cloned rather than written out and parsed again (see `background/panel-link.ts`).
+ */
+const MESSAGES_OVER_CHANNEL = typeof __TARGET_BROWSER__ === 'string' && __TARGET_BROWSER__ === 'chrome' && typeof BroadcastChannel === 'function';
+
+/** With no word on the channel this long after subscribing, the channel does not reach the background: the port carries all. */
+const CHANNEL_SILENCE_MS = 10_000;
+
 /**
  * The panel's port to the background. The background may be a service worker
  * that Chrome stops and restarts: when the port drops, the panel connects
@@ -9,6 +20,7 @@ import type { PanelStore } from './model/panel-store.ts';
  */
 export class BackgroundConnection {
   private port: Runtime.Port | undefined;
+  private channel: BroadcastChannel | undefined;
   /** Messages not applied yet, in order: after a part of a loaded body the rest waits for the next task. */
   private readonly pending: Array<{ port: Runtime.Port; message: BackgroundToPanel }> = [];
   private draining = false;
@@ -23,19 +35,44 @@ export class BackgroundConnection {
     if (this.port) return;
     const port = browser.runtime.connect({ name: 'panel' });
     this.port = port;
-    port.onMessage.addListener((message: unknown) => {
+    const receive = (message: unknown) => {
       if (port !== this.port) return;
       this.pending.push({ port, message: message as BackgroundToPanel });
       if (!this.draining) this.drain();
-    });
+    };
+    port.onMessage.addListener(receive);
     port.onDisconnect.addListener(() => {
       if (port !== this.port) return;
       this.port = undefined;
+      this.closeChannel();
       this.store.setConnection('reconnecting');
       // The service worker restarts on the next connection; give it a moment to go first.
       setTimeout(() => this.connect(), 100);
     });
-    port.postMessage({ kind: 'panel.subscribe', tabId: this.tabId, protocolVersion: PROTOCOL_VERSION } satisfies PanelToBackground);
+    this.closeChannel();
+    const subscribe: PanelToBackground = { kind: 'panel.subscribe', tabId: this.tabId, protocolVersion: PROTOCOL_VERSION };
+    if (MESSAGES_OVER_CHANNEL) {
+      const name = `responses-devtools-panel-${crypto.randomUUID()}`;
+      const channel = new BroadcastChannel(name);
+      this.channel = channel;
+      let heard = false;
+      channel.onmessage = (event: MessageEvent) => {
+        heard = true;
+        receive(event.data);
+      };
+      subscribe.channel = name;
+      setTimeout(() => {
+        if (heard || channel !== this.channel || port !== this.port) return;
+        this.closeChannel();
+        port.postMessage({ kind: 'panel.subscribe', tabId: this.tabId, protocolVersion: PROTOCOL_VERSION } satisfies PanelToBackground);
+      }, CHANNEL_SILENCE_MS);
+    }
+    port.postMessage(subscribe);
+  }
+
+  private closeChannel(): void {
+    this.channel?.close();
+    this.channel = undefined;
   }
 
   private drain(): void {

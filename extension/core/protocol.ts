@@ -161,7 +161,11 @@ export type BackgroundToRelay = { kind: 'relay.persisted'; captureId: string; up
 
 /** Panel → background, over a port named "panel". */
 export type PanelToBackground =
-  | { kind: 'panel.subscribe'; tabId: number; protocolVersion: number }
+  /**
+   * `channel`: the name of a `BroadcastChannel` the panel listens on, for every message to it from then on (Chrome,
+   * whose ports carry JSON; see `background/panel-link.ts`); without it, they come over the port.
+   */
+  | { kind: 'panel.subscribe'; tabId: number; protocolVersion: number; channel?: string }
   | { kind: 'panel.clear'; tabId: number }
   | { kind: 'panel.settings'; settings: CaptureSettings }
   /** DevTools' network log finished a Responses request: merge it into the page hook's capture, or add it. */
