@@ -1,4 +1,5 @@
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { memo } from 'preact/compat';
+import { useCallback, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { PanelCapture } from '../model/panel-capture.ts';
 import { nextView, type PanelStore } from '../model/panel-store.ts';
 import { followDrag } from './pointer.ts';
@@ -45,8 +46,7 @@ const MARGIN_ROWS = 30;
 /** Arrow keys on a column's edge move it by this many pixels. */
 const RESIZE_STEP = 10;
 
-function Cell({ column, capture }: { column: ColumnDefinition; capture: PanelCapture }) {
-  const url = redactUrl(capture.start.url);
+function Cell({ column, capture, url }: { column: ColumnDefinition; capture: PanelCapture; url: string }) {
   switch (column.id) {
     case 'time':
       return <td class="mono">{capture.timesKnown ? formatClock(capture.start.startedAt) : '–'}</td>;
@@ -83,6 +83,55 @@ function Cell({ column, capture }: { column: ColumnDefinition; capture: PanelCap
     }
   }
 }
+
+interface RowProps {
+  store: PanelStore;
+  capture: PanelCapture;
+  /** The capture's revision when the row was rendered: a row renders again only when it or what follows changed. */
+  revision: number;
+  selected: boolean;
+  columns: readonly ColumnDefinition[];
+  rowIndex: number;
+  onMenu: (x: number, y: number, captureId: string) => void;
+}
+
+/**
+ * One request's row. A new response, or each render while one streams, renders only the rows whose capture
+ * changed: with hundreds of rows, rendering them all each time cost the panel more than the stream did.
+ */
+const Row = memo(
+  function Row({ store, capture, selected, columns, rowIndex, onMenu }: RowProps) {
+    const url = redactUrl(capture.start.url);
+    return (
+      <tr
+        data-testid="capture-row"
+        data-capture-id={capture.id}
+        aria-rowindex={rowIndex}
+        data-loaded={capture.loaded ? 'true' : 'false'}
+        aria-selected={selected}
+        class={`${selected ? 'selected' : ''} row-${capture.status}`}
+        onClick={() => store.select(capture.id)}
+        onContextMenu={(event) => {
+          event.preventDefault();
+          store.select(capture.id);
+          onMenu(event.clientX, event.clientY, capture.id);
+        }}
+      >
+        {columns.map((column) => (
+          <Cell key={column.id} column={column} capture={capture} url={url} />
+        ))}
+      </tr>
+    );
+  },
+  (before, after) =>
+    before.capture === after.capture &&
+    before.revision === after.revision &&
+    before.selected === after.selected &&
+    before.columns === after.columns &&
+    before.rowIndex === after.rowIndex &&
+    before.store === after.store &&
+    before.onMenu === after.onMenu,
+);
 
 /** Dragging a column's right edge (or arrow keys on it) sets its width. */
 function ColumnResizer({ store, column }: { store: PanelStore; column: ColumnDefinition }) {
@@ -127,6 +176,14 @@ function HeaderCell({ store, column, resizable }: { store: PanelStore; column: C
   );
 }
 
+/** The same list of columns as the last render's while the columns are the same: rows compare it by identity. */
+function useStableColumns(columns: ColumnDefinition[]): readonly ColumnDefinition[] {
+  const kept = useRef<readonly ColumnDefinition[]>(columns);
+  const same = kept.current.length === columns.length && kept.current.every((column, index) => column === columns[index]);
+  if (!same) kept.current = columns;
+  return kept.current;
+}
+
 export function CaptureList({ store }: { store: PanelStore }) {
   const captures = sortCaptures(store.visibleCaptures(), store.layout.sort);
   const list = useRef<HTMLDivElement>(null);
@@ -134,6 +191,7 @@ export function CaptureList({ store }: { store: PanelStore }) {
   const [menu, setMenu] = useState<{ x: number; y: number } | undefined>(undefined);
   const [rowMenu, setRowMenu] = useState<{ x: number; y: number; captureId: string } | undefined>(undefined);
   const [rowHeight, setRowHeight] = useState(ROW_HEIGHT);
+  const openRowMenu = useCallback((x: number, y: number, captureId: string) => setRowMenu({ x, y, captureId }), []);
   useLayoutEffect(() => {
     const element = list.current;
     if (!element) return;
@@ -143,16 +201,17 @@ export function CaptureList({ store }: { store: PanelStore }) {
     observer.observe(element);
     return () => observer.disconnect();
   }, []);
-  // The spacers stand for rows of the height rows really have (a zoom, a font): measured on one of them.
+  const narrow = view.width < NARROW_LIST_WIDTH;
+  const columns = useStableColumns(visibleColumns(store.layout, narrow));
+  const windowed = captures.length > WINDOW_ABOVE;
+  // The spacers stand for rows of the height rows really have (a zoom, a font): measured on one of them, when there are spacers.
   useLayoutEffect(() => {
+    if (!windowed) return;
     const height = list.current?.querySelector('tr[data-testid=capture-row]')?.getBoundingClientRect().height;
     if (height && Math.abs(height - rowHeight) > 0.1) setRowHeight(height);
   });
-  const narrow = view.width < NARROW_LIST_WIDTH;
-  const columns = visibleColumns(store.layout, narrow);
   // The name takes what the others leave (it needs at least its own minimum).
   const fixedWidth = columns.reduce((sum, column) => sum + (column.id === NAME_COLUMN ? columnById(NAME_COLUMN).minWidth : columnWidth(store.layout, column.id)), 0);
-  const windowed = captures.length > WINDOW_ABOVE;
   const first = windowed ? Math.max(0, Math.floor(view.top / rowHeight) - MARGIN_ROWS) : 0;
   const last = windowed ? Math.min(captures.length, Math.ceil((view.top + view.height) / rowHeight) + MARGIN_ROWS) : captures.length;
   const move = (delta: number) => {
@@ -204,25 +263,16 @@ export function CaptureList({ store }: { store: PanelStore }) {
         >
           {first > 0 ? <tr class="row-spacer" aria-hidden="true" style={{ height: `${first * rowHeight}px` }} /> : null}
           {captures.slice(first, last).map((capture, offset) => (
-            <tr
+            <Row
               key={capture.id}
-              data-testid="capture-row"
-              data-capture-id={capture.id}
-              aria-rowindex={first + offset + 2}
-              data-loaded={capture.loaded ? 'true' : 'false'}
-              aria-selected={capture.id === store.selectedId}
-              class={`${capture.id === store.selectedId ? 'selected' : ''} row-${capture.status}`}
-              onClick={() => store.select(capture.id)}
-              onContextMenu={(event) => {
-                event.preventDefault();
-                store.select(capture.id);
-                setRowMenu({ x: event.clientX, y: event.clientY, captureId: capture.id });
-              }}
-            >
-              {columns.map((column) => (
-                <Cell key={column.id} column={column} capture={capture} />
-              ))}
-            </tr>
+              store={store}
+              capture={capture}
+              revision={capture.revision}
+              selected={capture.id === store.selectedId}
+              columns={columns}
+              rowIndex={first + offset + 2}
+              onMenu={openRowMenu}
+            />
           ))}
           {last < captures.length ? <tr class="row-spacer" aria-hidden="true" style={{ height: `${(captures.length - last) * rowHeight}px` }} /> : null}
           {captures.length === 0 && store.order.length > 0 ? (
