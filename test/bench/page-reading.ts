@@ -19,9 +19,9 @@ export const readBody = async (route: string) => {
   return { ms: performance.now() - started, bytes };
 };
 
-/** Reads a paced stream and notes when each chunk arrived (epoch ms) and how many bytes had arrived by then. */
-export const readPaced = async (route: string) => {
-  const response = await fetch(`/r/${route}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"stream":true}' });
+/** Reads a paced stream at `path` and notes when each chunk arrived (epoch ms) and how many bytes had arrived by then. */
+export const readPaced = async (path: string) => {
+  const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"stream":true}' });
   const reader = response.body!.getReader();
   const arrivals: Array<[number, number]> = [];
   let bytes = 0;
@@ -57,23 +57,56 @@ export interface Latency {
   p99: number;
 }
 
+/** A Responses call's path: a stream there is captured. */
+export const capturedPath = (route: string) => `/r/${route}/v1/responses`;
+/** The same stream as plain text on another path: the extension lets it pass untouched. */
+export const uncapturedPath = (route: string) => `/r/${route}/type/text%2Fplain/not-an-llm-call`;
+
+/** Server write to page read of each frame of the last request's stream, read by the page as `arrivals`. */
+function delaysOf(server: ReplayServer, arrivals: Array<[number, number]>): number[] {
+  const request = server.requests[server.requests.length - 1];
+  if (!request) return [];
+  const delays: number[] = [];
+  let written = 0;
+  request.sent.forEach((chunk, index) => {
+    written += chunk.length;
+    const arrival = arrivals.find(([, bytes]) => bytes >= written);
+    if (arrival) delays.push(arrival[0] - (request.sentAt[index] as number));
+  });
+  return delays;
+}
+
+function latencyOf(delays: number[]): Latency {
+  delays.sort((a, b) => a - b);
+  const at = (fraction: number) => delays[Math.min(delays.length - 1, Math.floor(delays.length * fraction))] as number;
+  return { median: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
+
 /** Server write to page read, per frame of a paced stream, over `runs` reads (the first is a warm-up). */
 export async function pacedLatency(server: ReplayServer, evaluate: Evaluator, route: string, runs = 7): Promise<Latency> {
   const delays: number[] = [];
   for (let run = 0; run < runs; run++) {
-    const arrivals = await evaluate(readPaced, route);
-    const request = server.requests[server.requests.length - 1];
-    if (!request || run === 0) continue;
-    let written = 0;
-    request.sent.forEach((chunk, index) => {
-      written += chunk.length;
-      const arrival = arrivals.find(([, bytes]) => bytes >= written);
-      if (arrival) delays.push(arrival[0] - (request.sentAt[index] as number));
-    });
+    const arrivals = await evaluate(readPaced, capturedPath(route));
+    if (run > 0) delays.push(...delaysOf(server, arrivals));
   }
-  delays.sort((a, b) => a - b);
-  const at = (fraction: number) => delays[Math.min(delays.length - 1, Math.floor(delays.length * fraction))] as number;
-  return { median: at(0.5), p95: at(0.95), p99: at(0.99) };
+  return latencyOf(delays);
+}
+
+/**
+ * The same in one browser, a read the extension captures and one it lets pass turn about: what capturing adds to
+ * each frame, free of what differs between two launches (the page's clock against the server's moves by tenths of a
+ * millisecond from one launch to the next, more than the difference measured).
+ */
+export async function capturedAndUncaptured(server: ReplayServer, evaluate: Evaluator, route: string, runs = 7): Promise<{ captured: Latency; uncaptured: Latency }> {
+  const captured: number[] = [];
+  const uncaptured: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    for (const [path, delays] of [[capturedPath(route), captured], [uncapturedPath(route), uncaptured]] as const) {
+      const arrivals = await evaluate(readPaced, path);
+      if (run > 0) delays.push(...delaysOf(server, arrivals));
+    }
+  }
+  return { captured: latencyOf(captured), uncaptured: latencyOf(uncaptured) };
 }
 
 /** The median time of reading `route` whole, over `runs` reads after two warm-ups. */

@@ -9,7 +9,7 @@
 import { ChromiumWithDevtools, type DevtoolsPanel } from '../e2e/chromium-devtools.ts';
 import { startTestSite } from '../server/test-site.ts';
 import { longMessageStream } from '../helpers/synthetic.ts';
-import { readPaced } from './page-reading.ts';
+import { capturedPath, readPaced } from './page-reading.ts';
 import { report } from './report.ts';
 
 const DELTAS = 10_000;
@@ -102,7 +102,7 @@ for (let run = 0; run < 3; run++) {
   await clearPanel();
   idle.push(await idleFps(panel, 2000));
   const watching = watchStream(panel);
-  const arrivals = await page.evaluate(readPaced, `bench-numbered/${PACED}`);
+  const arrivals = await page.evaluate(readPaced, capturedPath(`bench-numbered/${PACED}`));
   const watch = await watching;
   busy.push(watch);
   deltaEnds.forEach((end, index) => {
@@ -143,11 +143,11 @@ report({
 // Selecting a finished 100,000-event response, against a small one.
 await clearPanel();
 const bigChars = longMessageStream(BIG_EVENTS).match(/"type":"response.output_text.done".*?"text":"([^"]*)"/)?.[1]?.length ?? 0;
-await page.evaluate(readPaced, 'bench-100k');
+await page.evaluate(readPaced, capturedPath('bench-100k'));
 await panel.waitFor(`document.querySelector("[data-testid=message-text]")?.dataset.chars === "${bigChars}"`, 120_000);
 // Three small responses after it: the big one is no longer among those the panel keeps loaded.
 for (let small = 0; small < 3; small++) {
-  await page.evaluate(readPaced, 'bench-small');
+  await page.evaluate(readPaced, capturedPath('bench-small'));
   await panel.waitFor(`document.querySelectorAll("[data-testid=capture-row]").length === ${small + 2}`);
 }
 

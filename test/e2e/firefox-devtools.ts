@@ -36,8 +36,10 @@ export class FirefoxWithDevtools {
   /**
    * `extension: false`: the same Firefox, toolbox reachable, without the extension (a benchmark's baseline);
    * a folder: that extension instead of ours (a benchmark's peer).
+   * `preciseTimers`: a page's `performance.now()` in microseconds, not Firefox's default milliseconds (benchmarks
+   * that time a page's reads: a millisecond's rounding, and an origin rounded at each launch, hide what they measure).
    */
-  static async launch(options: { headless?: boolean; extension?: boolean | string; ownSignals?: boolean } = {}): Promise<FirefoxWithDevtools> {
+  static async launch(options: { headless?: boolean; extension?: boolean | string; ownSignals?: boolean; preciseTimers?: boolean } = {}): Promise<FirefoxWithDevtools> {
     const extensionDir = options.extension === false ? undefined : typeof options.extension === 'string' ? options.extension : FIREFOX_EXTENSION_DIR;
     if (extensionDir && !existsSync(join(extensionDir, 'manifest.json'))) throw new Error(`build the extension first: ${extensionDir} is missing`);
     const browser = await puppeteer.launch({
@@ -49,6 +51,7 @@ export class FirefoxWithDevtools {
       defaultViewport: options.headless === false ? null : undefined,
       // Lets the test reach the browser window's privileged scope, where the toolbox lives.
       args: ['--remote-allow-system-access'],
+      ...(options.preciseTimers ? { extraPrefsFirefox: { 'privacy.reduceTimerPrecision': false } } : {}),
     });
     const extensionId = extensionDir ? await browser.installExtension(extensionDir) : '';
     return new FirefoxWithDevtools(browser, extensionId);
