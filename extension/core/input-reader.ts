@@ -13,21 +13,26 @@ export interface InputReading {
 /** Reads any input the tools accept: a HAR, a Responses SSE stream, a Response JSON body, JSON lines of events. */
 export function readInput(input: Uint8Array | string): InputReading {
   const text = typeof input === 'string' ? input : new TextDecoder('utf-8').decode(input);
-  const start = text.replace(/^\uFEFF/, '').trimStart();
-  if (start.startsWith('{')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(start);
-    } catch {
-      parsed = undefined;
-    }
-    if (looksLikeHar(parsed)) {
-      const har = readHar(parsed);
-      if (har.calls.length === 0) throw noHarCallError(har);
-      return { kind: 'har', responses: har.calls.flatMap((call: HarCall) => [...call.records]), har };
-    }
+  const parsed = parsedHar(text);
+  if (parsed) {
+    const har = readHar(parsed);
+    if (har.calls.length === 0) throw noHarCallError(har);
+    return { kind: 'har', responses: har.calls.flatMap((call: HarCall) => [...call.records]), har };
   }
   return readResponsesBody(text);
+}
+
+/** The input parsed, when it is a HAR (a JSON object with `log.entries`). */
+function parsedHar(text: string): unknown {
+  const start = text.replace(/^\uFEFF/, '').trimStart();
+  if (!start.startsWith('{')) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(start);
+  } catch {
+    return undefined;
+  }
+  return looksLikeHar(parsed) ? parsed : undefined;
 }
 
 /**
@@ -57,19 +62,11 @@ export function callsOfInput(fileName: string, body: string, reading: InputReadi
  * transcripts are listed from what the transcript wrote and read when opened (`readHarDeferring`).
  */
 export function readInputDeferring(fileName: string, text: string): { calls: Array<TranscriptCall | DeferredHarCall>; har?: Omit<HarReading, 'calls'> } {
-  const start = text.replace(/^\uFEFF/, '').trimStart();
-  if (start.startsWith('{')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(start);
-    } catch {
-      parsed = undefined;
-    }
-    if (looksLikeHar(parsed)) {
-      const har = readHarDeferring(parsed);
-      if (har.calls.length === 0) throw noHarCallError(har);
-      return { calls: har.calls, har: { skipped: har.skipped, problems: har.problems } };
-    }
+  const parsed = parsedHar(text);
+  if (parsed) {
+    const har = readHarDeferring(parsed);
+    if (har.calls.length === 0) throw noHarCallError(har);
+    return { calls: har.calls, har: { skipped: har.skipped, problems: har.problems } };
   }
   const reading = readResponsesBody(text);
   return { calls: [recordingCall(fileName, text, reading)] };
