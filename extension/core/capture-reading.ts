@@ -27,6 +27,8 @@ export interface CaptureSummary {
   status: DisplayStatus;
   model?: string;
   responseId?: string;
+  /** Every response's id, in order, when the body holds more than one. */
+  responseIds?: string[];
   usage?: UsageSummary;
   /** Events read (streamed bodies). */
   events: number;
@@ -198,6 +200,8 @@ export class CaptureReading {
     const model = this.model;
     if (model !== undefined) summary.model = model;
     if (typeof record?.response.id === 'string') summary.responseId = record.response.id;
+    const ids = this.records.map((one) => one.response.id).filter((id): id is string => typeof id === 'string');
+    if (ids.length > 1) summary.responseIds = ids;
     const usage = record?.usage;
     if (usage) summary.usage = usage;
     const bodyError = this.bodyError;

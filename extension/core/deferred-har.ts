@@ -88,9 +88,9 @@ function deferredCall({ call, written: writtenField, times, readRecords }: HarEn
   const events = times.eventTimes.length;
   if (written.reduce((sum, one) => sum + one.events, 0) !== events) return undefined;
   const last = written[written.length - 1] as Written;
+  const terminal = endedAsWritten(call.body, last);
+  if (terminal === undefined) return undefined;
   const response = { captureId: '', status: call.status, statusText: call.statusText, responseHeaders: call.responseHeaders, receivedAt: 0 };
-  // A response ended by a terminal event (or read whole from a JSON body) has no `no_terminal_event` warning.
-  const terminal = !last.warningCodes.includes('no_terminal_event');
   const summary: CaptureSummary = {
     status: statusOf(response, { captureId: '', state: 'complete', endedAt: 0 }, last.response.status, terminal),
     events,
@@ -98,11 +98,28 @@ function deferredCall({ call, written: writtenField, times, readRecords }: HarEn
   const model = typeof last.response.model === 'string' ? last.response.model : requestedModel(call.requestBody);
   if (model !== undefined) summary.model = model;
   if (typeof last.response.id === 'string') summary.responseId = last.response.id;
+  const ids = written.map((one) => one.response.id).filter((id): id is string => typeof id === 'string');
+  if (ids.length > 1) summary.responseIds = ids;
   const usage = summarizeUsage(last.response);
   if (usage) summary.usage = usage;
   const searchText = searchTextOf(call.requestBody, last.response.output as JsonValue | undefined);
   if (searchText.trim() !== '') summary.searchText = searchText;
   return { ...call, summary, marks: marksOf(written, times), readRecords };
+}
+
+/**
+ * Whether a terminal event ended the last response, as reading the body whole would say; undefined when what was
+ * written may not be what that reading says. A transcript written while a stream was still coming (the panel exports
+ * live calls) holds a response that had not ended yet, with no word of it: read whole, it ends without a terminal
+ * event, and a body cut inside a frame gives one event more.
+ */
+function endedAsWritten(body: string, last: Written): boolean | undefined {
+  // A JSON body (no events) is read whole as the final response.
+  if (last.events === 0) return true;
+  if (!/(\r\n\r\n|\n\n|\r\r)$/.test(body)) return undefined;
+  if (last.warningCodes.includes('no_terminal_event')) return false;
+  const status = last.response.status;
+  return status === 'completed' || status === 'incomplete' || status === 'failed' ? true : undefined;
 }
 
 /**

@@ -329,7 +329,7 @@ export class PanelCapture {
 
   /** The ids of the responses in this capture, loaded or not. */
   get responseIds(): string[] {
-    if (!this.loaded) return this.summary?.responseId ? [this.summary.responseId] : [];
+    if (!this.loaded) return this.summary?.responseIds ?? (this.summary?.responseId ? [this.summary.responseId] : []);
     return this.records.map((record) => record.response.id).filter((id): id is string => typeof id === 'string');
   }
 

@@ -231,6 +231,7 @@ export class PanelStore {
     if (capture.loaded) return Promise.resolve(capture);
     if (capture.readsItself) {
       capture.readDeferred();
+      this.changed();
       return Promise.resolve(capture.loaded ? capture : undefined);
     }
     return new Promise((resolve) => {

@@ -23,6 +23,8 @@ export function ExportDialog({ store, onClose }: { store: PanelStore; onClose: (
         if (whole) loaded.push(whole);
       }
       saveFile(transcriptText(loaded, keepSecrets), `responses-${stamp}.har`);
+      const missing = ids.length - loaded.length;
+      if (missing > 0) store.notify(`${missing} response${missing === 1 ? '' : 's'} could not be read and ${missing === 1 ? 'was' : 'were'} left out of the export.`);
     } finally {
       store.unpin(ids);
     }
