@@ -95,6 +95,7 @@ function broadcast(tabId: number, messages: BackgroundToPanel[]): void {
         link.post(message);
       } catch {
         links.delete(link);
+        link.close();
       }
     }
   }
@@ -191,7 +192,8 @@ function isCaptureMessage(value: unknown): value is CaptureMessage {
   }
 }
 
-const chunkDecoder = new TextDecoder();
+// Each chunk is decoded alone: a U+FEFF at its start is text, not a byte order mark (the SSE decoder drops a real one).
+const chunkDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** A chunk sent as bytes (Firefox's page hook: whole characters each) with its text; the bytes stay, to be stored. */
 function withText(message: CaptureMessage): CaptureMessage {

@@ -6,7 +6,7 @@
  *
  * Object stores: `tabs` (tabId → evicted count), `captures` (the capture
  * without its body, its summary, its place in the tab's order), `bodies`
- * (request bodies), `chunks` ([captureId, index] → text and receive time).
+ * (request bodies), `chunks` ([captureId, index] → text, or in Firefox the bytes it came in, and receive time).
  */
 import type { CaptureSnapshot, CaptureSummary } from '../extension/core/index.ts';
 
@@ -176,9 +176,13 @@ export class IndexedDbCaptureDatabase implements CaptureDatabase {
   }
 }
 
-const bytesDecoder = new TextDecoder();
+// As when it came (see background.ts): a U+FEFF at a chunk's start is text.
+const bytesDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/** A chunk read back, as text: each stored run of bytes holds whole characters (see `CaptureChunk.bytes`). */
+/**
+ * A chunk read back, as text, decoded as it was when it came: alone (the page hook cuts runs of bytes after whole
+ * characters; a character cut short by the body's end comes alone, and decodes as the decoder says).
+ */
 function withStoredText(chunk: StoredChunk): StoredChunk {
   if (!(chunk.bytes instanceof ArrayBuffer)) return chunk;
   return { captureId: chunk.captureId, index: chunk.index, text: bytesDecoder.decode(chunk.bytes), receivedAt: chunk.receivedAt };

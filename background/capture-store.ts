@@ -220,7 +220,8 @@ export class CaptureStore {
           this.touch(held);
           return [];
         }
-        const { index, text, receivedAt, bytes } = message.chunk;
+        const { index, text, receivedAt } = message.chunk;
+        const bytes = message.chunk.bytes instanceof ArrayBuffer ? message.chunk.bytes : undefined;
         const stored = { index, text, receivedAt };
         live.indexes.add(index);
         advanceContiguous(live);

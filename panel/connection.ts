@@ -10,8 +10,12 @@ declare const __TARGET_BROWSER__: string | undefined;
  */
 const MESSAGES_OVER_CHANNEL = typeof __TARGET_BROWSER__ === 'string' && __TARGET_BROWSER__ === 'chrome' && typeof BroadcastChannel === 'function';
 
-/** With no word on the channel this long after subscribing, the channel does not reach the background: the port carries all. */
+/**
+ * With no word on the channel this long after subscribing, the channel does not reach the background (a storage
+ * partition apart from the worker's): the port carries everything, for this connection and every later one.
+ */
 const CHANNEL_SILENCE_MS = 10_000;
+let channelFailed = false;
 
 /**
  * The panel's port to the background. The background may be a service worker
@@ -51,7 +55,7 @@ export class BackgroundConnection {
     });
     this.closeChannel();
     const subscribe: PanelToBackground = { kind: 'panel.subscribe', tabId: this.tabId, protocolVersion: PROTOCOL_VERSION };
-    if (MESSAGES_OVER_CHANNEL) {
+    if (MESSAGES_OVER_CHANNEL && !channelFailed) {
       const name = `responses-devtools-panel-${crypto.randomUUID()}`;
       const channel = new BroadcastChannel(name);
       this.channel = channel;
@@ -63,6 +67,7 @@ export class BackgroundConnection {
       subscribe.channel = name;
       setTimeout(() => {
         if (heard || channel !== this.channel || port !== this.port) return;
+        channelFailed = true;
         this.closeChannel();
         port.postMessage({ kind: 'panel.subscribe', tabId: this.tabId, protocolVersion: PROTOCOL_VERSION } satisfies PanelToBackground);
       }, CHANNEL_SILENCE_MS);

@@ -75,6 +75,10 @@ function connect(): Runtime.Port {
 
 function replay(): void {
   if (port || extensionGone) return;
+  // What was gathered is held, and sent with the rest.
+  gathered = [];
+  if (sendTimer !== undefined) clearTimeout(sendTimer);
+  sendTimer = undefined;
   try {
     const opened = connect();
     const messages: CaptureMessage[] = [];
@@ -164,7 +168,9 @@ function onPageMessage(event: MessageEvent<PageToRelay>): void {
     return;
   }
   for (const message of data.messages) gathered.push(message);
-  sendTimer ??= setTimeout(sendGathered, SEND_EVERY_MS);
+  // A hidden page's timers wait a second or more: its batches go at once.
+  if (document.visibilityState === 'hidden') sendGathered();
+  else sendTimer ??= setTimeout(sendGathered, SEND_EVERY_MS);
 }
 
 /** The hook's batches not sent on yet (see `SEND_EVERY_MS`). */

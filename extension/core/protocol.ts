@@ -47,7 +47,8 @@ export interface CaptureChunk {
   index: number;
   text: string;
   /**
-   * Firefox's page hook sends the bytes (whole characters each time; `text` empty) and the background decodes
+   * Firefox's page hook sends the bytes (whole characters each time, but for a character cut short by the body's
+   * end; `text` empty) and the background decodes
    * them: decoding on the page's thread costs the page there, and Firefox's ports carry binary data. Only the
    * background reads this: it keeps them to store (see `StoredChunk.bytes`); to panels every chunk is text.
    */
