@@ -66,13 +66,13 @@ const chromePids = chromeProcesses();
 console.log(`Chrome extension processes: ${chromePids.join(", ")}`);
 const chromeGrowth = await peakGrowth(chromePids, evaluatorOf(chromePage), chromePanel);
 // What the worker and the panel still hold once garbage is collected: what they keep, apart from the collector's pace.
-const worker = (await chrome.targets()).find((target) => target.type === 'service_worker');
-const retained: number[] = [];
-for (const sessionId of [worker ? await chrome.attach(worker.targetId) : undefined, chromePanel.sessionId]) {
-  if (!sessionId) continue;
+const worker = (await chrome.targets()).find((target) => target.type === 'service_worker' && target.url.startsWith(`chrome-extension://${chrome.extensionId}/`));
+const heapAfterCollection = async (sessionId: string) => {
   await chrome.cdp.send('HeapProfiler.collectGarbage', {}, sessionId);
-  retained.push((await chrome.cdp.send<{ usedSize: number }>('Runtime.getHeapUsage', {}, sessionId)).usedSize);
-}
+  return (await chrome.cdp.send<{ usedSize: number }>('Runtime.getHeapUsage', {}, sessionId)).usedSize;
+};
+const retainedByWorker = worker ? await heapAfterCollection(await chrome.attach(worker.targetId)) : undefined;
+const retainedByPanel = await heapAfterCollection(chromePanel.sessionId);
 await chrome.close();
 
 async function onFirefox(toolbox: boolean): Promise<number> {
@@ -92,7 +92,8 @@ await server.stop();
 
 const ratio = (growth: number) => growth / keptBytes;
 console.log(`${CALLS} calls of ${(callBytes / 1e3).toFixed(0)} KB (${(keptBytes / 1e6).toFixed(0)} MB kept); peak growth: Chrome ${(chromeGrowth / 1e6).toFixed(0)} MB, Firefox ${(firefoxClosed / 1e6).toFixed(0)} / ${(firefoxOpen / 1e6).toFixed(0)} MB`);
-console.log(`Chrome, after the calls and a forced garbage collection, JavaScript heap in use: service worker ${((retained[0] ?? 0) / 1e6).toFixed(1)} MB, panel ${((retained[1] ?? 0) / 1e6).toFixed(1)} MB`);
+const megabytes = (bytes: number | undefined) => (bytes === undefined ? 'unknown' : `${(bytes / 1e6).toFixed(1)} MB`);
+console.log(`Chrome, after the calls and a forced garbage collection, JavaScript heap in use: service worker ${megabytes(retainedByWorker)}, panel ${megabytes(retainedByPanel)}`);
 report({
   what: `Chrome, extension process (service worker and panel), ${CALLS} calls of ${(callBytes / 1e3).toFixed(0)} KB with DevTools open on the panel: peak memory growth over the bytes kept`,
   figure: `${ratio(chromeGrowth).toFixed(2)}×`,
