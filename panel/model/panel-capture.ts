@@ -4,6 +4,7 @@ import {
   headerValue,
   isJsonResponse,
   previewRecords,
+  redactUrl,
   requestedModel,
   searchTextOf,
   type CaptureChunk,
@@ -337,6 +338,14 @@ export class PanelCapture {
   get usage(): UsageSummary | null {
     if (!this.loaded) return this.summary?.usage ?? null;
     return this.record?.usage ?? null;
+  }
+
+  private shownUrlCache: { url: string; shown: string } | undefined;
+
+  /** The request's URL as every view shows it, credentials masked: worked out once per URL, not once per render. */
+  get shownUrl(): string {
+    if (this.shownUrlCache?.url !== this.start.url) this.shownUrlCache = { url: this.start.url, shown: redactUrl(this.start.url) };
+    return this.shownUrlCache.shown;
   }
 
   private searchCache: { revision: number; text: string } | undefined;

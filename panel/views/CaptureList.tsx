@@ -3,7 +3,6 @@ import { useCallback, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { PanelCapture } from '../model/panel-capture.ts';
 import { nextView, type PanelStore } from '../model/panel-store.ts';
 import { followDrag } from './pointer.ts';
-import { redactUrl } from '../../extension/core/index.ts';
 import { formatClock, formatCount, formatMs, shortUrl } from '../format.ts';
 import {
   NAME_COLUMN,
@@ -101,7 +100,7 @@ interface RowProps {
  */
 const Row = memo(
   function Row({ store, capture, selected, columns, rowIndex, onMenu }: RowProps) {
-    const url = redactUrl(capture.start.url);
+    const url = capture.shownUrl;
     return (
       <tr
         data-testid="capture-row"

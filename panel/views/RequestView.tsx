@@ -1,4 +1,4 @@
-import { isJsonObject, redactBody, stringifyJson, redactHeaders, redactUrl, type HeaderList, type JsonObject, type JsonValue } from '../../extension/core/index.ts';
+import { isJsonObject, redactBody, stringifyJson, redactHeaders, type HeaderList, type JsonObject, type JsonValue } from '../../extension/core/index.ts';
 import type { PanelCapture } from '../model/panel-capture.ts';
 import type { PanelStore } from '../model/panel-store.ts';
 
@@ -70,7 +70,7 @@ export function RequestView({ capture, store }: { capture: PanelCapture; store: 
   return (
     <div class="request-view" data-testid="request-view">
       <p class="mono">
-        {start.method} {redactUrl(start.url)}
+        {start.method} {capture.shownUrl}
       </p>
       {body ? (
         <>

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nextView, PanelStore } from '../../panel/model/panel-store.ts';
+import { PanelCapture } from '../../panel/model/panel-capture.ts';
 import { DEFAULT_SETTINGS, PROTOCOL_VERSION, type CaptureSnapshot } from '../../extension/core/index.ts';
 import { fixtureNames, readFixture, terminalSnapshot } from '../helpers/streams.ts';
 
@@ -177,5 +178,16 @@ describe('PanelStore: searching what calls said', () => {
     assert.deepEqual(store.visibleCaptures().map((capture) => capture.id), ['c']);
     store.setFilter('weather in paris');
     assert.deepEqual(store.visibleCaptures().map((capture) => capture.id), ['c']);
+  });
+});
+
+describe('PanelCapture: the URL views show', () => {
+  it('masks credentials once per URL, and again when the URL changes', () => {
+    const capture = new PanelCapture({ tabId: 1, start: { captureId: 'u', url: 'https://user:pass@host.example/v1/responses', method: 'POST', requestHeaders: [], initiator: 'fetch', startedAt: 0 }, chunks: [] });
+    assert.equal(capture.shownUrl.includes('pass'), false);
+    assert.equal(capture.shownUrl, capture.shownUrl);
+    capture.start = { ...capture.start, url: 'https://other:secret@host.example/v1/responses' };
+    assert.equal(capture.shownUrl.includes('secret'), false);
+    assert.match(capture.shownUrl, /@host\.example\/v1\/responses$/);
   });
 });
