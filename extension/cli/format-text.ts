@@ -1,5 +1,7 @@
+import { priceTable } from '../prices/price-table.ts';
 import {
   isJsonObject,
+  responseCost,
   stringField,
   type ContentPart,
   type JsonObject,
@@ -43,6 +45,8 @@ export function formatResponseText(summary: ResponseSummary, position: number, c
   }
   lines.push('');
 
+  if (summary.cost !== undefined) lines.push(...formatCost(summary), '');
+
   lines.push('Timing');
   if (timing.startedAt === null && timing.serverDurationMs === null) {
     lines.push('  (no receive times in this input)');
@@ -66,6 +70,26 @@ export function formatResponseText(summary: ResponseSummary, position: number, c
     }
   }
   return escapeControlCharacters(lines.join('\n'));
+}
+
+/** What the response cost, part by part, and where the prices come from; or why it has no cost. */
+function formatCost(summary: ResponseSummary): string[] {
+  const { cost } = summary;
+  if (!cost) {
+    const reading = responseCost(summary.response, summary.usage, priceTable);
+    return ['Cost', `  – ${reading.cost === null ? reading.reason : 'not known'}`];
+  }
+  const rows: Array<[string, number]> = [
+    ['input', cost.input],
+    ['cached input', cost.cachedInput],
+    ...(summary.usage?.cacheWrite === undefined ? [] : [['cache write', cost.cacheWrite] as [string, number]]),
+    ['output', cost.output],
+    ['total', cost.total],
+  ];
+  // Down to a hundred-millionth of a dollar: a short call costs less than a millionth.
+  const amounts = rows.map(([, value]) => (value === 0 ? '$0' : `$${value.toFixed(8).replace(/0+$/, '').replace(/\.$/, '')}`));
+  const width = Math.max(...amounts.map((amount) => amount.length));
+  return [`Cost (${cost.currency}, prices from ${cost.source})`, ...rows.map(([label], index) => `  ${label.padEnd(14)}${(amounts[index] as string).padStart(width)}`)];
 }
 
 /** Model output is text: a control character must not drive the terminal (escape sequences). */

@@ -11,7 +11,7 @@ import {
   readHarEntry,
   readInput,
   streamedTranscript,
-  summarizeRecord,
+  summarizePricedRecord,
   UnreadableBodyError,
   writeJson,
   type HarCall,
@@ -21,6 +21,7 @@ import {
   type TranscriptCall,
 } from '../core/index.ts';
 import { formatResponseText } from './format-text.ts';
+import { priceTable } from '../prices/price-table.ts';
 
 const USAGE = `Usage:
   responses-devtools inspect [--json] FILE         Assemble the Responses API stream(s) in FILE ("-" for stdin)
@@ -30,7 +31,7 @@ const USAGE = `Usage:
 FILE may be a Server-Sent Events recording of a streaming call (several may be
 concatenated), a Response JSON body, JSON lines of stream events, or a HAR file
 (ours, Chrome's, Firefox's, Playwright's): every Responses entry, in order.
-  --json   print {"responses":[{"response","events","usage","timing","warnings"}]}`;
+  --json   print {"responses":[{"response","events","usage","cost","timing","warnings"}]}`;
 
 class UsageError extends Error {}
 
@@ -291,7 +292,7 @@ function inspectStreamed(path: string, json: boolean): string[] | undefined {
     const summaries = function* (): Generator<ResponseSummary, void, undefined> {
       for (const call of harCalls(reader(fd, path), reading)) {
         calls++;
-        for (const record of call.records) yield summarizeRecord(record);
+        for (const record of call.records) yield summarizePricedRecord(record, priceTable);
       }
     };
     const output = inspectOutput(summaries(), json);
@@ -317,7 +318,7 @@ function inspect(args: string[]): string[] {
   if (streamed) return streamed;
   const reading = readNamed(path);
   reportHarProblems(path, reading.har?.problems ?? []);
-  return inspectOutput(reading.responses.map(summarizeRecord), json);
+  return inspectOutput(reading.responses.map((record) => summarizePricedRecord(record, priceTable)), json);
 }
 
 function main(argv: string[]): number {

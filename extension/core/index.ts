@@ -21,3 +21,4 @@ export * from './json-text.ts';
 export * from './capture-reading.ts';
 export * from './utf8.ts';
 export * from './deferred-har.ts';
+export * from './cost.ts';

@@ -12,6 +12,7 @@ interface InspectJson {
   responses: Array<{
     response: { id?: string; status?: string; model?: string; output: unknown[]; usage?: unknown };
     events: number;
+    cost?: { total: number; input: number; cachedInput: number; cacheWrite: number; output: number; currency: string; source: string } | null;
     timing: Record<string, unknown>;
     warnings: Array<{ code: string; message: string; sequence_number?: number }>;
   }>;
@@ -33,6 +34,23 @@ describe('responses-devtools inspect', () => {
     assert.match(result.stdout, /citations:\n\s+\[1\] .*<https?:\/\//);
     assert.match(result.stdout, /input\s+5093\n\s+cached\s+0\n\s*output\s+369/);
     assert.doesNotMatch(result.stdout, /Warnings/);
+  });
+
+  it('prints what each response cost, and where the prices come from', () => {
+    const text = run(['inspect', join(FIXTURE_DIR, 'vercel-ai__azure-web-search-preview-gpt-4.1-mini.sse')]);
+    assert.match(text.stdout, /Cost \(USD, prices from @pydantic\/genai-prices@[\d.]+\)\n\s+input\s+\$0\.\d+\n\s+cached input\s+\$0\n\s+output\s+\$0\.\d+\n\s+total\s+\$0\.\d+/);
+    const json = inspectJson(join(FIXTURE_DIR, 'vercel-ai__azure-web-search-preview-gpt-4.1-mini.sse'));
+    const cost = json.responses[0]?.cost;
+    assert.ok(cost);
+    assert.deepEqual(Object.keys(cost), ['total', 'input', 'cachedInput', 'cacheWrite', 'output', 'currency', 'source']);
+    // gpt-4.1-mini: $0.40 per million input tokens, $1.60 per million output tokens.
+    assert.ok(Math.abs(cost.input - (5093 * 0.4) / 1e6) < 1e-12);
+    assert.ok(Math.abs(cost.output - (369 * 1.6) / 1e6) < 1e-12);
+    assert.deepEqual(Object.keys(json.responses[0] ?? {}), ['response', 'events', 'usage', 'cost', 'timing', 'warnings']);
+    // A model the table does not know: no cost, and the text says why.
+    const unknown = run(['inspect', join(FIXTURE_DIR, 'pydantic-ai__compat-openrouter-reasoning-text.sse')]);
+    assert.match(unknown.stdout, /Cost\n\s+– no price for openai\/gpt-oss-20b/);
+    assert.equal(inspectJson(join(FIXTURE_DIR, 'pydantic-ai__compat-openrouter-reasoning-text.sse')).responses[0]?.cost, null);
   });
 
   it('pretty-prints tool call arguments and shows reasoning summaries', () => {

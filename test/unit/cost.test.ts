@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { costOf, readResponsesBody, responseCost, type PriceLookup, type UsageSummary } from '../../extension/core/index.ts';
+import { PRICE_TABLE_SOURCE, priceTable } from '../../extension/prices/price-table.ts';
+import { fixtureNames, readFixture } from '../helpers/streams.ts';
+
+const usage = (input: number, cached: number, output: number, reasoning = 0, cacheWrite?: number): UsageSummary => ({
+  input,
+  cached,
+  output,
+  reasoning,
+  total: input + output,
+  ...(cacheWrite === undefined ? {} : { cacheWrite }),
+});
+
+describe('the cost of a response', () => {
+  it('prices uncached input, cached input, cache writes and output (reasoning included) apart', () => {
+    const cost = costOf(usage(1000, 400, 500, 200, 100), { prices: { input: 2, cachedInput: 0.5, cacheWrite: 2.5, output: 8 }, source: 'test', model: 'm' });
+    assert.deepEqual(cost, { total: (500 * 2 + 400 * 0.5 + 100 * 2.5 + 500 * 8) / 1e6, input: 0.001, cachedInput: 0.0002, cacheWrite: 0.00025, output: 0.004, currency: 'USD', source: 'test' });
+    // No cached price in the table: cached input at the input price.
+    assert.equal(costOf(usage(1000, 400, 0), { prices: { input: 2, output: 8 }, source: 'test', model: 'm' }).cachedInput, 0.0008);
+  });
+
+  it('has no cost, and says why, rather than a guess', () => {
+    const everything: PriceLookup = () => ({ prices: { input: 1, output: 1 }, source: 'test', model: 'm' });
+    const nothing: PriceLookup = () => undefined;
+    assert.deepEqual(responseCost({ model: 'gpt-4.1' }, null, everything), { cost: null, reason: 'no usage reported' });
+    assert.deepEqual(responseCost({}, usage(1, 0, 1), everything), { cost: null, reason: 'no model named' });
+    assert.deepEqual(responseCost({ model: 'gpt-5', service_tier: 'flex' }, usage(1, 0, 1), everything), { cost: null, reason: 'no price for the flex service tier' });
+    assert.deepEqual(responseCost({ model: 'gpt-5', service_tier: 'priority' }, usage(1, 0, 1), everything), { cost: null, reason: 'no price for the priority service tier' });
+    assert.deepEqual(responseCost({ model: 'nobody-prices-this' }, usage(1, 0, 1), nothing), { cost: null, reason: 'no price for nobody-prices-this' });
+    assert.ok(responseCost({ model: 'gpt-5', service_tier: 'default' }, usage(1, 0, 1), everything).cost);
+    assert.ok(responseCost({ model: 'gpt-5', service_tier: 'auto' }, usage(1, 0, 1), everything).cost);
+  });
+});
+
+describe('the bundled price table', () => {
+  it('names the package and version installed', () => {
+    const installed = JSON.parse(readFileSync('node_modules/@pydantic/genai-prices/package.json', 'utf8')) as { name: string; version: string };
+    assert.equal(PRICE_TABLE_SOURCE, `${installed.name}@${installed.version}`);
+  });
+
+  it('prices OpenAI models per million tokens, a dated name as its model', () => {
+    const quote = priceTable('gpt-4.1', usage(1000, 400, 500, 200));
+    assert.deepEqual(quote, { prices: { input: 2, cachedInput: 0.5, output: 8 }, source: PRICE_TABLE_SOURCE, model: 'gpt-4.1' });
+    assert.equal(priceTable('gpt-4o-2024-08-06', usage(1, 0, 1))?.model, 'gpt-4o');
+    assert.deepEqual(priceTable('gpt-4o-2024-08-06', usage(1, 0, 1))?.prices, priceTable('gpt-4o', usage(1, 0, 1))?.prices);
+    assert.equal(priceTable('not-a-model-anyone-sells', usage(1, 0, 1)), undefined);
+    // Usage the table cannot read (more cached than input) gets no price, and does not throw.
+    assert.doesNotThrow(() => priceTable('gpt-4.1', usage(1, 5, 1)));
+  });
+
+  it('gives every recording of an OpenAI model a cost, and the others none', () => {
+    let priced = 0;
+    for (const name of fixtureNames()) {
+      for (const record of readResponsesBody(readFixture(name)).responses) {
+        const reading = responseCost(record.response, record.usage, priceTable);
+        const model = String(record.response.model);
+        if (reading.cost) {
+          priced++;
+          assert.ok(reading.cost.total > 0, `${name}: ${model}`);
+          assert.ok(Math.abs(reading.cost.total - (reading.cost.input + reading.cost.cachedInput + reading.cost.cacheWrite + reading.cost.output)) < 1e-12);
+        } else {
+          // Only a model outside OpenAI's names, or a response that reported no usage.
+          assert.match(reading.reason, /^no price for openai\/|^no usage reported$/, `${name}: ${model}: ${reading.reason}`);
+        }
+      }
+    }
+    assert.ok(priced >= 20, `${priced} priced`);
+  });
+});
