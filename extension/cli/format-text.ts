@@ -1,6 +1,7 @@
 import { priceTable } from '../prices/price-table.ts';
 import {
   isJsonObject,
+  formatUsd,
   responseCost,
   stringField,
   type ContentPart,
@@ -86,8 +87,7 @@ function formatCost(summary: ResponseSummary): string[] {
     ['output', cost.output],
     ['total', cost.total],
   ];
-  // Down to a hundred-millionth of a dollar: a short call costs less than a millionth.
-  const amounts = rows.map(([, value]) => (value === 0 ? '$0' : `$${value.toFixed(8).replace(/0+$/, '').replace(/\.$/, '')}`));
+  const amounts = rows.map(([, value]) => formatUsd(value));
   const width = Math.max(...amounts.map((amount) => amount.length));
   return [`Cost (${cost.currency}, prices from ${cost.source})`, ...rows.map(([label], index) => `  ${label.padEnd(14)}${(amounts[index] as string).padStart(width)}`)];
 }

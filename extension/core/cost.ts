@@ -55,6 +55,11 @@ export function costOf(usage: UsageSummary, quote: PriceQuote): CostSummary {
   return { total: parts.input + parts.cachedInput + parts.cacheWrite + parts.output, ...parts, currency: 'USD', source: quote.source };
 }
 
+/** An amount in dollars, down to a hundred-millionth (a short call costs less than a millionth): `$0.0000049`. */
+export function formatUsd(value: number): string {
+  return value === 0 ? '$0' : `$${value.toFixed(8).replace(/0+$/, '').replace(/\.$/, '')}`;
+}
+
 /** A response's cost, or why it has none. */
 export function responseCost(response: { model?: unknown; service_tier?: unknown }, usage: UsageSummary | null, lookup: PriceLookup): CostReading {
   if (!usage) return { cost: null, reason: 'no usage reported' };

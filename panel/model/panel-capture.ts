@@ -5,6 +5,8 @@ import {
   isJsonResponse,
   previewRecords,
   redactUrl,
+  responseCost,
+  type CostReading,
   requestedModel,
   searchTextOf,
   type CaptureChunk,
@@ -22,6 +24,7 @@ import {
   type TranscriptCall,
   type UsageSummary,
 } from '../../extension/core/index.ts';
+import { priceTable } from '../../extension/prices/price-table.ts';
 
 export type { DisplayStatus };
 
@@ -338,6 +341,20 @@ export class PanelCapture {
   get usage(): UsageSummary | null {
     if (!this.loaded) return this.summary?.usage ?? null;
     return this.record?.usage ?? null;
+  }
+
+  private costCache: { revision: number; reading: CostReading | undefined } | undefined;
+
+  /**
+   * What the response cost at the bundled price table's prices, or why it has no cost; undefined until its body is
+   * read (a summary does not say the response's service tier, whose prices may differ).
+   */
+  get cost(): CostReading | undefined {
+    if (this.costCache?.revision !== this.revision) {
+      const record = this.loaded ? this.record : undefined;
+      this.costCache = { revision: this.revision, reading: record ? responseCost(record.response, record.usage, priceTable) : undefined };
+    }
+    return this.costCache.reading;
   }
 
   private shownUrlCache: { url: string; shown: string } | undefined;

@@ -10,7 +10,7 @@ import { RawView } from './RawView.tsx';
 import { CopyMenu } from './CopyMenu.tsx';
 import { copyAndSay } from '../clipboard.ts';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { streamedValues } from '../../extension/core/index.ts';
+import { formatUsd, streamedValues } from '../../extension/core/index.ts';
 
 const VIEWS: Array<[ViewName, string]> = [
   ['assembly', 'Assembly'],
@@ -56,6 +56,18 @@ function LiveCounters({ capture }: { capture: PanelCapture }) {
   );
 }
 
+/** What the response cost, with where the prices come from (or why there is no cost) on hover. */
+function CostItem({ capture }: { capture: PanelCapture }) {
+  const reading = capture.cost;
+  if (!reading) return null;
+  const title = reading.cost ? `${reading.cost.currency}, prices from ${reading.cost.source}` : `No cost: ${reading.reason}`;
+  return (
+    <span class="summary-item" title={title}>
+      <span class="label">cost</span> <span data-testid="summary-cost">{reading.cost ? formatUsd(reading.cost.total) : '–'}</span>
+    </span>
+  );
+}
+
 export function SummaryStrip({ capture, store }: { capture: PanelCapture; store: PanelStore }) {
   const record = capture.record;
   const usage = capture.usage;
@@ -77,6 +89,7 @@ export function SummaryStrip({ capture, store }: { capture: PanelCapture; store:
         <span class="label">output</span> <span data-testid="summary-output">{formatCount(usage?.output)}</span>
         {usage ? <span class="sub"> (reasoning {formatCount(usage.reasoning)})</span> : null}
       </span>
+      <CostItem capture={capture} />
       {capture.live && capture.timesKnown ? <LiveCounters capture={capture} /> : null}
       <span class="summary-item">
         <span class="label">TTFT</span> {formatMs(timing?.firstTokenMs)}

@@ -1,4 +1,4 @@
-import { addUsage, type UsageSummary } from '../../extension/core/index.ts';
+import { addUsage, formatUsd, type CostReading, type UsageSummary } from '../../extension/core/index.ts';
 import type { PanelCapture } from '../model/panel-capture.ts';
 import type { PanelStore } from '../model/panel-store.ts';
 import { formatCount, formatMs } from '../format.ts';
@@ -29,6 +29,41 @@ function UsageTable({ usage, testId }: { usage: UsageSummary | null; testId: str
   );
 }
 
+/** The response's cost part by part, and where the prices come from; or why it has none. */
+function CostTable({ reading, usage }: { reading: CostReading | undefined; usage: UsageSummary | null }) {
+  if (!reading) return null;
+  if (!reading.cost) {
+    return (
+      <p class="sub" data-testid="cost-none">
+        No cost: {reading.reason}.
+      </p>
+    );
+  }
+  const { cost } = reading;
+  const rows: Array<[string, number, boolean]> = [
+    ['Input', cost.input, false],
+    ['cached input', cost.cachedInput, true],
+    ...(usage?.cacheWrite === undefined ? [] : [['cache write', cost.cacheWrite, true] as [string, number, boolean]]),
+    ['Output', cost.output, false],
+    ['Total', cost.total, false],
+  ];
+  return (
+    <table class="kv" data-testid="cost-table">
+      <caption data-testid="cost-source">
+        {cost.currency}, prices from {cost.source}
+      </caption>
+      <tbody>
+        {rows.map(([label, value, nested]) => (
+          <tr class={nested ? 'nested' : ''}>
+            <th>{label}</th>
+            <td class="num">{formatUsd(value)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function UsageView({ capture, store }: { capture: PanelCapture; store: PanelStore }) {
   const record = capture.record;
   const timing = record?.timing;
@@ -46,6 +81,7 @@ export function UsageView({ capture, store }: { capture: PanelCapture; store: Pa
       <section>
         <h3>This response</h3>
         <UsageTable usage={record?.usage ?? null} testId="usage-table" />
+        <CostTable reading={capture.cost} usage={record?.usage ?? null} />
       </section>
       <section>
         <h3>Timing</h3>

@@ -7,7 +7,8 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import validator from '@har-sdk/validator';
 import type { Page } from 'playwright';
 import { ChromiumWithDevtools, evaluate, type DevtoolsPanel } from './chromium-devtools.ts';
-import { expectFinal, finalMessageText, finalOf, finalUsage, messageShown, ROW_COUNT } from './recordings.ts';
+import { expectFinal, finalCostText, finalMessageText, finalOf, finalUsage, messageShown, ROW_COUNT } from './recordings.ts';
+import { PRICE_TABLE_SOURCE } from '../../extension/prices/price-table.ts';
 import { assertChromeImportable } from '../helpers/har-rules.ts';
 import { longMessageStream, messageStream } from '../helpers/synthetic.ts';
 import { buildTranscript, callsOfInput, readInput, stringifyJson, type TranscriptCall } from '../../extension/core/index.ts';
@@ -168,6 +169,9 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       // DevTools' own network log adds the network phases once the request finished.
       await panel.click('[data-testid=tab-usage]');
       await panel.waitFor('document.querySelector("[data-testid=network-timings]") !== null');
+      // What it cost, part by part, at the bundled table's prices.
+      await panel.waitFor(`document.querySelector("[data-testid=cost-source]")?.textContent === "USD, prices from ${PRICE_TABLE_SOURCE}"`);
+      assert.match(await panel.evaluate<string>('document.querySelector("[data-testid=cost-table]").innerText'), new RegExp(`Total\\s+${finalCostText(name).replace('$', '\\$')}`));
     } finally {
       // The next tests read the Assembly view, whatever happened here.
       await panel.click('[data-testid=tab-assembly]');

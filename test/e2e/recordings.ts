@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { RECORDINGS_DIR } from '../server/test-site.ts';
 import { finalResponse } from '../server/replay-server.ts';
 import type { PanelDocument } from './chromium-devtools.ts';
+import { formatUsd, readResponsesBody, responseCost } from '../../extension/core/index.ts';
+import { priceTable } from '../../extension/prices/price-table.ts';
 
 interface FinalResponse {
   id?: string;
@@ -28,6 +30,14 @@ export function finalUsage(name: string): { input: number; output: number } {
   return { input: usage?.input_tokens ?? 0, output: usage?.output_tokens ?? 0 };
 }
 
+/** What the summary strip must say the recording's last response cost (reckoned here in Node, from the same table). */
+export function finalCostText(name: string): string {
+  const records = readResponsesBody(readFileSync(join(RECORDINGS_DIR, `${name}.sse`), 'utf8')).responses;
+  const last = records[records.length - 1];
+  const reading = last ? responseCost(last.response, last.usage, priceTable) : undefined;
+  return reading?.cost ? formatUsd(reading.cost.total) : '–';
+}
+
 export const ROW_COUNT = 'document.querySelectorAll("[data-testid=capture-row]").length';
 
 /**
@@ -38,10 +48,11 @@ export function messageShown(text: string): string {
   return `(document.body.innerText.includes(${JSON.stringify(text)}) || [...document.querySelectorAll("[data-testid=message-text]")].map((element) => element.dataset.source ?? element.textContent).join("").includes(${JSON.stringify(text)}))`;
 }
 
-/** Waits until the panel shows the recording's final message and its input and output token counts. */
+/** Waits until the panel shows the recording's final message, its input and output token counts, and its cost. */
 export async function expectFinal(panel: PanelDocument, name: string): Promise<void> {
   await panel.waitFor(messageShown(finalMessageText(name)));
   const usage = finalUsage(name);
   await panel.waitFor(`document.querySelector("[data-testid=summary-input]")?.textContent === "${usage.input}"`);
   await panel.waitFor(`document.querySelector("[data-testid=summary-output]")?.textContent === "${usage.output}"`);
+  await panel.waitFor(`document.querySelector("[data-testid=summary-cost]")?.textContent === ${JSON.stringify(finalCostText(name))}`);
 }

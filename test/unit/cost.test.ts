@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { costOf, readResponsesBody, responseCost, type PriceLookup, type UsageSummary } from '../../extension/core/index.ts';
+import { costOf, formatUsd, readResponsesBody, responseCost, type PriceLookup, type UsageSummary } from '../../extension/core/index.ts';
 import { PRICE_TABLE_SOURCE, priceTable } from '../../extension/prices/price-table.ts';
 import { fixtureNames, readFixture } from '../helpers/streams.ts';
 
@@ -32,6 +32,16 @@ describe('the cost of a response', () => {
     assert.deepEqual(responseCost({ model: 'nobody-prices-this' }, usage(1, 0, 1), nothing), { cost: null, reason: 'no price for nobody-prices-this' });
     assert.ok(responseCost({ model: 'gpt-5', service_tier: 'default' }, usage(1, 0, 1), everything).cost);
     assert.ok(responseCost({ model: 'gpt-5', service_tier: 'auto' }, usage(1, 0, 1), everything).cost);
+  });
+});
+
+describe('amounts in dollars', () => {
+  it('are written down to a hundred-millionth, without trailing zeros', () => {
+    assert.equal(formatUsd(0), '$0');
+    assert.equal(formatUsd(0.0000049), '$0.0000049');
+    assert.equal(formatUsd(0.0054), '$0.0054');
+    assert.equal(formatUsd(1.5), '$1.5');
+    assert.equal(formatUsd(12), '$12');
   });
 });
 
