@@ -3,6 +3,22 @@ import type { PanelCapture } from '../model/panel-capture.ts';
 import type { PanelStore } from '../model/panel-store.ts';
 import { formatCount, formatMs } from '../format.ts';
 
+/** Rows of a label and a figure; a nested row is a part of the row above it. */
+type FigureRow = [label: string, figure: string, nested: boolean];
+
+function FigureRows({ rows }: { rows: FigureRow[] }) {
+  return (
+    <tbody>
+      {rows.map(([label, figure, nested]) => (
+        <tr class={nested ? 'nested' : ''}>
+          <th>{label}</th>
+          <td class="num">{figure}</td>
+        </tr>
+      ))}
+    </tbody>
+  );
+}
+
 function UsageTable({ usage, testId }: { usage: UsageSummary | null; testId: string }) {
   if (!usage) return <p class="sub">The server has not reported usage (yet).</p>;
   const rows: Array<[string, number | undefined, boolean]> = [
@@ -15,16 +31,7 @@ function UsageTable({ usage, testId }: { usage: UsageSummary | null; testId: str
   ];
   return (
     <table class="kv" data-testid={testId}>
-      <tbody>
-        {rows
-          .filter(([, value]) => value !== undefined)
-          .map(([label, value, nested]) => (
-            <tr class={nested ? 'nested' : ''}>
-              <th>{label}</th>
-              <td class="num">{formatCount(value)}</td>
-            </tr>
-          ))}
-      </tbody>
+      <FigureRows rows={rows.filter(([, value]) => value !== undefined).map(([label, value, nested]) => [label, formatCount(value), nested])} />
     </table>
   );
 }
@@ -40,26 +47,19 @@ function CostTable({ reading, usage }: { reading: CostReading | undefined; usage
     );
   }
   const { cost } = reading;
-  const rows: Array<[string, number, boolean]> = [
-    ['Input', cost.input, false],
-    ['cached input', cost.cachedInput, true],
-    ...(usage?.cacheWrite === undefined ? [] : [['cache write', cost.cacheWrite, true] as [string, number, boolean]]),
-    ['Output', cost.output, false],
-    ['Total', cost.total, false],
+  const rows: FigureRow[] = [
+    ['Input', formatUsd(cost.input), false],
+    ['cached input', formatUsd(cost.cachedInput), true],
+    ...(usage?.cacheWrite === undefined ? [] : [['cache write', formatUsd(cost.cacheWrite), true] as FigureRow]),
+    ['Output', formatUsd(cost.output), false],
+    ['Total', formatUsd(cost.total), false],
   ];
   return (
     <table class="kv" data-testid="cost-table">
       <caption data-testid="cost-source">
         {cost.currency}, prices from {cost.source}
       </caption>
-      <tbody>
-        {rows.map(([label, value, nested]) => (
-          <tr class={nested ? 'nested' : ''}>
-            <th>{label}</th>
-            <td class="num">{formatUsd(value)}</td>
-          </tr>
-        ))}
-      </tbody>
+      <FigureRows rows={rows} />
     </table>
   );
 }
