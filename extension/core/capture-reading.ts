@@ -29,6 +29,8 @@ export interface CaptureSummary {
   responseId?: string;
   /** Every response's id, in order, when the body holds more than one. */
   responseIds?: string[];
+  /** The last response's `service_tier` (its prices depend on it). */
+  serviceTier?: string;
   usage?: UsageSummary;
   /** Events read (streamed bodies). */
   events: number;
@@ -202,6 +204,8 @@ export class CaptureReading {
     if (typeof record?.response.id === 'string') summary.responseId = record.response.id;
     const ids = this.records.map((one) => one.response.id).filter((id): id is string => typeof id === 'string');
     if (ids.length > 1) summary.responseIds = ids;
+    const tier = record?.response.service_tier;
+    if (typeof tier === 'string') summary.serviceTier = tier;
     const usage = record?.usage;
     if (usage) summary.usage = usage;
     const bodyError = this.bodyError;

@@ -100,6 +100,7 @@ function deferredCall({ call, written: writtenField, times, readRecords }: HarEn
   if (typeof last.response.id === 'string') summary.responseId = last.response.id;
   const ids = written.map((one) => one.response.id).filter((id): id is string => typeof id === 'string');
   if (ids.length > 1) summary.responseIds = ids;
+  if (typeof last.response.service_tier === 'string') summary.serviceTier = last.response.service_tier;
   const usage = summarizeUsage(last.response);
   if (usage) summary.usage = usage;
   const searchText = searchTextOf(call.requestBody, last.response.output as JsonValue | undefined);

@@ -346,15 +346,22 @@ export class PanelCapture {
   private costCache: { revision: number; reading: CostReading | undefined } | undefined;
 
   /**
-   * What the response cost at the bundled price table's prices, or why it has no cost; undefined until its body is
-   * read (a summary does not say the response's service tier, whose prices may differ).
+   * What the last response cost at the bundled price table's prices, or why it has no cost: from its reading, or
+   * from the store's summary of a body not loaded; undefined while neither has a response.
    */
   get cost(): CostReading | undefined {
-    if (this.costCache?.revision !== this.revision) {
-      const record = this.loaded ? this.record : undefined;
-      this.costCache = { revision: this.revision, reading: record ? responseCost(record.response, record.usage, priceTable) : undefined };
-    }
+    if (this.costCache?.revision !== this.revision) this.costCache = { revision: this.revision, reading: this.readCost() };
     return this.costCache.reading;
+  }
+
+  private readCost(): CostReading | undefined {
+    if (this.loaded) {
+      const record = this.record;
+      return record ? responseCost(record.response, record.usage, priceTable) : undefined;
+    }
+    const summary = this.summary;
+    if (!summary) return undefined;
+    return responseCost({ model: summary.model, service_tier: summary.serviceTier }, summary.usage ?? null, priceTable);
   }
 
   private shownUrlCache: { url: string; shown: string } | undefined;

@@ -64,6 +64,37 @@ function CostTable({ reading, usage }: { reading: CostReading | undefined; usage
   );
 }
 
+/** What the tab's responses cost together, and how many have no cost (no price for their model or tier, no usage). */
+function CostTotal({ store }: { store: PanelStore }) {
+  let total = 0;
+  let priced = 0;
+  let unpriced = 0;
+  const sources = new Set<string>();
+  for (const id of store.order) {
+    const reading = store.captures.get(id)?.cost;
+    if (!reading) continue;
+    if (reading.cost) {
+      total += reading.cost.total;
+      priced++;
+      sources.add(reading.cost.source);
+    } else {
+      unpriced++;
+    }
+  }
+  if (priced === 0 && unpriced === 0) return null;
+  return (
+    <table class="kv" data-testid="cost-totals">
+      <caption>{sources.size > 0 ? `USD, prices from ${[...sources].join(', ')}` : 'No response here has a cost'}</caption>
+      <FigureRows
+        rows={[
+          [`Cost of ${priced} response${priced === 1 ? '' : 's'}`, formatUsd(total), false],
+          ...(unpriced > 0 ? [[`without a cost`, String(unpriced), true] as FigureRow] : []),
+        ]}
+      />
+    </table>
+  );
+}
+
 export function UsageView({ capture, store }: { capture: PanelCapture; store: PanelStore }) {
   const record = capture.record;
   const timing = record?.timing;
@@ -111,6 +142,7 @@ export function UsageView({ capture, store }: { capture: PanelCapture; store: Pa
       <section>
         <h3>All {counted} response(s) with usage in this tab</h3>
         <UsageTable usage={total} testId="usage-totals" />
+        <CostTotal store={store} />
       </section>
     </div>
   );

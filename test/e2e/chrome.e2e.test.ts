@@ -172,6 +172,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       // What it cost, part by part, at the bundled table's prices.
       await panel.waitFor(`document.querySelector("[data-testid=cost-source]")?.textContent === "USD, prices from ${PRICE_TABLE_SOURCE}"`);
       assert.match(await panel.evaluate<string>('document.querySelector("[data-testid=cost-table]").innerText'), new RegExp(`Total\\s+${finalCostText(name).replace('$', '\\$')}`));
+      assert.match(await panel.evaluate<string>('document.querySelector("[data-testid=cost-totals]").innerText'), /Cost of \d+ responses?\s+\$/);
     } finally {
       // The next tests read the Assembly view, whatever happened here.
       await panel.click('[data-testid=tab-assembly]');

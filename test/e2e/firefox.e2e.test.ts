@@ -8,7 +8,8 @@ import type { Page } from 'puppeteer-core';
 import { FirefoxWithDevtools, type FirefoxPanel } from './firefox-devtools.ts';
 import { startTestSite } from '../server/test-site.ts';
 import type { ReplayServer } from '../server/replay-server.ts';
-import { expectFinal, finalOf, ROW_COUNT } from './recordings.ts';
+import { expectFinal, finalCostText, finalOf, ROW_COUNT } from './recordings.ts';
+import { PRICE_TABLE_SOURCE } from '../../extension/prices/price-table.ts';
 import { expectBigResponsesShown } from './big-responses.ts';
 import { expectCancelClosesConnection } from './cancel.ts';
 import { expectNoPlantedSecretsInViews, PLANTED_STREAM } from './redaction-views.ts';
@@ -61,6 +62,11 @@ describe('Firefox: capture in the page (and the background, for workers) and the
     await panel.waitForText('Bearer [redacted]');
     await panel.waitFor('document.querySelector("[data-testid=input-text]")?.textContent === "Say hello"');
     assert.doesNotMatch(await panel.text(), /sk-test-secret/);
+    // What it cost, part by part, and the tab's total.
+    await panel.click('[data-testid=tab-usage]');
+    await panel.waitFor(`document.querySelector("[data-testid=cost-source]")?.textContent === "USD, prices from ${PRICE_TABLE_SOURCE}"`);
+    await panel.waitFor('/Cost of \\d+ responses?\\$\\d/.test(document.querySelector("[data-testid=cost-totals]")?.textContent ?? "")');
+    assert.match(await panel.text(), new RegExp(`Total\\s*${finalCostText(name).replace('$', '\\$')}`));
     await panel.click('[data-testid=tab-assembly]');
   });
 

@@ -43,6 +43,7 @@ function shown(capture: PanelCapture) {
     endedAt: capture.end?.endedAt,
     timesKnown: capture.timesKnown,
     durationMs: capture.durationMs,
+    cost: capture.cost,
   };
 }
 

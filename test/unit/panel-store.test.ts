@@ -191,3 +191,25 @@ describe('PanelCapture: the URL views show', () => {
     assert.match(capture.shownUrl, /@host\.example\/v1\/responses$/);
   });
 });
+
+describe('PanelCapture: the cost of a response not loaded', () => {
+  const stored = (serviceTier: string | undefined) =>
+    new PanelCapture({
+      tabId: 1,
+      start: { captureId: 's', url: 'https://api.openai.com/v1/responses', method: 'POST', requestHeaders: [], initiator: 'fetch', startedAt: 0 },
+      chunks: [],
+      end: { captureId: 's', state: 'complete', endedAt: 1 },
+      stored: {
+        chars: 100,
+        summary: { status: 'completed', events: 10, model: 'gpt-4.1', usage: { input: 1000, cached: 400, output: 500, reasoning: 0, total: 1500 }, ...(serviceTier ? { serviceTier } : {}) },
+      },
+    });
+
+  it('is reckoned from the store\'s summary, at its service tier', () => {
+    const priced = stored('default');
+    assert.equal(priced.loaded, false);
+    assert.ok(priced.cost?.cost);
+    assert.ok(Math.abs(priced.cost.cost.total - (600 * 2 + 400 * 0.5 + 500 * 8) / 1e6) < 1e-12);
+    assert.deepEqual(stored('flex').cost, { cost: null, reason: 'no price for the flex service tier' });
+  });
+});
