@@ -5,7 +5,7 @@
  */
 import type { PanelCapture } from './panel-capture.ts';
 
-export type ColumnId = 'time' | 'name' | 'url' | 'model' | 'status' | 'duration' | 'tokens';
+export type ColumnId = 'time' | 'name' | 'url' | 'model' | 'status' | 'duration' | 'tokens' | 'cost';
 
 export interface ColumnDefinition {
   id: ColumnId;
@@ -18,6 +18,8 @@ export interface ColumnDefinition {
   keptWhenNarrow: boolean;
   /** What the column sorts by (undefined sorts last, whatever the direction). */
   sortValue: (capture: PanelCapture) => string | number | undefined;
+  /** Off until the user turns it on (`ListLayout.shown`). */
+  optional?: boolean;
 }
 
 /** The last segment of a URL's path (what the Network panel's Name column shows), or the URL itself. */
@@ -38,6 +40,7 @@ export const COLUMNS: readonly ColumnDefinition[] = [
   { id: 'status', title: 'Status', defaultWidth: 96, minWidth: 50, numeric: false, keptWhenNarrow: true, sortValue: (capture) => capture.status },
   { id: 'duration', title: 'Duration', defaultWidth: 74, minWidth: 50, numeric: true, keptWhenNarrow: false, sortValue: (capture) => capture.durationMs },
   { id: 'tokens', title: 'Tokens in/out', defaultWidth: 104, minWidth: 60, numeric: true, keptWhenNarrow: true, sortValue: (capture) => capture.usage?.total ?? undefined },
+  { id: 'cost', title: 'Cost', defaultWidth: 84, minWidth: 50, numeric: true, keptWhenNarrow: false, optional: true, sortValue: (capture) => capture.cost?.cost?.total },
 ];
 
 /** The column that takes whatever width the others leave, and that cannot be hidden. */
@@ -53,13 +56,15 @@ export interface SortOrder {
 
 export interface ListLayout {
   hidden: ColumnId[];
+  /** Optional columns the user turned on. */
+  shown: ColumnId[];
   widths: Partial<Record<ColumnId, number>>;
   sort?: SortOrder;
   /** The list's share of the panel, stacked (list above the detail) and side by side. */
   split: { stacked: number; sideBySide: number };
 }
 
-export const DEFAULT_LAYOUT: ListLayout = { hidden: [], widths: {}, split: { stacked: 0.35, sideBySide: 0.45 } };
+export const DEFAULT_LAYOUT: ListLayout = { hidden: [], shown: [], widths: {}, split: { stacked: 0.35, sideBySide: 0.45 } };
 
 export const SPLIT_MIN = 0.1;
 export const SPLIT_MAX = 0.9;
@@ -68,9 +73,14 @@ export function columnById(id: ColumnId): ColumnDefinition {
   return COLUMNS.find((column) => column.id === id) as ColumnDefinition;
 }
 
+/** Whether the user has the column on (the narrow list aside): an optional one once turned on, any other until turned off. */
+export function isColumnOn(layout: ListLayout, column: ColumnDefinition): boolean {
+  return column.optional ? layout.shown.includes(column.id) : !layout.hidden.includes(column.id);
+}
+
 /** The columns to show, in order: what the user left on, and in a narrow list only those kept when narrow. */
 export function visibleColumns(layout: ListLayout, narrow: boolean): ColumnDefinition[] {
-  return COLUMNS.filter((column) => column.id === NAME_COLUMN || (!layout.hidden.includes(column.id) && (!narrow || column.keptWhenNarrow)));
+  return COLUMNS.filter((column) => column.id === NAME_COLUMN || (isColumnOn(layout, column) && (!narrow || column.keptWhenNarrow)));
 }
 
 export function columnWidth(layout: ListLayout, id: ColumnId): number {
@@ -80,10 +90,11 @@ export function columnWidth(layout: ListLayout, id: ColumnId): number {
 
 export function toggleColumn(layout: ListLayout, id: ColumnId): ListLayout {
   if (id === NAME_COLUMN) return layout;
-  const hidden = layout.hidden.includes(id) ? layout.hidden.filter((other) => other !== id) : [...layout.hidden, id];
+  const flip = (ids: ColumnId[]) => (ids.includes(id) ? ids.filter((other) => other !== id) : [...ids, id]);
+  const next = columnById(id).optional ? { ...layout, shown: flip(layout.shown) } : { ...layout, hidden: flip(layout.hidden) };
   // A sort by a column no longer shown would order the list by something the user cannot see.
-  const sort = layout.sort && hidden.includes(layout.sort.column) ? undefined : layout.sort;
-  return withSort({ ...layout, hidden }, sort);
+  const sort = layout.sort && !isColumnOn(next, columnById(layout.sort.column)) ? undefined : layout.sort;
+  return withSort(next, sort);
 }
 
 export function resizeColumn(layout: ListLayout, id: ColumnId, width: number): ListLayout {
@@ -99,7 +110,7 @@ export function nextSort(layout: ListLayout, id: ColumnId): ListLayout {
 }
 
 function withSort(layout: ListLayout, sort: SortOrder | undefined): ListLayout {
-  const next: ListLayout = { hidden: layout.hidden, widths: layout.widths, split: layout.split };
+  const next: ListLayout = { hidden: layout.hidden, shown: layout.shown, widths: layout.widths, split: layout.split };
   if (sort) next.sort = sort;
   return next;
 }
@@ -145,7 +156,8 @@ export function parseLayout(text: string | null | undefined): ListLayout {
   }
   if (typeof raw !== 'object' || raw === null) return DEFAULT_LAYOUT;
   const record = raw as Record<string, unknown>;
-  const hidden = Array.isArray(record.hidden) ? record.hidden.filter(isColumnId).filter((id) => id !== NAME_COLUMN) : [];
+  const hidden = Array.isArray(record.hidden) ? record.hidden.filter(isColumnId).filter((id) => id !== NAME_COLUMN && !columnById(id).optional) : [];
+  const shown = Array.isArray(record.shown) ? record.shown.filter(isColumnId).filter((id) => columnById(id).optional === true) : [];
   const widths: Partial<Record<ColumnId, number>> = {};
   if (typeof record.widths === 'object' && record.widths !== null) {
     for (const [id, width] of Object.entries(record.widths)) {
@@ -155,11 +167,12 @@ export function parseLayout(text: string | null | undefined): ListLayout {
   const split = (typeof record.split === 'object' && record.split !== null ? record.split : {}) as Record<string, unknown>;
   const layout: ListLayout = {
     hidden,
+    shown,
     widths,
     split: { stacked: fraction(split.stacked, DEFAULT_LAYOUT.split.stacked), sideBySide: fraction(split.sideBySide, DEFAULT_LAYOUT.split.sideBySide) },
   };
   const sort = record.sort as Record<string, unknown> | undefined;
-  if (sort && isColumnId(sort.column) && !hidden.includes(sort.column)) layout.sort = { column: sort.column, descending: sort.descending === true };
+  if (sort && isColumnId(sort.column) && isColumnOn(layout, columnById(sort.column))) layout.sort = { column: sort.column, descending: sort.descending === true };
   return layout;
 }
 

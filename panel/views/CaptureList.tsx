@@ -3,6 +3,7 @@ import { useCallback, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { PanelCapture } from '../model/panel-capture.ts';
 import { nextView, type PanelStore } from '../model/panel-store.ts';
 import { followDrag } from './pointer.ts';
+import { formatUsd } from '../../extension/core/index.ts';
 import { formatClock, formatCount, formatMs, shortUrl } from '../format.ts';
 import {
   NAME_COLUMN,
@@ -79,6 +80,15 @@ function Cell({ column, capture, url }: { column: ColumnDefinition; capture: Pan
     case 'tokens': {
       const usage = capture.usage;
       return <td class="num">{usage ? `${formatCount(usage.input)} / ${formatCount(usage.output)}` : ''}</td>;
+    }
+    case 'cost': {
+      const reading = capture.cost;
+      if (!reading) return <td class="num" />;
+      return (
+        <td class="num" title={reading.cost ? `USD, prices from ${reading.cost.source}` : `No cost: ${reading.reason}`}>
+          {reading.cost ? formatUsd(reading.cost.total) : '–'}
+        </td>
+      );
     }
   }
 }

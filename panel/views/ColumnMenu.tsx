@@ -1,5 +1,5 @@
 import type { PanelStore } from '../model/panel-store.ts';
-import { COLUMNS, DEFAULT_LAYOUT, NAME_COLUMN, toggleColumn } from '../model/list-layout.ts';
+import { COLUMNS, DEFAULT_LAYOUT, NAME_COLUMN, isColumnOn, toggleColumn } from '../model/list-layout.ts';
 import { ContextMenu, SEPARATOR, type MenuItem } from './ContextMenu.tsx';
 
 /** The list header's context menu, as the Network panel's: a check per column to show or hide it, and a reset. */
@@ -10,7 +10,7 @@ export function ColumnMenu({ store, at, narrow, onClose }: { store: PanelStore; 
     return {
       label: column.title,
       testId: `column-toggle-${column.id}`,
-      checked: !store.layout.hidden.includes(column.id),
+      checked: isColumnOn(store.layout, column),
       disabled,
       ...(disabled ? { title: 'Shown when the panel is wider' } : {}),
       onSelect: () => store.setLayout(toggleColumn(store.layout, column.id)),

@@ -689,6 +689,14 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       assert.equal(await panel.evaluate<string>('document.activeElement?.getAttribute("role")'), 'menuitemcheckbox');
       await panel.click('[data-testid=column-toggle-model]');
       await panel.waitFor(`${header('model')} === null && document.querySelector("[data-testid=columns-menu]") === null`);
+      // The Cost column is off until turned on from the same menu; each row then says what its response cost.
+      assert.equal(await panel.evaluate<boolean>(`${header('cost')} === null`), true);
+      await panel.evaluate(`${header('time')}.dispatchEvent(new MouseEvent("contextmenu", { bubbles: true, clientX: 40, clientY: 10 }))`);
+      await panel.click('[data-testid=column-toggle-cost]');
+      await panel.waitFor(`${header('cost')} !== null`);
+      const costs = await panel.evaluate<string[]>('[...document.querySelectorAll("[data-testid=capture-row]")].map((row) => row.cells[row.cells.length - 1].textContent)');
+      assert.ok(costs.length > 0 && costs.every((text) => /^\$\d/.test(text) || text === '–'), costs.join(' '));
+      assert.ok(costs.some((text) => text.startsWith('$')), costs.join(' '));
       const widthOf = (id: string) => panel.evaluate<number>(`Math.round(${header(id)}.getBoundingClientRect().width)`);
       const before = await widthOf('duration');
       await panel.dragBy('[data-testid=resize-duration]', 40);

@@ -15,6 +15,7 @@ import {
   toggleColumn,
   visibleColumns,
   type LayoutStorage,
+  type ListLayout,
 } from '../../panel/model/list-layout.ts';
 import type { CaptureSnapshot } from '../../extension/core/index.ts';
 
@@ -115,8 +116,25 @@ describe('the request list layout', () => {
     assert.deepEqual(parseLayout('[]'), { ...DEFAULT_LAYOUT });
     assert.deepEqual(
       parseLayout(JSON.stringify({ hidden: ['name', 'bogus', 'model'], widths: { model: -4, time: 'wide', tokens: 1e9, nope: 3 }, sort: { column: 'model' }, split: { stacked: 'x', sideBySide: 0.02 } })),
-      { hidden: ['model'], widths: { tokens: 2000 }, split: { stacked: DEFAULT_LAYOUT.split.stacked, sideBySide: 0.1 } },
+      { hidden: ['model'], shown: [], widths: { tokens: 2000 }, split: { stacked: DEFAULT_LAYOUT.split.stacked, sideBySide: 0.1 } },
     );
+  });
+
+  it('keeps an optional column (cost) off until turned on, and a stored layout from before it without it', () => {
+    const ids = (layout: ListLayout) => visibleColumns(layout, false).map((column) => column.id);
+    assert.equal(ids(DEFAULT_LAYOUT).includes('cost'), false);
+    // A layout stored before the column existed: no word of it, so it stays off.
+    assert.equal(ids(parseLayout(JSON.stringify({ hidden: ['url'], widths: {} }))).includes('cost'), false);
+    const on = toggleColumn(DEFAULT_LAYOUT, 'cost');
+    assert.deepEqual(on.shown, ['cost']);
+    assert.equal(ids(on).at(-1), 'cost');
+    assert.deepEqual(parseLayout(JSON.stringify(on)), on);
+    // Sorted by cost, then turned off: the sort goes with it.
+    const sorted = nextSort(on, 'cost');
+    assert.deepEqual(sorted.sort, { column: 'cost', descending: false });
+    assert.equal(toggleColumn(sorted, 'cost').sort, undefined);
+    // Hiding it through the list of hidden columns does nothing: it is off or on by `shown` alone.
+    assert.deepEqual(parseLayout(JSON.stringify({ hidden: ['cost'], shown: ['cost', 'model'] })).shown, ['cost']);
   });
 
   it('is kept by the panel store in the storage it was given', () => {
