@@ -1,14 +1,13 @@
 import { browser, type Runtime } from '../extension/browser-api.ts';
 import { PROTOCOL_VERSION, type BackgroundToPanel, type PanelToBackground } from '../extension/core/index.ts';
 import type { PanelStore } from './model/panel-store.ts';
-
-declare const __TARGET_BROWSER__: string | undefined;
+import { TARGET_BROWSER } from '../extension/target-browser.ts';
 
 /**
  * Chrome's ports carry JSON: there the background's messages come over a `BroadcastChannel` the panel names when
  * it subscribes, cloned rather than written out and parsed again (see `background/panel-link.ts`).
  */
-const MESSAGES_OVER_CHANNEL = typeof __TARGET_BROWSER__ === 'string' && __TARGET_BROWSER__ === 'chrome' && typeof BroadcastChannel === 'function';
+const MESSAGES_OVER_CHANNEL = TARGET_BROWSER === 'chrome' && typeof BroadcastChannel === 'function';
 
 /**
  * With no word on the channel this long after subscribing, the channel does not reach the background (a storage

@@ -15,6 +15,7 @@ import { SseDecoder } from '../core/sse-decoder.ts';
 import { wholeCharactersLength } from '../core/utf8.ts';
 import { DEFAULT_SETTINGS, type CaptureMessage, type CaptureSettings, type HeaderList, type PageToRelay, type RelayToPage } from '../core/protocol.ts';
 import { HANDSHAKE_EVENT } from './handshake.ts';
+import { TARGET_BROWSER } from '../target-browser.ts';
 import { call, callNative, disguise, disguiseMethod, disguiseToString, getVia, natives, PrivateMap, scrubStack } from './natives.ts';
 import { disguiseResponses, registerRebuilt, type RebuiltState } from './response-disguise.ts';
 
@@ -28,9 +29,8 @@ const abortControllerSignal = Object.getOwnPropertyDescriptor(AbortController.pr
 
 let settings: CaptureSettings = DEFAULT_SETTINGS;
 let userPatterns: RegExp[] = [];
-declare const __TARGET_BROWSER__: string | undefined;
 /** Firefox: a known stream's bytes go to the background undecoded (see `CaptureChunk.bytes`). */
-const SEND_BYTES = typeof __TARGET_BROWSER__ === 'string' && __TARGET_BROWSER__ === 'firefox';
+const SEND_BYTES = TARGET_BROWSER === 'firefox';
 
 let captureCounter = 0;
 const frameId = Math.random().toString(36).slice(2, 10);

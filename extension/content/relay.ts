@@ -19,6 +19,7 @@ import {
 } from '../core/protocol.ts';
 import { SETTINGS_KEY, readSettings } from '../settings.ts';
 import { HANDSHAKE_EVENT } from './handshake.ts';
+import { TARGET_BROWSER } from '../target-browser.ts';
 
 interface HeldCapture {
   start?: CaptureMessage;
@@ -28,15 +29,13 @@ interface HeldCapture {
   bytes: number;
 }
 
-declare const __TARGET_BROWSER__: string | undefined;
-
 /**
  * How long the relay gathers the hook's batches before it sends them on. Firefox runs an extension's messaging in
  * JavaScript on the page's own thread: each send is work a page's next chunk waits behind when it arrives meanwhile
  * (a paced stream's slowest frames came about 0.8 ms later, p99, with a send per frame; a send every 32 ms took that
  * away). In Chrome a send is cheap for the page, and the panel shows each chunk as it comes.
  */
-const SEND_EVERY_MS = typeof __TARGET_BROWSER__ === 'string' && __TARGET_BROWSER__ === 'firefox' ? 32 : 0;
+const SEND_EVERY_MS = TARGET_BROWSER === 'firefox' ? 32 : 0;
 
 /** What the relay holds for the background at most; past it, the oldest finished captures go first. */
 const MAX_HELD_BYTES = 32 * 1024 * 1024;

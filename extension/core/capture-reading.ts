@@ -13,7 +13,7 @@ import { ResponseRecord, ResponsesStreamReader } from './stream-reader.ts';
 import { SseDecoder, type SseFrame } from './sse-decoder.ts';
 import { isJsonObject, type JsonValue, type ResponseObject } from './response-types.ts';
 import { TERMINAL_EVENT_TYPES } from './stream-events.ts';
-import type { TimingMarks, UsageSummary } from './usage-timing.ts';
+import { summarizeUsage, type TimingMarks, type UsageSummary } from './usage-timing.ts';
 
 export type DisplayStatus = 'pending' | 'streaming' | 'completed' | 'incomplete' | 'failed' | 'cancelled' | 'error' | 'http-error';
 
@@ -196,25 +196,37 @@ export class CaptureReading {
   }
 
   summary(): CaptureSummary {
-    const record = this.record;
     const events = this.frames ? this.frameCount : this.records.reduce((sum, one) => sum + one.events.length, 0);
-    const summary: CaptureSummary = { status: this.status, events };
-    const model = this.model;
-    if (model !== undefined) summary.model = model;
-    if (typeof record?.response.id === 'string') summary.responseId = record.response.id;
-    const ids = this.records.map((one) => one.response.id).filter((id): id is string => typeof id === 'string');
-    if (ids.length > 1) summary.responseIds = ids;
-    const tier = record?.response.service_tier;
-    if (typeof tier === 'string') summary.serviceTier = tier;
-    const usage = record?.usage;
-    if (usage) summary.usage = usage;
+    const summary: CaptureSummary = { status: this.status, events, ...responsesSummary(this.records.map((one) => one.response), this.start.requestBody) };
     const bodyError = this.bodyError;
     if (bodyError !== undefined) summary.bodyError = bodyError;
     if (this.terminalFrom !== undefined) summary.terminalFrom = this.terminalFrom;
-    const searchText = searchTextOf(this.start.requestBody, record?.response.output as JsonValue | undefined);
-    if (searchText.trim() !== '') summary.searchText = searchText;
     return summary;
   }
+}
+
+/**
+ * What a summary says of a body's responses, the last one first: its model (else the one asked for), id, service
+ * tier, usage and the text searched, and every response's id when there are several. One place for the store's
+ * reading and for a transcript's written summaries alike.
+ */
+export function responsesSummary(
+  responses: readonly ResponseObject[],
+  requestBody: string | undefined,
+): Pick<CaptureSummary, 'model' | 'responseId' | 'responseIds' | 'serviceTier' | 'usage' | 'searchText'> {
+  const last = responses[responses.length - 1];
+  const summary: Pick<CaptureSummary, 'model' | 'responseId' | 'responseIds' | 'serviceTier' | 'usage' | 'searchText'> = {};
+  const model = typeof last?.model === 'string' ? last.model : requestedModel(requestBody);
+  if (model !== undefined) summary.model = model;
+  if (typeof last?.id === 'string') summary.responseId = last.id;
+  const ids = responses.map((one) => one.id).filter((id): id is string => typeof id === 'string');
+  if (ids.length > 1) summary.responseIds = ids;
+  if (typeof last?.service_tier === 'string') summary.serviceTier = last.service_tier;
+  const usage = last ? summarizeUsage(last) : null;
+  if (usage) summary.usage = usage;
+  const searchText = searchTextOf(requestBody, last?.output as JsonValue | undefined);
+  if (searchText.trim() !== '') summary.searchText = searchText;
+  return summary;
 }
 
 const FRAME_ROOM = 512;

@@ -8,12 +8,11 @@
  * A transcript edited by hand could say one thing of a body and hold another:
  * a call shows what its body says once it is opened.
  */
-import { requestedModel, statusOf, type CaptureSummary } from './capture-reading.ts';
-import { looksLikeHar, readEntryParts, type HarCall, type HarEntry, type HarEntryParts, type HarReading, type RecordTimes, type TranscriptCall } from './har.ts';
-import { isJsonObject, looksLikeResponseObject, type JsonValue, type ResponseObject } from './response-types.ts';
-import { searchTextOf } from './search-text.ts';
+import { responsesSummary, statusOf, type CaptureSummary } from './capture-reading.ts';
+import { callOfParts, HarFormatError, looksLikeHar, readHarEntryParts, type HarCall, type HarEntryParts, type HarReading, type RecordTimes, type TranscriptCall } from './har.ts';
+import { isJsonObject, looksLikeResponseObject, type ResponseObject } from './response-types.ts';
 import type { ResponseRecord } from './stream-reader.ts';
-import { summarizeUsage, type TimingMarks } from './usage-timing.ts';
+import type { TimingMarks } from './usage-timing.ts';
 
 /** A HAR call whose responses are read when it is opened. */
 export interface DeferredHarCall extends Omit<HarCall, 'records'> {
@@ -49,30 +48,13 @@ function writtenOf(value: unknown): Written | undefined {
 }
 
 export function readHarDeferring(har: unknown): DeferredHarReading {
-  if (!looksLikeHar(har)) return { calls: [], skipped: 0, problems: [{ entryIndex: -1, message: 'not a HAR file (no log.entries array)' }] };
+  if (!looksLikeHar(har)) throw new HarFormatError('not a HAR file (no log.entries array)');
   const reading: DeferredHarReading = { calls: [], skipped: 0, problems: [] };
-  const eager: HarReading = { calls: [], skipped: 0, problems: reading.problems };
   har.log.entries.forEach((raw, entryIndex) => {
-    let parts;
-    try {
-      parts = readEntryParts(raw as HarEntry, entryIndex, eager);
-    } catch (error) {
-      reading.problems.push({ entryIndex, message: `entry ${entryIndex} is malformed (${error instanceof Error ? error.message : String(error)})` });
-      return;
-    }
-    if (!parts) return;
-    const deferred = deferredCall(parts);
-    if (deferred) {
-      reading.calls.push(deferred);
-      return;
-    }
-    try {
-      reading.calls.push({ ...parts.call, records: parts.readRecords() });
-    } catch (error) {
-      reading.problems.push({ entryIndex, message: (error as Error).message });
-    }
+    const parts = readHarEntryParts(raw, entryIndex, reading);
+    const call = parts && (deferredCall(parts) ?? callOfParts(parts, entryIndex, reading));
+    if (call) reading.calls.push(call);
   });
-  reading.skipped = eager.skipped;
   return reading;
 }
 
@@ -94,17 +76,11 @@ function deferredCall({ call, written: writtenField, times, readRecords }: HarEn
   const summary: CaptureSummary = {
     status: statusOf(response, { captureId: '', state: 'complete', endedAt: 0 }, last.response.status, terminal),
     events,
+    ...responsesSummary(
+      written.map((one) => one.response),
+      call.requestBody,
+    ),
   };
-  const model = typeof last.response.model === 'string' ? last.response.model : requestedModel(call.requestBody);
-  if (model !== undefined) summary.model = model;
-  if (typeof last.response.id === 'string') summary.responseId = last.response.id;
-  const ids = written.map((one) => one.response.id).filter((id): id is string => typeof id === 'string');
-  if (ids.length > 1) summary.responseIds = ids;
-  if (typeof last.response.service_tier === 'string') summary.serviceTier = last.response.service_tier;
-  const usage = summarizeUsage(last.response);
-  if (usage) summary.usage = usage;
-  const searchText = searchTextOf(call.requestBody, last.response.output as JsonValue | undefined);
-  if (searchText.trim() !== '') summary.searchText = searchText;
   return { ...call, summary, marks: marksOf(written, times), readRecords };
 }
 
@@ -127,9 +103,8 @@ function endedAsWritten(body: string, last: Written): boolean | undefined {
  * The marks `readHar` gives the first and the last response (see `readRecordsOf`): the events' times spread over
  * the responses as many as each had, then the timing written taken back as it was.
  */
-function marksOf(written: Written[], times: RecordTimes): Partial<TimingMarks> {
+function marksOf(written: Written[], times: Extract<RecordTimes, { kind: 'events' }>): Partial<TimingMarks> {
   const marks: Partial<TimingMarks> = {};
-  if (times.kind !== 'events') return marks;
   const { eventTimes, writtenTimings } = times;
   const first = written[0] as Written;
   const firstTiming = writtenTimings[0];

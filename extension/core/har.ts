@@ -275,12 +275,31 @@ export function readHar(har: unknown): HarReading {
  * (counted in `reading.skipped`) or cannot be read (its problem is added to
  * `reading.problems`). The call is returned, not added to `reading.calls`.
  */
-export function readHarEntry(raw: unknown, entryIndex: number, reading: HarReading): HarCall | undefined {
+export function readHarEntry(raw: unknown, entryIndex: number, reading: HarReadingProblems): HarCall | undefined {
+  const parts = readHarEntryParts(raw, entryIndex, reading);
+  return parts && callOfParts(parts, entryIndex, reading);
+}
+
+/** Where reading a HAR's entries counts what it left out, and why. */
+export type HarReadingProblems = Pick<HarReading, 'skipped' | 'problems'>;
+
+/** All of an entry but its body's responses (see `HarEntryParts`), or undefined as `readHarEntry` says. */
+export function readHarEntryParts(raw: unknown, entryIndex: number, reading: HarReadingProblems): HarEntryParts | undefined {
   try {
-    return readEntry(raw as HarEntry, entryIndex, reading);
+    return readEntryParts(raw as HarEntry, entryIndex, reading);
   } catch (error) {
     // A malformed entry is reported, never fatal: the rest of the file still loads.
     reading.problems.push({ entryIndex, message: `entry ${entryIndex} is malformed (${error instanceof Error ? error.message : String(error)})` });
+    return undefined;
+  }
+}
+
+/** An entry's call with its responses read from its body; undefined, its problem added, when they cannot be read. */
+export function callOfParts(parts: HarEntryParts, entryIndex: number, reading: HarReadingProblems): HarCall | undefined {
+  try {
+    return { ...parts.call, records: parts.readRecords() };
+  } catch (error) {
+    reading.problems.push({ entryIndex, message: (error as Error).message });
     return undefined;
   }
 }
@@ -290,17 +309,6 @@ export function noHarCallError(reading: Pick<HarReading, 'skipped' | 'problems'>
   const [first, ...more] = reading.problems;
   if (!first) return new UnreadableBodyError(`a HAR file, but none of its ${reading.skipped} entries is a Responses API call`);
   return new UnreadableBodyError(`no Responses call could be read: ${first.message}${more.length > 0 ? ` (and ${more.length} more)` : ''}`);
-}
-
-function readEntry(entry: HarEntry, entryIndex: number, reading: HarReading): HarCall | undefined {
-  const parts = readEntryParts(entry, entryIndex, reading);
-  if (!parts) return undefined;
-  try {
-    return { ...parts.call, records: parts.readRecords() };
-  } catch (error) {
-    reading.problems.push({ entryIndex, message: (error as Error).message });
-    return undefined;
-  }
 }
 
 /**
@@ -318,7 +326,7 @@ export interface HarEntryParts {
 }
 
 /** Reads all of an entry but its body's responses: undefined, with the reason counted in `reading`, when it has none. */
-export function readEntryParts(entry: HarEntry, entryIndex: number, reading: HarReading): HarEntryParts | undefined {
+function readEntryParts(entry: HarEntry, entryIndex: number, reading: HarReadingProblems): HarEntryParts | undefined {
   if (!isJsonObject(entry) || !isJsonObject(entry.request) || !isJsonObject(entry.response)) {
     reading.problems.push({ entryIndex, message: `entry ${entryIndex} has no request or response` });
     return undefined;
