@@ -2,6 +2,9 @@ import { priceTable } from '../prices/price-table.ts';
 import {
   isJsonObject,
   formatUsd,
+  RATE_LIMIT_KINDS,
+  usedShare,
+  type RateLimits,
   responseCost,
   stringField,
   type ContentPart,
@@ -22,6 +25,7 @@ export function formatResponseText(summary: ResponseSummary, position: number, c
   if (isJsonObject(response.error)) {
     lines.push(`error   ${stringField(response.error, 'code') ?? ''} ${stringField(response.error, 'message') ?? ''}`.trimEnd());
   }
+  if (summary.thread) lines.push(`thread  ${summary.thread.id}, turn ${summary.thread.turn}${summary.thread.previousMissing ? ' (the turn before was not captured)' : ''}`);
   lines.push(`events  ${summary.events}`, '');
 
   lines.push(`Output (${response.output.length} item${response.output.length === 1 ? '' : 's'})`);
@@ -47,6 +51,7 @@ export function formatResponseText(summary: ResponseSummary, position: number, c
   lines.push('');
 
   if (summary.cost !== undefined) lines.push(...formatCost(summary), '');
+  if (summary.rateLimits !== undefined) lines.push(...formatRateLimits(summary.rateLimits), '');
 
   lines.push('Timing');
   if (timing.startedAt === null && timing.serverDurationMs === null) {
@@ -73,6 +78,12 @@ export function formatResponseText(summary: ResponseSummary, position: number, c
   return escapeControlCharacters(lines.join('\n'));
 }
 
+/** The heading of a thread's responses in the text output. */
+export function formatThreadHeading(id: string, responses: number, previousMissing: boolean): string {
+  const title = `Thread ${id}: ${responses} response${responses === 1 ? '' : 's'}${previousMissing ? ', its first turns not captured' : ''}`;
+  return escapeControlCharacters(`${title}\n${'#'.repeat(title.length)}`);
+}
+
 /** What the response cost, part by part, and where the prices come from; or why it has no cost. */
 function formatCost(summary: ResponseSummary): string[] {
   const { cost } = summary;
@@ -90,6 +101,25 @@ function formatCost(summary: ResponseSummary): string[] {
   const amounts = rows.map(([, value]) => formatUsd(value));
   const width = Math.max(...amounts.map((amount) => amount.length));
   return [`Cost (${cost.currency}, prices from ${cost.source})`, ...rows.map(([label], index) => `  ${label.padEnd(14)}${(amounts[index] as string).padStart(width)}`)];
+}
+
+/** Each limit the call's headers reported: what was left, how much of it was used, when it resets. */
+function formatRateLimits(limits: RateLimits | null): string[] {
+  if (!limits) return ['Rate limits', '  (none reported)'];
+  const lines = ['Rate limits'];
+  for (const kind of RATE_LIMIT_KINDS) {
+    const limit = limits[kind];
+    if (!limit) continue;
+    const share = usedShare(limit);
+    const left = `${text(limit.remaining, '?')} of ${text(limit.limit, '?')} left${share === undefined ? '' : ` (${formatShare(share)} used)`}`;
+    lines.push(`  ${kind.padEnd(14)}${left}${limit.reset === null ? '' : `, resets in ${limit.reset}`}`);
+  }
+  return lines;
+}
+
+function formatShare(share: number): string {
+  const percent = share * 100;
+  return `${percent > 0 && percent < 0.1 ? '<0.1' : percent.toFixed(1).replace(/\.0$/, '')} %`;
 }
 
 /** Model output is text: a control character must not drive the terminal (escape sequences). */

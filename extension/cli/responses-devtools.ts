@@ -11,7 +11,7 @@ import {
   readHarEntry,
   readInput,
   streamedTranscript,
-  summarizePricedRecord,
+  inspectCalls,
   UnreadableBodyError,
   writeJson,
   type HarCall,
@@ -20,7 +20,7 @@ import {
   type ResponseSummary,
   type TranscriptCall,
 } from '../core/index.ts';
-import { formatResponseText } from './format-text.ts';
+import { formatResponseText, formatThreadHeading } from './format-text.ts';
 import { priceTable } from '../prices/price-table.ts';
 
 const USAGE = `Usage:
@@ -274,7 +274,26 @@ function jsonPieces(value: unknown): string[] {
 function inspectOutput(summaries: Iterable<ResponseSummary>, json: boolean): string[] {
   if (json) return jsonPieces({ responses: new JsonItems(summaries) });
   const list = [...summaries];
-  return list.map((summary, index) => (index === 0 ? '' : '\n\n') + formatResponseText(summary, index, list.length)).concat('\n');
+  const pieces: string[] = [];
+  for (const thread of threadsOf(list)) {
+    const heading = thread.positions.length > 1 || thread.previousMissing ? formatThreadHeading(thread.id, thread.positions.length, thread.previousMissing) + '\n\n' : '';
+    thread.positions.forEach((position, index) => {
+      pieces.push((pieces.length === 0 ? '' : '\n\n') + (index === 0 ? heading : '') + formatResponseText(list[position] as ResponseSummary, position, list.length));
+    });
+  }
+  return pieces.concat('\n');
+}
+
+/** The responses of each thread, threads in the order they began; a response keeps its place in the input (`positions`). */
+function threadsOf(summaries: readonly ResponseSummary[]): Array<{ id: string; positions: number[]; previousMissing: boolean }> {
+  const threads = new Map<string, { id: string; positions: number[]; previousMissing: boolean }>();
+  summaries.forEach((summary, position) => {
+    const id = summary.thread?.id ?? `#${position}`;
+    const thread = threads.get(id) ?? { id, positions: [], previousMissing: summary.thread?.previousMissing === true };
+    thread.positions.push(position);
+    threads.set(id, thread);
+  });
+  return [...threads.values()];
 }
 
 /**
@@ -289,13 +308,13 @@ function inspectStreamed(path: string, json: boolean): string[] | undefined {
   try {
     const reading = emptyReading();
     let calls = 0;
-    const summaries = function* (): Generator<ResponseSummary, void, undefined> {
+    const counted = function* (): Generator<HarCall, void, undefined> {
       for (const call of harCalls(reader(fd, path), reading)) {
         calls++;
-        for (const record of call.records) yield summarizePricedRecord(record, priceTable);
+        yield call;
       }
     };
-    const output = inspectOutput(summaries(), json);
+    const output = inspectOutput(inspectCalls(counted(), priceTable), json);
     if (calls === 0) throw named(path, noHarCallError(reading));
     reportHarProblems(path, reading.problems);
     return output;
@@ -318,7 +337,7 @@ function inspect(args: string[]): string[] {
   if (streamed) return streamed;
   const reading = readNamed(path);
   reportHarProblems(path, reading.har?.problems ?? []);
-  return inspectOutput(reading.responses.map((record) => summarizePricedRecord(record, priceTable)), json);
+  return inspectOutput(inspectCalls(reading.har ? reading.har.calls : [{ records: reading.responses }], priceTable), json);
 }
 
 function main(argv: string[]): number {

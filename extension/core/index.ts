@@ -22,3 +22,6 @@ export * from './capture-reading.ts';
 export * from './utf8.ts';
 export * from './deferred-har.ts';
 export * from './cost.ts';
+export * from './rate-limits.ts';
+export * from './threads.ts';
+export * from './inspection.ts';
