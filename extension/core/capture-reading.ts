@@ -7,6 +7,7 @@
  */
 import type { CaptureEnd, CaptureResponse, CaptureStart } from './protocol.ts';
 import { searchTextOf } from './search-text.ts';
+import { mergeThreadLinks, requestThreadLinks, responseThreadLinks, type ThreadLinks } from './threads.ts';
 import { readResponsesBody } from './body-reader.ts';
 import { isEventStream } from './request-match.ts';
 import { ResponseRecord, ResponsesStreamReader } from './stream-reader.ts';
@@ -31,6 +32,9 @@ export interface CaptureSummary {
   responseIds?: string[];
   /** The last response's `service_tier` (its prices depend on it). */
   serviceTier?: string;
+  /** What ties the call to earlier turns (its request's, else what its last response echoes): see `threads.ts`. */
+  previousResponseId?: string;
+  conversationId?: string;
   usage?: UsageSummary;
   /** Events read (streamed bodies). */
   events: number;
@@ -205,6 +209,13 @@ export class CaptureReading {
   }
 }
 
+type ResponsesPart = Pick<CaptureSummary, 'model' | 'responseId' | 'responseIds' | 'serviceTier' | 'previousResponseId' | 'conversationId' | 'usage' | 'searchText'>;
+
+/** What ties a call to earlier turns: its request's links, each completed from its (last) response's echo. */
+export function callThreadLinks(requestBody: string | undefined, response: ResponseObject | undefined): ThreadLinks {
+  return mergeThreadLinks(requestThreadLinks(requestBody), response ? responseThreadLinks(response) : {});
+}
+
 /**
  * What a summary says of a body's responses, the last one first: its model (else the one asked for), id, service
  * tier, usage and the text searched, and every response's id when there are several. One place for the store's
@@ -213,9 +224,9 @@ export class CaptureReading {
 export function responsesSummary(
   responses: readonly ResponseObject[],
   requestBody: string | undefined,
-): Pick<CaptureSummary, 'model' | 'responseId' | 'responseIds' | 'serviceTier' | 'usage' | 'searchText'> {
+): ResponsesPart {
   const last = responses[responses.length - 1];
-  const summary: Pick<CaptureSummary, 'model' | 'responseId' | 'responseIds' | 'serviceTier' | 'usage' | 'searchText'> = {};
+  const summary: ResponsesPart = {};
   const model = typeof last?.model === 'string' ? last.model : requestedModel(requestBody);
   if (model !== undefined) summary.model = model;
   if (typeof last?.id === 'string') summary.responseId = last.id;
@@ -224,6 +235,7 @@ export function responsesSummary(
   if (typeof last?.service_tier === 'string') summary.serviceTier = last.service_tier;
   const usage = last ? summarizeUsage(last) : null;
   if (usage) summary.usage = usage;
+  Object.assign(summary, callThreadLinks(requestBody, last));
   const searchText = searchTextOf(requestBody, last?.output as JsonValue | undefined);
   if (searchText.trim() !== '') summary.searchText = searchText;
   return summary;

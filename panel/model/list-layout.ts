@@ -5,7 +5,7 @@
  */
 import type { PanelCapture } from './panel-capture.ts';
 
-export type ColumnId = 'time' | 'name' | 'url' | 'model' | 'status' | 'duration' | 'tokens' | 'cost';
+export type ColumnId = 'time' | 'name' | 'url' | 'model' | 'status' | 'duration' | 'tokens' | 'cost' | 'thread';
 
 export interface ColumnDefinition {
   id: ColumnId;
@@ -40,6 +40,16 @@ export const COLUMNS: readonly ColumnDefinition[] = [
   { id: 'status', title: 'Status', defaultWidth: 96, minWidth: 50, numeric: false, keptWhenNarrow: true, sortValue: (capture) => capture.status },
   { id: 'duration', title: 'Duration', defaultWidth: 74, minWidth: 50, numeric: true, keptWhenNarrow: false, sortValue: (capture) => capture.durationMs },
   { id: 'tokens', title: 'Tokens in/out', defaultWidth: 104, minWidth: 60, numeric: true, keptWhenNarrow: true, sortValue: (capture) => capture.usage?.total ?? undefined },
+  {
+    id: 'thread',
+    title: 'Thread',
+    defaultWidth: 120,
+    minWidth: 60,
+    numeric: false,
+    keptWhenNarrow: false,
+    optional: true,
+    sortValue: (capture) => (capture.thread ? `${capture.thread.id} ${String(capture.thread.turn).padStart(8, '0')}` : undefined),
+  },
   { id: 'cost', title: 'Cost', defaultWidth: 84, minWidth: 50, numeric: true, keptWhenNarrow: false, optional: true, sortValue: (capture) => capture.cost?.cost?.total },
 ];
 
@@ -62,6 +72,8 @@ export interface ListLayout {
   sort?: SortOrder;
   /** The list's share of the panel, stacked (list above the detail) and side by side. */
   split: { stacked: number; sideBySide: number };
+  /** Each thread's calls together, threads in the order they began. */
+  groupByThread?: boolean;
 }
 
 export const DEFAULT_LAYOUT: ListLayout = { hidden: [], shown: [], widths: {}, split: { stacked: 0.35, sideBySide: 0.45 } };
@@ -112,6 +124,7 @@ export function nextSort(layout: ListLayout, id: ColumnId): ListLayout {
 function withSort(layout: ListLayout, sort: SortOrder | undefined): ListLayout {
   const next: ListLayout = { hidden: layout.hidden, shown: layout.shown, widths: layout.widths, split: layout.split };
   if (sort) next.sort = sort;
+  if (layout.groupByThread) next.groupByThread = true;
   return next;
 }
 
@@ -134,6 +147,26 @@ export function sortCaptures(captures: PanelCapture[], sort: SortOrder | undefin
     return (sort.descending ? -order : order) || a.index - b.index;
   });
   return keyed.map((entry) => entry.capture);
+}
+
+export function setGroupByThread(layout: ListLayout, grouped: boolean): ListLayout {
+  const { groupByThread: _, ...rest } = layout;
+  return grouped ? { ...rest, groupByThread: true } : rest;
+}
+
+/**
+ * The captures with each thread's together, threads in the order their first capture comes, each thread's in the
+ * order they come (the sort's, or arrival). `placeThreads` must have placed them.
+ */
+export function groupByThread(captures: readonly PanelCapture[]): PanelCapture[] {
+  const groups = new Map<string, PanelCapture[]>();
+  captures.forEach((capture, index) => {
+    const key = capture.thread?.id ?? `\u0000${index}`;
+    const group = groups.get(key);
+    if (group) group.push(capture);
+    else groups.set(key, [capture]);
+  });
+  return [...groups.values()].flat();
 }
 
 const COLUMN_IDS = new Set<string>(COLUMNS.map((column) => column.id));
@@ -171,6 +204,7 @@ export function parseLayout(text: string | null | undefined): ListLayout {
     widths,
     split: { stacked: fraction(split.stacked, DEFAULT_LAYOUT.split.stacked), sideBySide: fraction(split.sideBySide, DEFAULT_LAYOUT.split.sideBySide) },
   };
+  if (record.groupByThread === true) layout.groupByThread = true;
   const sort = record.sort as Record<string, unknown> | undefined;
   if (sort && isColumnId(sort.column) && isColumnOn(layout, columnById(sort.column))) layout.sort = { column: sort.column, descending: sort.descending === true };
   return layout;

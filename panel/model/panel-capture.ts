@@ -1,5 +1,10 @@
 import {
   CaptureReading,
+  callThreadLinks,
+  rateLimitsOf,
+  type RateLimits,
+  type ThreadLinks,
+  type ThreadPlace,
   displayStatus,
   headerValue,
   isJsonResponse,
@@ -362,6 +367,36 @@ export class PanelCapture {
     const summary = this.summary;
     if (!summary) return undefined;
     return responseCost({ model: summary.model, service_tier: summary.serviceTier }, summary.usage ?? null, priceTable);
+  }
+
+  /** Its place in its thread, as the store last placed it (`PanelStore.placeThreads`). */
+  thread: ThreadPlace | undefined;
+
+  /** What ties this call to earlier turns, loaded or not (a summary keeps it). */
+  get threadLinks(): ThreadLinks {
+    if (!this.loaded) {
+      const links: ThreadLinks = {};
+      if (this.summary?.previousResponseId !== undefined) links.previousResponseId = this.summary.previousResponseId;
+      if (this.summary?.conversationId !== undefined) links.conversationId = this.summary.conversationId;
+      return links;
+    }
+    if (this.linksCache?.revision === this.revision) return this.linksCache.links;
+    const links = callThreadLinks(this.start.requestBody, this.record?.response);
+    this.linksCache = { revision: this.revision, links };
+    return links;
+  }
+
+  private linksCache: { revision: number; links: ThreadLinks } | undefined;
+
+  private rateLimitCache: { response: CaptureResponse | undefined; limits: RateLimits | null } | undefined;
+
+  /** The rate limits the response's headers report, or null. */
+  get rateLimits(): RateLimits | null {
+    const cached = this.rateLimitCache;
+    if (cached && cached.response === this.response) return cached.limits;
+    const limits = this.response ? rateLimitsOf(this.response.responseHeaders) : null;
+    this.rateLimitCache = { response: this.response, limits };
+    return limits;
   }
 
   private shownUrlCache: { url: string; shown: string } | undefined;

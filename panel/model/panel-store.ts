@@ -1,13 +1,13 @@
-import { DEFAULT_SETTINGS, type BackgroundToPanel, type CaptureMessage, type CaptureSettings } from '../../extension/core/index.ts';
+import { DEFAULT_SETTINGS, ThreadTracker, type BackgroundToPanel, type CaptureMessage, type CaptureSettings } from '../../extension/core/index.ts';
 import { PanelCapture } from './panel-capture.ts';
 import { DEFAULT_LAYOUT, loadLayout, saveLayout, type LayoutStorage, type ListLayout } from './list-layout.ts';
 
-export type ViewName = 'assembly' | 'usage' | 'events' | 'request' | 'raw';
+export type ViewName = 'assembly' | 'usage' | 'events' | 'request' | 'raw' | 'thread';
 
 const MARKDOWN_KEY = 'responses-devtools.text-as';
 
 /** The views in the order of their tabs. */
-const VIEW_ORDER: readonly ViewName[] = ['assembly', 'usage', 'events', 'request', 'raw'];
+const VIEW_ORDER: readonly ViewName[] = ['assembly', 'usage', 'events', 'request', 'raw', 'thread'];
 
 /** The view `step` places after `view` (before it, for a negative step), round the end. */
 export function nextView(view: ViewName, step: number): ViewName {
@@ -67,7 +67,36 @@ export class PanelStore {
     return this.selectedId === undefined ? undefined : this.captures.get(this.selectedId);
   }
 
+  private threadsPlacedAt = -1;
+
+  /**
+   * Places every capture in its thread (`capture.thread`), in the order they were made; once per change of the
+   * store. A capture is placed as its last response.
+   */
+  placeThreads(): void {
+    if (this.threadsPlacedAt === this.revision) return;
+    this.threadsPlacedAt = this.revision;
+    const tracker = new ThreadTracker();
+    for (const id of this.order) {
+      const capture = this.captures.get(id);
+      if (!capture) continue;
+      const links = capture.threadLinks;
+      const ids = capture.responseIds;
+      let place = ids.length === 0 ? tracker.place(undefined, links) : undefined;
+      for (const responseId of ids) place = tracker.place(responseId, links);
+      capture.thread = place;
+    }
+  }
+
+  /** The captures of a thread, in the order of their turns. */
+  threadCaptures(threadId: string): PanelCapture[] {
+    this.placeThreads();
+    const captures = this.order.map((id) => this.captures.get(id)).filter((capture): capture is PanelCapture => capture?.thread?.id === threadId);
+    return captures.sort((a, b) => (a.thread?.turn ?? 0) - (b.thread?.turn ?? 0));
+  }
+
   visibleCaptures(): PanelCapture[] {
+    this.placeThreads();
     const filter = this.filterText.trim().toLowerCase();
     const all = this.order.map((id) => this.captures.get(id)).filter((capture): capture is PanelCapture => capture !== undefined);
     if (filter === '') return all;

@@ -318,7 +318,7 @@ function ItemView({ item, index, meta, markdown }: { item: OutputItem; index: nu
   }
 }
 
-function RecordView({ record, markdown }: { record: ResponseRecord; markdown: boolean }) {
+export function RecordView({ record, markdown }: { record: ResponseRecord; markdown: boolean }) {
   const { response, itemMeta, audioTranscript } = record.assembler;
   const error = isJsonObject(response.error) ? response.error : undefined;
   return (

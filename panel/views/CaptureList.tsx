@@ -10,6 +10,7 @@ import {
   NARROW_LIST_WIDTH,
   columnById,
   columnWidth,
+  groupByThread,
   nextSort,
   resizeColumn,
   shortName,
@@ -81,6 +82,15 @@ function Cell({ column, capture, url }: { column: ColumnDefinition; capture: Pan
       const usage = capture.usage;
       return <td class="num">{usage ? `${formatCount(usage.input)} / ${formatCount(usage.output)}` : ''}</td>;
     }
+    case 'thread': {
+      const thread = capture.thread;
+      if (!thread) return <td />;
+      return (
+        <td class="thread-cell" title={`Thread ${thread.id}, turn ${thread.turn}${thread.previousMissing ? ' (the turn before was not captured)' : ''}`}>
+          <span class="mono">{shortThreadId(thread.id)}</span> · {thread.turn}
+        </td>
+      );
+    }
     case 'cost': {
       const reading = capture.cost;
       if (!reading) return <td class="num" />;
@@ -93,6 +103,11 @@ function Cell({ column, capture, url }: { column: ColumnDefinition; capture: Pan
   }
 }
 
+/** A thread's id shortened to its end, which tells ids of one kind apart. */
+function shortThreadId(id: string): string {
+  return id.length > 12 ? `…${id.slice(-8)}` : id;
+}
+
 interface RowProps {
   store: PanelStore;
   capture: PanelCapture;
@@ -101,6 +116,8 @@ interface RowProps {
   selected: boolean;
   columns: readonly ColumnDefinition[];
   rowIndex: number;
+  /** The first row of a thread's group (grouped by thread). */
+  threadStart: boolean;
   onMenu: (x: number, y: number, captureId: string) => void;
 }
 
@@ -109,7 +126,7 @@ interface RowProps {
  * changed: with hundreds of rows, rendering them all each time cost the panel more than the stream did.
  */
 const Row = memo(
-  function Row({ store, capture, selected, columns, rowIndex, onMenu }: RowProps) {
+  function Row({ store, capture, selected, columns, rowIndex, threadStart, onMenu }: RowProps) {
     const url = capture.shownUrl;
     return (
       <tr
@@ -118,7 +135,8 @@ const Row = memo(
         aria-rowindex={rowIndex}
         data-loaded={capture.loaded ? 'true' : 'false'}
         aria-selected={selected}
-        class={`${selected ? 'selected' : ''} row-${capture.status}`}
+        class={`${selected ? 'selected' : ''} row-${capture.status}${threadStart ? ' thread-start' : ''}`}
+        data-thread-id={capture.thread?.id}
         onClick={() => store.select(capture.id)}
         onContextMenu={(event) => {
           event.preventDefault();
@@ -138,6 +156,8 @@ const Row = memo(
     before.selected === after.selected &&
     before.columns === after.columns &&
     before.rowIndex === after.rowIndex &&
+    before.threadStart === after.threadStart &&
+    before.capture.thread === after.capture.thread &&
     before.store === after.store &&
     before.onMenu === after.onMenu,
 );
@@ -194,7 +214,9 @@ function useStableColumns(columns: ColumnDefinition[]): readonly ColumnDefinitio
 }
 
 export function CaptureList({ store }: { store: PanelStore }) {
-  const captures = sortCaptures(store.visibleCaptures(), store.layout.sort);
+  const sorted = sortCaptures(store.visibleCaptures(), store.layout.sort);
+  const grouped = store.layout.groupByThread === true;
+  const captures = grouped ? groupByThread(sorted) : sorted;
   const list = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, height: 800, width: 1000 });
   const [menu, setMenu] = useState<{ x: number; y: number } | undefined>(undefined);
@@ -280,6 +302,7 @@ export function CaptureList({ store }: { store: PanelStore }) {
               selected={capture.id === store.selectedId}
               columns={columns}
               rowIndex={first + offset + 2}
+              threadStart={grouped && offset + first > 0 && captures[first + offset - 1]?.thread?.id !== capture.thread?.id}
               onMenu={openRowMenu}
             />
           ))}

@@ -1,5 +1,5 @@
 import type { PanelStore } from '../model/panel-store.ts';
-import { COLUMNS, DEFAULT_LAYOUT, NAME_COLUMN, isColumnOn, toggleColumn } from '../model/list-layout.ts';
+import { COLUMNS, DEFAULT_LAYOUT, NAME_COLUMN, isColumnOn, setGroupByThread, toggleColumn } from '../model/list-layout.ts';
 import { ContextMenu, SEPARATOR, type MenuItem } from './ContextMenu.tsx';
 
 /** The list header's context menu, as the Network panel's: a check per column to show or hide it, and a reset. */
@@ -16,6 +16,12 @@ export function ColumnMenu({ store, at, narrow, onClose }: { store: PanelStore; 
       onSelect: () => store.setLayout(toggleColumn(store.layout, column.id)),
     };
   });
+  const grouped: MenuItem = {
+    label: 'Group by thread',
+    testId: 'group-by-thread',
+    checked: store.layout.groupByThread === true,
+    onSelect: () => store.setLayout(setGroupByThread(store.layout, store.layout.groupByThread !== true)),
+  };
   const reset: MenuItem = { label: 'Reset columns', testId: 'columns-reset', onSelect: () => store.setLayout({ ...DEFAULT_LAYOUT, split: store.layout.split }) };
-  return <ContextMenu label="Columns" at={at} items={[...columns, SEPARATOR, reset]} onClose={onClose} />;
+  return <ContextMenu label="Columns" at={at} items={[...columns, SEPARATOR, grouped, SEPARATOR, reset]} onClose={onClose} />;
 }

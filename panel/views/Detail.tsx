@@ -7,6 +7,7 @@ import { UsageView } from './UsageView.tsx';
 import { EventsView } from './EventsView.tsx';
 import { RequestView } from './RequestView.tsx';
 import { RawView } from './RawView.tsx';
+import { ThreadView } from './ThreadView.tsx';
 import { CopyMenu } from './CopyMenu.tsx';
 import { copyAndSay } from '../clipboard.ts';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
@@ -18,6 +19,7 @@ const VIEWS: Array<[ViewName, string]> = [
   ['events', 'Events'],
   ['request', 'Request'],
   ['raw', 'Raw'],
+  ['thread', 'Thread'],
 ];
 
 /** Characters the model has generated so far: every streamed value of every output item (text, arguments, code…). */
@@ -273,6 +275,7 @@ export function Detail({ store }: { store: PanelStore }) {
             {store.view === 'events' ? <EventsView capture={capture} store={store} /> : null}
             {store.view === 'request' ? <RequestView capture={capture} store={store} /> : null}
             {store.view === 'raw' ? <RawView capture={capture} /> : null}
+            {store.view === 'thread' ? <ThreadView capture={capture} store={store} /> : null}
           </>
         ) : null}
       </div>

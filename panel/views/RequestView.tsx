@@ -28,7 +28,7 @@ export function contentText(content: JsonValue | undefined): string {
   return content === undefined ? '' : stringifyJson(content, 2);
 }
 
-function InputItem({ item }: { item: JsonValue }) {
+export function InputItem({ item }: { item: JsonValue }) {
   if (!isJsonObject(item)) return <pre class="code">{stringifyJson(item, 2)}</pre>;
   if (item.type === undefined || item.type === 'message') {
     return (

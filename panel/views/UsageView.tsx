@@ -1,4 +1,4 @@
-import { addUsage, formatUsd, type CostReading, type UsageSummary } from '../../extension/core/index.ts';
+import { addUsage, formatUsd, RATE_LIMIT_KINDS, usedShare, type CostReading, type RateLimits, type UsageSummary } from '../../extension/core/index.ts';
 import type { PanelCapture } from '../model/panel-capture.ts';
 import type { PanelStore } from '../model/panel-store.ts';
 import { formatCount, formatMs } from '../format.ts';
@@ -95,6 +95,102 @@ function CostTotal({ store }: { store: PanelStore }) {
   );
 }
 
+/** Past this share of a limit used, the meter turns to the warning colour. */
+const NEAR_LIMIT = 0.8;
+
+function limitFigure(value: number | string | null): string {
+  return value === null ? '–' : typeof value === 'number' ? formatCount(value) : value;
+}
+
+/** What the response's headers said of the rate limits: what was left of each, how close the call came, the reset. */
+function RateLimitTable({ limits, testId, caption }: { limits: RateLimits | null; testId: string; caption: string }) {
+  if (!limits) {
+    return (
+      <p class="sub" data-testid={`${testId}-none`}>
+        No rate limits reported (no x-ratelimit headers).
+      </p>
+    );
+  }
+  return (
+    <table class="kv rate-limits" data-testid={testId}>
+      <caption>{caption}</caption>
+      <tbody>
+        {RATE_LIMIT_KINDS.map((kind) => {
+          const limit = limits[kind];
+          if (!limit) return null;
+          const share = usedShare(limit);
+          return (
+            <tr data-testid={`${testId}-${kind}`}>
+              <th>{kind === 'requests' ? 'Requests' : 'Tokens'}</th>
+              <td class="num" data-testid={`${testId}-${kind}-left`}>
+                {limitFigure(limit.remaining)} of {limitFigure(limit.limit)} left
+              </td>
+              <td>
+                {share === undefined ? null : (
+                  <>
+                    <meter
+                      class={`limit-meter${share >= NEAR_LIMIT ? ' near' : ''}`}
+                      min={0}
+                      max={1}
+                      value={share}
+                      aria-label={`${kind} limit used`}
+                    />{' '}
+                    <span class="sub" data-testid={`${testId}-${kind}-used`}>
+                      {formatShare(share)} used
+                    </span>
+                  </>
+                )}
+              </td>
+              <td class="sub">{limit.reset === null ? '' : `resets in ${limit.reset}`}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+function formatShare(share: number): string {
+  const percent = share * 100;
+  return `${percent > 0 && percent < 0.1 ? '<0.1' : percent.toFixed(1).replace(/\.0$/, '')} %`;
+}
+
+/** How many calls the tab holds and how many failed (the server's failure, an HTTP error, a broken stream). */
+function CallCounts({ store }: { store: PanelStore }) {
+  let calls = 0;
+  let errors = 0;
+  for (const id of store.order) {
+    const capture = store.captures.get(id);
+    if (!capture) continue;
+    calls++;
+    if (capture.status === 'failed' || capture.status === 'error' || capture.status === 'http-error') errors++;
+  }
+  return (
+    <table class="kv" data-testid="call-totals">
+      <FigureRows
+        rows={[
+          ['Calls', formatCount(calls), false],
+          ['errors', formatCount(errors), true],
+        ]}
+      />
+    </table>
+  );
+}
+
+/** The rate limits as the newest call that reported them left them. */
+function LatestRateLimits({ store }: { store: PanelStore }) {
+  for (let index = store.order.length - 1; index >= 0; index--) {
+    const capture = store.captures.get(store.order[index] as string);
+    const limits = capture?.rateLimits;
+    if (capture && limits) return <RateLimitTable limits={limits} testId="rate-limit-latest" caption={`Latest rate limits (${capture.model ?? 'a call'}, ${shortId(capture)})`} />;
+  }
+  return null;
+}
+
+function shortId(capture: PanelCapture): string {
+  return capture.responseIds[capture.responseIds.length - 1] ?? capture.id;
+}
+
 export function UsageView({ capture, store }: { capture: PanelCapture; store: PanelStore }) {
   const record = capture.record;
   const timing = record?.timing;
@@ -113,6 +209,7 @@ export function UsageView({ capture, store }: { capture: PanelCapture; store: Pa
         <h3>This response</h3>
         <UsageTable usage={record?.usage ?? null} testId="usage-table" />
         <CostTable reading={capture.cost} usage={record?.usage ?? null} />
+        <RateLimitTable limits={capture.rateLimits} testId="rate-limits" caption="Rate limits after this call" />
       </section>
       <section>
         <h3>Timing</h3>
@@ -141,8 +238,10 @@ export function UsageView({ capture, store }: { capture: PanelCapture; store: Pa
       </section>
       <section>
         <h3>All {counted} response(s) with usage in this tab</h3>
+        <CallCounts store={store} />
         <UsageTable usage={total} testId="usage-totals" />
         <CostTotal store={store} />
+        <LatestRateLimits store={store} />
       </section>
     </div>
   );

@@ -173,7 +173,7 @@ export class ReplayServer {
     const text = this.recordingText(recording);
     if (!streamed) {
       const final = finalResponse(text);
-      response.writeHead(final ? 200 : 500, { 'content-type': 'application/json' });
+      response.writeHead(final ? 200 : 500, { 'content-type': 'application/json', ...rateLimitHeaders(record.id) });
       write(JSON.stringify(final ?? { error: { message: 'recording has no final response' } }));
       response.end();
       return;
@@ -182,6 +182,7 @@ export class ReplayServer {
       'content-type': options.get('type') ?? 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
       'x-request-id': `req_replay_${record.id}`,
+      ...rateLimitHeaders(record.id),
     });
     response.flushHeaders();
     const frames = text.split(/(?<=\n\n)/);
@@ -215,6 +216,18 @@ export class ReplayServer {
     markHeld();
     response.end();
   }
+}
+
+/** Rate limits as OpenAI reports them, made up: each request uses one request and a thousand tokens of the limits. */
+export function rateLimitHeaders(requestId: number): Record<string, string> {
+  return {
+    'x-ratelimit-limit-requests': '500',
+    'x-ratelimit-remaining-requests': String(Math.max(0, 500 - requestId)),
+    'x-ratelimit-reset-requests': '120ms',
+    'x-ratelimit-limit-tokens': '200000',
+    'x-ratelimit-remaining-tokens': String(Math.max(0, 200_000 - 1000 * requestId)),
+    'x-ratelimit-reset-tokens': '6m0s',
+  };
 }
 
 function readBody(request: IncomingMessage): Promise<string> {

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nextView, PanelStore } from '../../panel/model/panel-store.ts';
 import { PanelCapture } from '../../panel/model/panel-capture.ts';
-import { DEFAULT_SETTINGS, PROTOCOL_VERSION, type CaptureSnapshot } from '../../extension/core/index.ts';
+import { CaptureReading, DEFAULT_SETTINGS, inspectCalls, PROTOCOL_VERSION, type CaptureSnapshot } from '../../extension/core/index.ts';
+import { priceTable } from '../../extension/prices/price-table.ts';
+import { DEFAULT_LAYOUT, groupByThread, parseLayout, setGroupByThread } from '../../panel/model/list-layout.ts';
+import { recordingIds, threadedTranscriptCalls } from '../helpers/threaded-calls.ts';
 import { fixtureNames, readFixture, terminalSnapshot } from '../helpers/streams.ts';
 
 function stored(captureId: string): CaptureSnapshot {
@@ -138,8 +141,8 @@ describe('PanelStore: bodies on demand', () => {
 describe('PanelStore: the filter, the views and the files', () => {
   it('moves between views round the ends', () => {
     assert.equal(nextView('assembly', 1), 'usage');
-    assert.equal(nextView('raw', 1), 'assembly');
-    assert.equal(nextView('assembly', -1), 'raw');
+    assert.equal(nextView('thread', 1), 'assembly');
+    assert.equal(nextView('assembly', -1), 'thread');
   });
 
   it('makes the detail follow the filter, and finds a response by its id', () => {
@@ -211,5 +214,53 @@ describe('PanelCapture: the cost of a response not loaded', () => {
     assert.ok(priced.cost?.cost);
     assert.ok(Math.abs(priced.cost.cost.total - (600 * 2 + 400 * 0.5 + 500 * 8) / 1e6) < 1e-12);
     assert.deepEqual(stored('flex').cost, { cost: null, reason: 'no price for the flex service tier' });
+  });
+});
+
+describe('PanelStore: threads', () => {
+  function threadedStore(): PanelStore {
+    const store = new PanelStore();
+    store.addLocal(threadedTranscriptCalls().map((call, index) => PanelCapture.fromImport(call, `t${index}`)));
+    return store;
+  }
+
+  it('places each call in its thread as inspect does, loaded or listed from a summary', () => {
+    const store = threadedStore();
+    store.placeThreads();
+    const expected = [...inspectCalls(threadedTranscriptCalls(), priceTable)].map((summary) => summary.thread);
+    assert.deepEqual(store.order.map((id) => store.captures.get(id)?.thread), expected);
+    // The same from the background's summaries of bodies not loaded.
+    const summaries = new PanelStore();
+    summaries.applyMessage({
+      kind: 'store.snapshot',
+      protocolVersion: PROTOCOL_VERSION,
+      tabId: 1,
+      captures: threadedTranscriptCalls().map((call, index) => {
+        const reading = new CaptureReading({ captureId: `s${index}`, url: call.url, method: call.method, requestHeaders: call.requestHeaders, requestBody: call.requestBody, initiator: 'fetch', startedAt: index }, { captureId: `s${index}`, status: 200, statusText: 'OK', responseHeaders: call.responseHeaders, receivedAt: index });
+        reading.push(call.body, index);
+        reading.finish({ captureId: `s${index}`, state: 'complete', endedAt: index + 1 });
+        return { ...stored(`s${index}`), stored: { chars: call.body.length, summary: reading.summary() } };
+      }),
+      settings: DEFAULT_SETTINGS,
+      evicted: 0,
+    });
+    summaries.placeThreads();
+    assert.deepEqual(summaries.order.map((id) => summaries.captures.get(id)?.thread), expected);
+    assert.equal(summaries.captures.get('s2')?.loaded, false);
+  });
+
+  it('lists a thread\'s calls in turn order, and groups the list by thread', () => {
+    const store = threadedStore();
+    assert.deepEqual(store.threadCaptures(recordingIds().first).map((capture) => capture.id), ['t0', 't2', 't3']);
+    assert.deepEqual(groupByThread(store.visibleCaptures()).map((capture) => capture.id), ['t0', 't2', 't3', 't1', 't4', 't5', 't6']);
+    const layout = setGroupByThread(DEFAULT_LAYOUT, true);
+    assert.equal(parseLayout(JSON.stringify(layout)).groupByThread, true);
+    assert.equal(parseLayout(JSON.stringify(setGroupByThread(layout, false))).groupByThread, undefined);
+  });
+
+  it('reads the rate limits of each call from its response headers', () => {
+    const store = threadedStore();
+    assert.deepEqual(store.captures.get('t3')?.rateLimits, { requests: { limit: 500, remaining: 497, reset: '120ms' }, tokens: { limit: 30000, remaining: 26000, reset: '6m0s' } });
+    assert.equal(store.captures.get('t1')?.rateLimits, null);
   });
 });
