@@ -13,6 +13,7 @@ import { assertChromeImportable } from '../helpers/har-rules.ts';
 import { longMessageStream, messageStream } from '../helpers/synthetic.ts';
 import { buildTranscript, callsOfInput, readInput, stringifyJson, type TranscriptCall } from '../../extension/core/index.ts';
 import { expectBigResponsesShown } from './big-responses.ts';
+import { expectThreadsAndRateLimits } from './threads.ts';
 import { expectCancelClosesConnection } from './cancel.ts';
 import { expectSplitCharactersWhole } from './split-characters.ts';
 import { expectNoPlantedSecretsInViews, PLANTED_STREAM } from './redaction-views.ts';
@@ -548,6 +549,19 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     assert.match(result.stderr, new RegExp(`POST ${server.url}/r/${name}/v1/responses\\) has no response body: save the HAR with its content`));
     await importIntoPanel(panel, [{ name: 'chrome.har', text: chromeHar }]);
     await panel.waitFor('document.querySelector("[data-testid=import-messages]")?.textContent.includes("has no response body")');
+  });
+
+  it('places calls in their threads and shows the rate limits, live and from an imported HAR', async () => {
+    await expectThreadsAndRateLimits(
+      panel,
+      server,
+      stream,
+      (name, text) => importIntoPanel(panel, [{ name, text }]),
+      async () => {
+        await browser.firstPage().goto(`${server.url}/`);
+        await panel.waitFor(`${ROW_COUNT} === 0`);
+      },
+    );
   });
 
   it("reads the HAR that Chrome's Network panel saves, in the command and in the panel", async () => {

@@ -11,6 +11,7 @@ import type { ReplayServer } from '../server/replay-server.ts';
 import { expectFinal, finalCostText, finalOf, ROW_COUNT } from './recordings.ts';
 import { PRICE_TABLE_SOURCE } from '../../extension/prices/price-table.ts';
 import { expectBigResponsesShown } from './big-responses.ts';
+import { expectThreadsAndRateLimits } from './threads.ts';
 import { expectCancelClosesConnection } from './cancel.ts';
 import { expectNoPlantedSecretsInViews, PLANTED_STREAM } from './redaction-views.ts';
 import { plantedHar } from '../helpers/planted-secrets.ts';
@@ -111,6 +112,26 @@ describe('Firefox: capture in the page (and the background, for workers) and the
 
   it('shows a megabyte without a space, 100,000 lines and megabytes of JSON arguments in blocks, with the status and usage', async () => {
     await expectBigResponsesShown(panel, server, (route) => stream({ route }));
+  });
+
+  it('places calls in their threads and shows the rate limits, live and from an imported HAR', async () => {
+    await expectThreadsAndRateLimits(
+      panel,
+      server,
+      stream,
+      (name, text) =>
+        panel.evaluate(`(() => {
+          const input = document.querySelector('[data-testid=import-input]');
+          const transfer = new content.DataTransfer();
+          transfer.items.add(new content.File([${JSON.stringify(text)}], ${JSON.stringify(name)}));
+          input.files = transfer.files;
+          input.dispatchEvent(new Event('change', { bubbles: true }));
+        })()`),
+      async () => {
+        await page.goto(`${server.url}/`);
+        await panel.waitFor(`${ROW_COUNT} === 0`);
+      },
+    );
   });
 
   it('shows no credential in any view of requests that carry them everywhere', async () => {

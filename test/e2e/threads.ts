@@ -1,0 +1,135 @@
+/**
+ * Threads and rate limits in the panel, live and from an imported HAR: the
+ * calls of `threadedCalls` (turns chained by previous_response_id, turns of a
+ * conversation, an unrelated call, a turn whose previous one was never seen).
+ * Shared by the Chrome and Firefox suites.
+ */
+import assert from 'node:assert/strict';
+import { buildTranscript, formatUsd, inspectCalls, stringifyJson } from '../../extension/core/index.ts';
+import { priceTable } from '../../extension/prices/price-table.ts';
+import { MISSING_RESPONSE_ID, recordingIds, threadedCalls, threadedTranscriptCalls } from '../helpers/threaded-calls.ts';
+import type { StreamOptions, StreamResult } from '../server/page/page.ts';
+import { rateLimitHeaders, type ReplayServer } from '../server/replay-server.ts';
+import type { PanelDocument } from './chromium-devtools.ts';
+import { ROW_COUNT } from './recordings.ts';
+
+/** Opens the list header's menu. Firefox's panel code sees the page's events through `content` (Xray). */
+const OPEN_HEADER_MENU =
+  'document.querySelector("[data-testid=capture-list] thead th").dispatchEvent(new (typeof content === "object" && content ? content.MouseEvent : MouseEvent)("contextmenu", { bubbles: true, clientX: 40, clientY: 10 }))';
+
+const ROW_THREADS = '[...document.querySelectorAll("[data-testid=capture-row]")].map((row) => row.dataset.threadId)';
+
+function rowSelector(index: number): string {
+  return `document.querySelectorAll("[data-testid=capture-row]")[${index}]`;
+}
+
+async function selectRow(panel: PanelDocument, index: number): Promise<void> {
+  await panel.evaluate(`${rowSelector(index)}.click()`);
+  await panel.waitFor(`${rowSelector(index)}.getAttribute("aria-selected") === "true"`);
+}
+
+/** The thread every call belongs to, as inspect places them (checked against the command in the unit tests). */
+function expectedThreads(): string[] {
+  return [...inspectCalls(threadedTranscriptCalls(), priceTable)].map((summary) => summary.thread?.id ?? '');
+}
+
+/** What the three chained turns cost together, reckoned here from the same table. */
+function chainCostText(): string {
+  const summaries = [...inspectCalls(threadedTranscriptCalls(), priceTable)];
+  const total = [0, 2, 3].reduce((sum, index) => sum + (summaries[index]?.cost?.total ?? 0), 0);
+  return formatUsd(total);
+}
+
+async function expectThreadView(panel: PanelDocument): Promise<void> {
+  const ids = recordingIds();
+  // The third turn: its thread holds the three chained calls, in turn order, each with its input and output.
+  await selectRow(panel, 3);
+  await panel.click('[data-testid=tab-thread]');
+  await panel.waitFor('document.querySelectorAll("[data-testid=thread-turn]").length === 3 && document.querySelectorAll("[data-testid=thread-turn-output]").length === 3');
+  assert.deepEqual(await panel.evaluate<string[]>('[...document.querySelectorAll("[data-testid=thread-turn]")].map((turn) => turn.dataset.turn)'), ['1', '2', '3']);
+  assert.match(await panel.evaluate<string>('document.querySelector("[data-testid=thread-heading]").textContent'), new RegExp(`Thread ${ids.first}: 3 captured turns`));
+  const inputs = await panel.evaluate<string[]>('[...document.querySelectorAll("[data-testid=thread-turn-input]")].map((input) => input.innerText)');
+  assert.match(inputs[0] ?? '', /Tell me about Paris\./);
+  assert.match(inputs[1] ?? '', /Add 2 and 3, and 4 and 5\./);
+  assert.match(inputs[2] ?? '', /Now as JSON\./);
+  // The second turn's output is its two function calls.
+  assert.equal(await panel.evaluate<number>('document.querySelectorAll("[data-testid=thread-turn-output]")[1].querySelectorAll("[data-item-type=function_call]").length'), 2);
+  const running = await panel.evaluate<string[]>('[...document.querySelectorAll("[data-testid=thread-running-cost]")].map((cost) => cost.textContent)');
+  assert.equal(running[2], chainCostText());
+  assert.equal(await panel.evaluate<number>('document.querySelectorAll("[data-testid=thread-missing]").length'), 0);
+  // A turn opens its call.
+  await panel.evaluate('document.querySelectorAll("[data-testid=thread-turn-open]")[0].click()');
+  await panel.waitFor(`${rowSelector(0)}.getAttribute("aria-selected") === "true" && document.querySelector("[data-testid=thread-turn][aria-current=true]")?.dataset.turn === "1"`);
+  // The call that continues a response never captured says so.
+  await selectRow(panel, 6);
+  await panel.waitFor(`document.querySelector("[data-testid=thread-missing]")?.textContent.includes(${JSON.stringify(MISSING_RESPONSE_ID)})`);
+  assert.deepEqual(await panel.evaluate<string[]>('[...document.querySelectorAll("[data-testid=thread-turn]")].map((turn) => turn.dataset.turn)'), ['2']);
+}
+
+async function expectGroupedByThread(panel: PanelDocument): Promise<void> {
+  const threads = expectedThreads();
+  assert.deepEqual(await panel.evaluate<string[]>(ROW_THREADS), threads);
+  await panel.evaluate(OPEN_HEADER_MENU);
+  await panel.click('[data-testid=group-by-thread]');
+  const grouped = [0, 2, 3, 1, 4, 5, 6].map((index) => threads[index]);
+  await panel.waitFor(`JSON.stringify(${ROW_THREADS}) === ${JSON.stringify(JSON.stringify(grouped))}`);
+  // A line between the four threads.
+  assert.equal(await panel.evaluate<number>('document.querySelectorAll("[data-testid=capture-row].thread-start").length'), 3);
+  // Back to the order of arrival, for the tests after this one.
+  await panel.evaluate(OPEN_HEADER_MENU);
+  await panel.click('[data-testid=group-by-thread]');
+  await panel.waitFor(`JSON.stringify(${ROW_THREADS}) === ${JSON.stringify(JSON.stringify(threads))}`);
+}
+
+/** The Usage view of a row: the limits its call reported, the newest limits of the tab, and the calls counted. */
+async function expectRateLimits(panel: PanelDocument, rowIndex: number, left: { requests: string; tokens: string }, latestRequests: string): Promise<void> {
+  await selectRow(panel, rowIndex);
+  await panel.click('[data-testid=tab-usage]');
+  await panel.waitFor(`document.querySelector("[data-testid=rate-limits-requests-left]")?.textContent === ${JSON.stringify(left.requests)}`);
+  assert.equal(await panel.evaluate<string>('document.querySelector("[data-testid=rate-limits-tokens-left]").textContent'), left.tokens);
+  assert.match(await panel.evaluate<string>('document.querySelector("[data-testid=rate-limits]").innerText'), /resets in 120ms[^]*resets in 6m0s/);
+  assert.equal(await panel.evaluate<string>('document.querySelector("[data-testid=rate-limit-latest-requests-left]").textContent'), latestRequests);
+  assert.match(await panel.evaluate<string>('document.querySelector("[data-testid=call-totals]").innerText'), /Calls\s+7\s+errors\s+0/);
+}
+
+/**
+ * Streams the calls live, as an app would make them, and checks the Thread view, grouping by thread and the rate
+ * limits the server reported; then the same from a HAR of the same calls, imported.
+ */
+export async function expectThreadsAndRateLimits(
+  panel: PanelDocument,
+  server: ReplayServer,
+  stream: (options: StreamOptions) => Promise<StreamResult>,
+  importHar: (name: string, text: string) => Promise<void>,
+  clear: () => Promise<void>,
+): Promise<void> {
+  const firstRequest = server.requests.length;
+  for (const call of threadedCalls()) {
+    const { model, input, ...links } = call.request;
+    const result = await stream({ route: call.recording.replace(/\.sse$/, ''), extraBody: { model, input, ...links } });
+    assert.equal(result.error, undefined, call.name);
+  }
+  await panel.waitFor(`${ROW_COUNT} === 7 && !document.querySelector("[data-testid=capture-row] .live-dot")`);
+  const requests = server.requests.slice(firstRequest);
+  assert.deepEqual(
+    requests.map((request) => (JSON.parse(request.body) as { previous_response_id?: string }).previous_response_id),
+    threadedCalls().map((call) => call.request.previous_response_id),
+  );
+  await expectThreadView(panel);
+  await expectGroupedByThread(panel);
+  const left = (index: number) => {
+    const headers = rateLimitHeaders(requests[index]?.id ?? 0);
+    return { requests: `${headers['x-ratelimit-remaining-requests']} of 500 left`, tokens: `${headers['x-ratelimit-remaining-tokens']} of 200000 left` };
+  };
+  // Every call the server answered reported its limits: the newest is the last call's.
+  await expectRateLimits(panel, 2, left(2), left(6).requests);
+
+  // The same calls from a HAR: threads from the requests written in it, rate limits from its response headers.
+  await clear();
+  await importHar('threaded.har', stringifyJson(buildTranscript(threadedTranscriptCalls()), 2));
+  await panel.waitFor(`${ROW_COUNT} === 7`);
+  await expectThreadView(panel);
+  // Only the chained turns' responses carry limits in this file: the newest is the third turn's.
+  await expectRateLimits(panel, 3, { requests: '497 of 500 left', tokens: '26000 of 30000 left' }, '497 of 500 left');
+  await panel.click('[data-testid=tab-assembly]');
+}
