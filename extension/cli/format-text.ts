@@ -96,6 +96,7 @@ function formatCost(summary: ResponseSummary): string[] {
     ['cached input', cost.cachedInput],
     ...(summary.usage?.cacheWrite === undefined ? [] : [['cache write', cost.cacheWrite] as [string, number]]),
     ['output', cost.output],
+    ...(cost.tools === 0 ? [] : [['built-in tools', cost.tools] as [string, number]]),
     ['total', cost.total],
   ];
   const amounts = rows.map(([, value]) => formatUsd(value));
@@ -123,7 +124,7 @@ function formatShare(share: number): string {
 }
 
 /** Model output is text: a control character must not drive the terminal (escape sequences). */
-function escapeControlCharacters(text: string): string {
+export function escapeControlCharacters(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
@@ -154,7 +155,8 @@ function parts(value: unknown): ContentPart[] {
   return Array.isArray(value) ? value.filter(isJsonObject).map((part) => part as ContentPart) : [];
 }
 
-function formatItem(item: OutputItem, index: number): string[] {
+/** The lines of one output item, indented under its `[index]`; control characters left for `escapeControlCharacters`. */
+export function formatItem(item: OutputItem, index: number): string[] {
   const status = item.status ? ` [${text(item.status)}]` : '';
   const head = (label: string) => `  [${index}] ${label}${status}`;
   const body = '      ';

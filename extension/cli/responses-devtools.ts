@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename } from 'node:path';
 import {
   callsOfInput,
@@ -9,7 +9,6 @@ import {
   NotStreamableError,
   oneLine,
   readHarEntry,
-  readInput,
   streamedTranscript,
   inspectCalls,
   UnreadableBodyError,
@@ -21,50 +20,22 @@ import {
   type TranscriptCall,
 } from '../core/index.ts';
 import { formatResponseText, formatThreadHeading } from './format-text.ts';
+import { cannotRead, named, readFile, readNamed, reportHarProblems, UsageError } from './input-files.ts';
 import { priceTable } from '../prices/price-table.ts';
+import { diffCommand } from './diff-command.ts';
 
 const USAGE = `Usage:
   responses-devtools inspect [--json] FILE         Assemble the Responses API stream(s) in FILE ("-" for stdin)
   responses-devtools har FILE... -o OUT.har        Write one HAR 1.2 transcript of the Responses calls in FILEs
                          [--keep-secrets]          (credentials are redacted unless this is given)
+  responses-devtools diff [--json] A B             Compare two calls: request differences, outputs, usage, cost
+                                                   and timing (A and B: FILE, or FILE#N for a HAR's N-th call)
 
 FILE may be a Server-Sent Events recording of a streaming call (several may be
 concatenated), a Response JSON body, JSON lines of stream events, or a HAR file
 (ours, Chrome's, Firefox's, Playwright's): every Responses entry, in order.
-  --json   print {"responses":[{"response","events","usage","cost","timing","warnings"}]}`;
-
-class UsageError extends Error {}
-
-function cannotRead(path: string, error: unknown): UnreadableBodyError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-  return new UnreadableBodyError(`cannot read ${path}: ${reason}`);
-}
-
-function readFile(path: string): Buffer {
-  try {
-    return path === '-' ? readFileSync(0) : readFileSync(path);
-  } catch (error) {
-    throw cannotRead(path, error);
-  }
-}
-
-function named(path: string, error: UnreadableBodyError): UnreadableBodyError {
-  return new UnreadableBodyError(`${path}: ${error.message}`);
-}
-
-function readNamed(path: string, bytes: Buffer = readFile(path)): ReturnType<typeof readInput> {
-  try {
-    return readInput(bytes);
-  } catch (error) {
-    if (error instanceof UnreadableBodyError) throw named(path, error);
-    throw error;
-  }
-}
-
-function reportHarProblems(path: string, problems: ReadonlyArray<{ message: string }>): void {
-  for (const problem of problems) process.stderr.write(`responses-devtools: ${oneLine(`${path}: skipped ${problem.message}`)}\n`);
-}
+  --json   print {"responses":[{"response","events","usage","cost","timing","warnings"}]}
+           (diff: {"request":[{"path","change","a","b"}],"output","usage","cost","timing"})`;
 
 function emptyReading(): HarReading {
   return { calls: [], skipped: 0, problems: [] };
@@ -349,6 +320,10 @@ function main(argv: string[]): number {
     }
     if (command === 'har') {
       har(args);
+      return 0;
+    }
+    if (command === 'diff') {
+      for (const piece of diffCommand(args)) process.stdout.write(piece);
       return 0;
     }
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
