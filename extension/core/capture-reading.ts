@@ -7,6 +7,7 @@
  */
 import type { CaptureEnd, CaptureResponse, CaptureStart } from './protocol.ts';
 import { searchTextOf } from './search-text.ts';
+import { toolCallsOf, type ToolCalls } from './cost.ts';
 import { mergeThreadLinks, requestThreadLinks, responseThreadLinks, type ThreadLinks } from './threads.ts';
 import { readResponsesBody } from './body-reader.ts';
 import { isEventStream } from './request-match.ts';
@@ -32,6 +33,8 @@ export interface CaptureSummary {
   responseIds?: string[];
   /** The last response's `service_tier` (its prices depend on it). */
   serviceTier?: string;
+  /** The last response's built-in tool calls that are charged apiece, when it made any. */
+  toolCalls?: ToolCalls;
   /** What ties the call to earlier turns (its request's, else what its last response echoes): see `threads.ts`. */
   previousResponseId?: string;
   conversationId?: string;
@@ -209,7 +212,7 @@ export class CaptureReading {
   }
 }
 
-type ResponsesPart = Pick<CaptureSummary, 'model' | 'responseId' | 'responseIds' | 'serviceTier' | 'previousResponseId' | 'conversationId' | 'usage' | 'searchText'>;
+type ResponsesPart = Pick<CaptureSummary, 'model' | 'responseId' | 'responseIds' | 'serviceTier' | 'toolCalls' | 'previousResponseId' | 'conversationId' | 'usage' | 'searchText'>;
 
 /** What ties a call to earlier turns: its request's links, each completed from its (last) response's echo. */
 export function callThreadLinks(requestBody: string | undefined, response: ResponseObject | undefined): ThreadLinks {
@@ -235,6 +238,8 @@ export function responsesSummary(
   if (typeof last?.service_tier === 'string') summary.serviceTier = last.service_tier;
   const usage = last ? summarizeUsage(last) : null;
   if (usage) summary.usage = usage;
+  const toolCalls = toolCallsOf(last?.output);
+  if (toolCalls.webSearch > 0 || toolCalls.fileSearch > 0) summary.toolCalls = toolCalls;
   Object.assign(summary, callThreadLinks(requestBody, last));
   const searchText = searchTextOf(requestBody, last?.output as JsonValue | undefined);
   if (searchText.trim() !== '') summary.searchText = searchText;

@@ -14,6 +14,15 @@ export interface ModelPrices {
   cacheWrite?: number;
   /** Output, reasoning tokens included (they are output tokens). */
   output: number;
+  /** Built-in tools, in US dollars per 1,000 calls, where the table prices them. */
+  webSearchPerThousand?: number;
+  fileSearchPerThousand?: number;
+}
+
+/** Calls of the built-in tools a response made, which are charged apiece (`web_search_call`, `file_search_call` items). */
+export interface ToolCalls {
+  webSearch: number;
+  fileSearch: number;
 }
 
 export interface PriceQuote {
@@ -33,6 +42,8 @@ export interface CostSummary {
   cachedInput: number;
   cacheWrite: number;
   output: number;
+  /** Built-in tool calls charged apiece (web and file search), at the table's prices; 0 when it has none. */
+  tools: number;
   currency: 'USD';
   source: string;
 }
@@ -42,7 +53,7 @@ export type CostReading = { cost: CostSummary } | { cost: null; reason: string }
 /** The service tiers the prices of a table are for: any other tier has prices of its own, which the tables lack. */
 const STANDARD_TIERS = new Set(['default', 'auto', 'standard']);
 
-export function costOf(usage: UsageSummary, quote: PriceQuote): CostSummary {
+export function costOf(usage: UsageSummary, quote: PriceQuote, toolCalls: ToolCalls = { webSearch: 0, fileSearch: 0 }): CostSummary {
   const { prices } = quote;
   const cacheWrite = usage.cacheWrite ?? 0;
   const uncached = Math.max(0, usage.input - usage.cached - cacheWrite);
@@ -51,8 +62,9 @@ export function costOf(usage: UsageSummary, quote: PriceQuote): CostSummary {
     cachedInput: (usage.cached * (prices.cachedInput ?? prices.input)) / 1e6,
     cacheWrite: (cacheWrite * (prices.cacheWrite ?? prices.input)) / 1e6,
     output: (usage.output * prices.output) / 1e6,
+    tools: (toolCalls.webSearch * (prices.webSearchPerThousand ?? 0) + toolCalls.fileSearch * (prices.fileSearchPerThousand ?? 0)) / 1000,
   };
-  return { total: parts.input + parts.cachedInput + parts.cacheWrite + parts.output, ...parts, currency: 'USD', source: quote.source };
+  return { total: parts.input + parts.cachedInput + parts.cacheWrite + parts.output + parts.tools, ...parts, currency: 'USD', source: quote.source };
 }
 
 /** An amount in dollars, down to a hundred-millionth (a short call costs less than a millionth): `$0.0000049`. */
@@ -60,13 +72,27 @@ export function formatUsd(value: number): string {
   return value === 0 ? '$0' : `$${value.toFixed(8).replace(/0+$/, '').replace(/\.$/, '')}`;
 }
 
-/** A response's cost, or why it has none. */
-export function responseCost(response: { model?: unknown; service_tier?: unknown }, usage: UsageSummary | null, lookup: PriceLookup): CostReading {
+/** The built-in tool calls among a response's output items. */
+export function toolCallsOf(output: unknown): ToolCalls {
+  const calls: ToolCalls = { webSearch: 0, fileSearch: 0 };
+  if (!Array.isArray(output)) return calls;
+  for (const item of output as Array<{ type?: unknown }>) {
+    if (item?.type === 'web_search_call') calls.webSearch++;
+    else if (item?.type === 'file_search_call') calls.fileSearch++;
+  }
+  return calls;
+}
+
+/**
+ * A response's cost, or why it has none. Its built-in tool calls are counted from its `output` when given; a summary
+ * of a response without its output passes them counted (`toolCalls`).
+ */
+export function responseCost(response: { model?: unknown; service_tier?: unknown; output?: unknown }, usage: UsageSummary | null, lookup: PriceLookup, toolCalls?: ToolCalls): CostReading {
   if (!usage) return { cost: null, reason: 'no usage reported' };
   if (typeof response.model !== 'string' || response.model === '') return { cost: null, reason: 'no model named' };
   const tier = response.service_tier;
   if (typeof tier === 'string' && !STANDARD_TIERS.has(tier)) return { cost: null, reason: `no price for the ${tier} service tier` };
   const quote = lookup(response.model, usage);
   if (!quote) return { cost: null, reason: `no price for ${response.model}` };
-  return { cost: costOf(usage, quote) };
+  return { cost: costOf(usage, quote, toolCalls ?? toolCallsOf(response.output)) };
 }

@@ -41,5 +41,10 @@ export const priceTable: PriceLookup = (model: string, usage: UsageSummary) => {
   if (cachedInput !== undefined) prices.cachedInput = cachedInput;
   const cacheWrite = priceFor(table.cache_write_mtok, usage.input);
   if (cacheWrite !== undefined) prices.cacheWrite = cacheWrite;
+  // OpenAI's web search and file search calls are charged per 1,000; the table calls file search "storage searches".
+  const webSearch = priceFor(table.web_searches_kcount, usage.input);
+  if (webSearch !== undefined) prices.webSearchPerThousand = webSearch;
+  const fileSearch = priceFor(table.storage_searches_kcount, usage.input);
+  if (fileSearch !== undefined) prices.fileSearchPerThousand = fileSearch;
   return { prices, source: PRICE_TABLE_SOURCE, model: found.model.id };
 };

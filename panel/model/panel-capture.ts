@@ -366,7 +366,7 @@ export class PanelCapture {
     }
     const summary = this.summary;
     if (!summary) return undefined;
-    return responseCost({ model: summary.model, service_tier: summary.serviceTier }, summary.usage ?? null, priceTable);
+    return responseCost({ model: summary.model, service_tier: summary.serviceTier }, summary.usage ?? null, priceTable, summary.toolCalls ?? { webSearch: 0, fileSearch: 0 });
   }
 
   /** Its place in its thread, as the store last placed it (`PanelStore.placeThreads`). */

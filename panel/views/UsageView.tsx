@@ -52,6 +52,7 @@ function CostTable({ reading, usage }: { reading: CostReading | undefined; usage
     ['cached input', formatUsd(cost.cachedInput), true],
     ...(usage?.cacheWrite === undefined ? [] : [['cache write', formatUsd(cost.cacheWrite), true] as FigureRow]),
     ['Output', formatUsd(cost.output), false],
+    ...(cost.tools === 0 ? [] : [['Built-in tools (searches)', formatUsd(cost.tools), false] as FigureRow]),
     ['Total', formatUsd(cost.total), false],
   ];
   return (

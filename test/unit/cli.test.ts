@@ -38,11 +38,11 @@ describe('responses-devtools inspect', () => {
 
   it('prints what each response cost, and where the prices come from', () => {
     const text = run(['inspect', join(FIXTURE_DIR, 'vercel-ai__azure-web-search-preview-gpt-4.1-mini.sse')]);
-    assert.match(text.stdout, /Cost \(USD, prices from @pydantic\/genai-prices@[\d.]+\)\n\s+input\s+\$0\.\d+\n\s+cached input\s+\$0\n\s+output\s+\$0\.\d+\n\s+total\s+\$0\.\d+/);
+    assert.match(text.stdout, /Cost \(USD, prices from @pydantic\/genai-prices@[\d.]+\)\n\s+input\s+\$0\.\d+\n\s+cached input\s+\$0\n\s+output\s+\$0\.\d+\n\s+built-in tools\s+\$0\.01\n\s+total\s+\$0\.\d+/);
     const json = inspectJson(join(FIXTURE_DIR, 'vercel-ai__azure-web-search-preview-gpt-4.1-mini.sse'));
     const cost = json.responses[0]?.cost;
     assert.ok(cost);
-    assert.deepEqual(Object.keys(cost), ['total', 'input', 'cachedInput', 'cacheWrite', 'output', 'currency', 'source']);
+    assert.deepEqual(Object.keys(cost), ['total', 'input', 'cachedInput', 'cacheWrite', 'output', 'tools', 'currency', 'source']);
     // gpt-4.1-mini: $0.40 per million input tokens, $1.60 per million output tokens.
     assert.ok(Math.abs(cost.input - (5093 * 0.4) / 1e6) < 1e-12);
     assert.ok(Math.abs(cost.output - (369 * 1.6) / 1e6) < 1e-12);

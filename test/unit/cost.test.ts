@@ -17,7 +17,7 @@ const usage = (input: number, cached: number, output: number, reasoning = 0, cac
 describe('the cost of a response', () => {
   it('prices uncached input, cached input, cache writes and output (reasoning included) apart', () => {
     const cost = costOf(usage(1000, 400, 500, 200, 100), { prices: { input: 2, cachedInput: 0.5, cacheWrite: 2.5, output: 8 }, source: 'test', model: 'm' });
-    assert.deepEqual(cost, { total: (500 * 2 + 400 * 0.5 + 100 * 2.5 + 500 * 8) / 1e6, input: 0.001, cachedInput: 0.0002, cacheWrite: 0.00025, output: 0.004, currency: 'USD', source: 'test' });
+    assert.deepEqual(cost, { total: (500 * 2 + 400 * 0.5 + 100 * 2.5 + 500 * 8) / 1e6, input: 0.001, cachedInput: 0.0002, cacheWrite: 0.00025, output: 0.004, tools: 0, currency: 'USD', source: 'test' });
     // No cached price in the table: cached input at the input price.
     assert.equal(costOf(usage(1000, 400, 0), { prices: { input: 2, output: 8 }, source: 'test', model: 'm' }).cachedInput, 0.0008);
   });
@@ -32,6 +32,30 @@ describe('the cost of a response', () => {
     assert.deepEqual(responseCost({ model: 'nobody-prices-this' }, usage(1, 0, 1), nothing), { cost: null, reason: 'no price for nobody-prices-this' });
     assert.ok(responseCost({ model: 'gpt-5', service_tier: 'default' }, usage(1, 0, 1), everything).cost);
     assert.ok(responseCost({ model: 'gpt-5', service_tier: 'auto' }, usage(1, 0, 1), everything).cost);
+  });
+});
+
+describe('built-in tool fees', () => {
+  it('charges each web search and file search call at the table\'s price per 1,000', () => {
+    for (const [name, type] of [
+      ['vercel-ai__web-search-gpt-5-mini.sse', 'web_search_call'],
+      ['vercel-ai__azure-web-search-preview-gpt-4.1-mini.sse', 'web_search_call'],
+      ['vercel-ai__file-search-gpt-5-mini.sse', 'file_search_call'],
+    ] as const) {
+      const record = readResponsesBody(readFixture(name)).responses[0];
+      assert.ok(record?.usage);
+      const calls = record.response.output.filter((item) => item.type === type).length;
+      assert.ok(calls > 0, name);
+      const reading = responseCost(record.response, record.usage, priceTable);
+      assert.ok(reading.cost, name);
+      const perThousand = type === 'web_search_call' ? 10 : 2.5;
+      assert.ok(Math.abs(reading.cost.tools - (calls * perThousand) / 1000) < 1e-12, `${name}: ${reading.cost.tools}`);
+      const tokensOnly = costOf(record.usage, priceTable(String(record.response.model), record.usage)!);
+      assert.ok(Math.abs(reading.cost.total - tokensOnly.total - reading.cost.tools) < 1e-12);
+    }
+    // A response without such calls pays no fee.
+    const plain = readResponsesBody(readFixture('fantasy__text-gpt-4o.sse')).responses[0]!;
+    assert.equal(responseCost(plain.response, plain.usage, priceTable).cost?.tools, 0);
   });
 });
 
@@ -53,7 +77,7 @@ describe('the bundled price table', () => {
 
   it('prices OpenAI models per million tokens, a dated name as its model', () => {
     const quote = priceTable('gpt-4.1', usage(1000, 400, 500, 200));
-    assert.deepEqual(quote, { prices: { input: 2, cachedInput: 0.5, output: 8 }, source: PRICE_TABLE_SOURCE, model: 'gpt-4.1' });
+    assert.deepEqual(quote, { prices: { input: 2, cachedInput: 0.5, output: 8, webSearchPerThousand: 10, fileSearchPerThousand: 2.5 }, source: PRICE_TABLE_SOURCE, model: 'gpt-4.1' });
     assert.equal(priceTable('gpt-4o-2024-08-06', usage(1, 0, 1))?.model, 'gpt-4o');
     assert.deepEqual(priceTable('gpt-4o-2024-08-06', usage(1, 0, 1))?.prices, priceTable('gpt-4o', usage(1, 0, 1))?.prices);
     assert.equal(priceTable('not-a-model-anyone-sells', usage(1, 0, 1)), undefined);
@@ -70,7 +94,7 @@ describe('the bundled price table', () => {
         if (reading.cost) {
           priced++;
           assert.ok(reading.cost.total > 0, `${name}: ${model}`);
-          assert.ok(Math.abs(reading.cost.total - (reading.cost.input + reading.cost.cachedInput + reading.cost.cacheWrite + reading.cost.output)) < 1e-12);
+          assert.ok(Math.abs(reading.cost.total - (reading.cost.input + reading.cost.cachedInput + reading.cost.cacheWrite + reading.cost.output + reading.cost.tools)) < 1e-12);
         } else {
           // Only a model outside OpenAI's names, or a response that reported no usage.
           assert.match(reading.reason, /^no price for openai\/|^no usage reported$/, `${name}: ${model}: ${reading.reason}`);
