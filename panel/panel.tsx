@@ -5,6 +5,7 @@ import { BackgroundConnection } from './connection.ts';
 import { PanelStore } from './model/panel-store.ts';
 import { CaptureList } from './views/CaptureList.tsx';
 import { Detail } from './views/Detail.tsx';
+import { CompareView } from './views/CompareView.tsx';
 import { SplitView } from './views/SplitView.tsx';
 import { Toolbar } from './views/Toolbar.tsx';
 import { SettingsDialog } from './views/SettingsDialog.tsx';
@@ -159,7 +160,7 @@ function App() {
       {store.order.length === 0 ? (
         <EmptyState />
       ) : (
-        <SplitView store={store} list={<CaptureList store={store} />} detail={<Detail store={store} />} />
+        <SplitView store={store} list={<CaptureList store={store} />} detail={store.comparing ? <CompareView store={store} /> : <Detail store={store} />} />
       )}
     </div>
   );

@@ -114,6 +114,8 @@ export class PanelStore {
         const previousSelection = this.selectedId;
         this.captures.clear();
         this.order = [];
+        this.marked = [];
+        this.comparing = undefined;
         for (const snapshot of message.captures) this.add(new PanelCapture(snapshot));
         this.settings = { ...DEFAULT_SETTINGS, ...message.settings };
         this.evicted = message.evicted;
@@ -187,6 +189,8 @@ export class PanelStore {
         break;
       }
       case 'store.cleared':
+        this.marked = [];
+        this.comparing = undefined;
         for (const id of this.loadWaiters.keys()) this.resolveLoad(id, undefined);
         this.captures.clear();
         this.order = [];
@@ -202,6 +206,8 @@ export class PanelStore {
           this.resolveLoad(id, undefined);
         }
         this.order = this.order.filter((id) => this.captures.has(id));
+        this.marked = this.marked.filter((id) => this.captures.has(id));
+        if (this.comparing && !(this.captures.has(this.comparing.a) && this.captures.has(this.comparing.b))) this.comparing = undefined;
         this.evicted = message.evicted;
         if (this.selectedId !== undefined && !this.captures.has(this.selectedId)) {
           this.selectedId = this.order[this.order.length - 1];
@@ -301,6 +307,36 @@ export class PanelStore {
   private add(capture: PanelCapture): void {
     this.captures.set(capture.id, capture);
     this.order.push(capture.id);
+  }
+
+  /** Calls marked to compare (Ctrl/Cmd-click), oldest first: at most two. */
+  marked: string[] = [];
+  /** The two calls the Compare view shows, A then B; undefined while it is closed. */
+  comparing: { a: string; b: string } | undefined;
+
+  /** Ctrl/Cmd-click: marks a call to compare (the selected one is marked first), or unmarks it; the newest two stay. */
+  toggleMarked(id: string): void {
+    const base = this.marked.length === 0 && this.selectedId !== undefined && this.selectedId !== id ? [this.selectedId] : this.marked;
+    this.marked = base.includes(id) ? base.filter((other) => other !== id) : [...base, id].slice(-2);
+    this.select(id);
+  }
+
+  /** Opens the Compare view on two calls (their bodies kept while it shows them). */
+  compare(a: string, b: string): void {
+    if (!this.captures.has(a) || !this.captures.has(b)) return;
+    this.comparing = { a, b };
+    this.marked = [a, b];
+    this.pin([a, b]);
+    void this.load(a);
+    void this.load(b);
+    this.changed();
+  }
+
+  closeCompare(): void {
+    const shown = this.comparing;
+    this.comparing = undefined;
+    if (shown) this.unpin([shown.a, shown.b]);
+    this.changed();
   }
 
   select(id: string | undefined, byHand = true): void {

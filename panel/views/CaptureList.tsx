@@ -118,6 +118,8 @@ interface RowProps {
   rowIndex: number;
   /** The first row of a thread's group (grouped by thread). */
   threadStart: boolean;
+  /** Marked to compare (Ctrl/Cmd-click). */
+  marked: boolean;
   onMenu: (x: number, y: number, captureId: string) => void;
 }
 
@@ -126,7 +128,7 @@ interface RowProps {
  * changed: with hundreds of rows, rendering them all each time cost the panel more than the stream did.
  */
 const Row = memo(
-  function Row({ store, capture, selected, columns, rowIndex, threadStart, onMenu }: RowProps) {
+  function Row({ store, capture, selected, columns, rowIndex, threadStart, marked, onMenu }: RowProps) {
     const url = capture.shownUrl;
     return (
       <tr
@@ -135,9 +137,17 @@ const Row = memo(
         aria-rowindex={rowIndex}
         data-loaded={capture.loaded ? 'true' : 'false'}
         aria-selected={selected}
-        class={`${selected ? 'selected' : ''} row-${capture.status}${threadStart ? ' thread-start' : ''}`}
+        class={`${selected ? 'selected' : ''}${marked ? ' marked' : ''} row-${capture.status}${threadStart ? ' thread-start' : ''}`}
         data-thread-id={capture.thread?.id}
-        onClick={() => store.select(capture.id)}
+        data-marked={marked ? 'true' : undefined}
+        onClick={(event) => {
+          if (event.ctrlKey || event.metaKey) {
+            store.toggleMarked(capture.id);
+            return;
+          }
+          store.marked = [];
+          store.select(capture.id);
+        }}
         onContextMenu={(event) => {
           event.preventDefault();
           store.select(capture.id);
@@ -157,6 +167,7 @@ const Row = memo(
     before.columns === after.columns &&
     before.rowIndex === after.rowIndex &&
     before.threadStart === after.threadStart &&
+    before.marked === after.marked &&
     before.capture.thread === after.capture.thread &&
     before.store === after.store &&
     before.onMenu === after.onMenu,
@@ -302,6 +313,7 @@ export function CaptureList({ store }: { store: PanelStore }) {
               selected={capture.id === store.selectedId}
               columns={columns}
               rowIndex={first + offset + 2}
+              marked={store.marked.includes(capture.id)}
               threadStart={grouped && offset + first > 0 && captures[first + offset - 1]?.thread?.id !== capture.thread?.id}
               onMenu={openRowMenu}
             />

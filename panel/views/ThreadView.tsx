@@ -20,7 +20,7 @@ function tokens(usage: UsageSummary | null): string {
 }
 
 /** One turn: the input it added, then its output, with its own and the running tokens and cost. */
-function Turn({ store, capture, running }: { store: PanelStore; capture: PanelCapture; running: { usage: UsageSummary | null; cost: number; unpriced: number } }) {
+function Turn({ store, capture, previous, running }: { store: PanelStore; capture: PanelCapture; previous: PanelCapture | undefined; running: { usage: UsageSummary | null; cost: number; unpriced: number } }) {
   const cost = capture.cost;
   const input = capture.loaded ? addedInput(capture) : undefined;
   const selected = capture.id === store.selectedId;
@@ -33,6 +33,14 @@ function Turn({ store, capture, running }: { store: PanelStore; capture: PanelCa
         <span class="sub">
           {capture.model ?? ''} · {capture.status} · {capture.responseIds[capture.responseIds.length - 1] ?? ''}
         </span>
+        {previous ? (
+          <>
+            {' '}
+            <button type="button" class="link" data-testid="thread-compare-previous" onClick={() => store.compare(previous.id, capture.id)}>
+              Compare with turn {previous.thread?.turn}
+            </button>
+          </>
+        ) : null}
       </h3>
       <p class="sub thread-turn-figures" data-testid="thread-turn-figures">
         <span data-testid="thread-turn-tokens">{tokens(capture.usage)}</span> · <span data-testid="thread-turn-cost">{cost?.cost ? formatUsd(cost.cost.total) : '–'}</span>
@@ -88,11 +96,11 @@ export function ThreadView({ capture, store }: { capture: PanelCapture; store: P
           {missingBefore === 1 ? 'Turn 1' : `Turns 1–${missingBefore}`} not captured: this thread continues <span class="mono">{first?.threadLinks.previousResponseId ?? thread?.id}</span>, which this panel never saw.
         </p>
       ) : null}
-      {turns.map((turn) => {
+      {turns.map((turn, index) => {
         if (turn.usage) usage = usage ? addUsage(usage, turn.usage) : turn.usage;
         if (turn.cost?.cost) cost += turn.cost.cost.total;
         else unpriced++;
-        return <Turn key={turn.id} store={store} capture={turn} running={{ usage, cost, unpriced }} />;
+        return <Turn key={turn.id} store={store} capture={turn} previous={turns[index - 1]} running={{ usage, cost, unpriced }} />;
       })}
     </div>
   );

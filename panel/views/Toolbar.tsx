@@ -74,6 +74,17 @@ export function Toolbar({ store, connection, onSettings, onExport, onImport }: T
       ) : null}
       <span class="spacer" />
       {store.connection === 'reconnecting' ? <span class="connection-note" data-testid="reconnecting">reconnecting to the background…</span> : null}
+      {store.marked.length === 2 ? (
+        <button
+          type="button"
+          class="compare-button"
+          data-testid="compare-button"
+          title="Compare the two marked calls (Ctrl/Cmd-click marks a call)"
+          onClick={() => store.compare(store.marked[0] as string, store.marked[1] as string)}
+        >
+          Compare 2
+        </button>
+      ) : null}
       <button type="button" data-testid="import" title="Open a HAR file or a recording (or drop one here)" onClick={onImport}>
         Import…
       </button>

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { buildTranscript, formatUsd, inspectCalls, stringifyJson } from '../../extension/core/index.ts';
 import { priceTable } from '../../extension/prices/price-table.ts';
+import { compareRequests, requestValue } from '../../extension/compare/compare-calls.ts';
 import { MISSING_RESPONSE_ID, recordingIds, threadedCalls, threadedTranscriptCalls } from '../helpers/threaded-calls.ts';
 import type { StreamOptions, StreamResult } from '../server/page/page.ts';
 import { rateLimitHeaders, type ReplayServer } from '../server/replay-server.ts';
@@ -66,6 +67,48 @@ async function expectThreadView(panel: PanelDocument): Promise<void> {
   assert.deepEqual(await panel.evaluate<string[]>('[...document.querySelectorAll("[data-testid=thread-turn]")].map((turn) => turn.dataset.turn)'), ['2']);
 }
 
+/** A click with Ctrl held (marks a call to compare). */
+function ctrlClick(index: number): string {
+  return `${rowSelector(index)}.dispatchEvent(new (typeof content === "object" && content ? content.MouseEvent : MouseEvent)("click", { bubbles: true, cancelable: true, ctrlKey: true }))`;
+}
+
+const SHOWN_DIFFERENCES = '[...document.querySelectorAll("[data-testid=compare-difference]")].map((row) => `${row.dataset.change} ${row.dataset.path}`)';
+
+function expectedDifferences(a: string | undefined, b: string | undefined): string[] {
+  return compareRequests(requestValue(a), requestValue(b)).map((difference) => `${difference.change} ${difference.path}`);
+}
+
+/**
+ * Compare, from the Thread view (a turn with the one before) and from two calls marked with Ctrl-click: the request
+ * differences are those the command's comparison finds in the same bodies, with the usage, cost and timing rows.
+ */
+async function expectCompare(panel: PanelDocument, requestBodies: ReadonlyArray<string | undefined>): Promise<void> {
+  await selectRow(panel, 3);
+  await panel.click('[data-testid=tab-thread]');
+  await panel.waitFor('document.querySelectorAll("[data-testid=thread-compare-previous]").length === 2');
+  await panel.evaluate('document.querySelectorAll("[data-testid=thread-compare-previous]")[1].click()');
+  const turns = expectedDifferences(requestBodies[2], requestBodies[3]);
+  assert.ok(turns.includes('changed previous_response_id') && turns.includes('changed input[0].content'), turns.join(', '));
+  await panel.waitFor(`JSON.stringify(${SHOWN_DIFFERENCES}) === ${JSON.stringify(JSON.stringify(turns))}`);
+  assert.deepEqual(
+    await panel.evaluate<string[]>('[...document.querySelectorAll("[data-testid=compare-figure]")].map((row) => row.dataset.figure)'),
+    ['Input tokens', 'cached', 'Output tokens', 'reasoning', 'Total tokens', 'Cost', 'Time to first byte', 'Time to first token', 'Duration'],
+  );
+  assert.equal(await panel.evaluate<number>('document.querySelector("[data-testid=compare-side-a]").querySelectorAll("[data-item-type=function_call]").length'), 2);
+  await panel.click('[data-testid=compare-close]');
+  await panel.waitFor('document.querySelector("[data-testid=compare-view]") === null && document.querySelector("[data-testid=detail]") !== null');
+  // Two calls marked with Ctrl-click: the first and the unrelated one.
+  await selectRow(panel, 0);
+  await panel.evaluate(ctrlClick(1));
+  await panel.waitFor('document.querySelectorAll("[data-testid=capture-row][data-marked=true]").length === 2 && document.querySelector("[data-testid=compare-button]") !== null');
+  await panel.click('[data-testid=compare-button]');
+  const unrelated = expectedDifferences(requestBodies[0], requestBodies[1]);
+  assert.ok(unrelated.includes('changed model'), unrelated.join(', '));
+  await panel.waitFor(`JSON.stringify(${SHOWN_DIFFERENCES}) === ${JSON.stringify(JSON.stringify(unrelated))}`);
+  await panel.click('[data-testid=compare-close]');
+  await panel.waitFor('document.querySelector("[data-testid=compare-view]") === null');
+}
+
 async function expectGroupedByThread(panel: PanelDocument): Promise<void> {
   const threads = expectedThreads();
   assert.deepEqual(await panel.evaluate<string[]>(ROW_THREADS), threads);
@@ -116,6 +159,7 @@ export async function expectThreadsAndRateLimits(
     threadedCalls().map((call) => call.request.previous_response_id),
   );
   await expectThreadView(panel);
+  await expectCompare(panel, requests.map((request) => request.body));
   await expectGroupedByThread(panel);
   const left = (index: number) => {
     const headers = rateLimitHeaders(requests[index]?.id ?? 0);
@@ -129,6 +173,7 @@ export async function expectThreadsAndRateLimits(
   await importHar('threaded.har', stringifyJson(buildTranscript(threadedTranscriptCalls()), 2));
   await panel.waitFor(`${ROW_COUNT} === 7`);
   await expectThreadView(panel);
+  await expectCompare(panel, threadedTranscriptCalls().map((call) => call.requestBody));
   // Only the chained turns' responses carry limits in this file: the newest is the third turn's.
   await expectRateLimits(panel, 3, { requests: '497 of 500 left', tokens: '26000 of 30000 left' }, '497 of 500 left');
   await panel.click('[data-testid=tab-assembly]');

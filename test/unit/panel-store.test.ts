@@ -264,3 +264,24 @@ describe('PanelStore: threads', () => {
     assert.equal(store.captures.get('t1')?.rateLimits, null);
   });
 });
+
+describe('PanelStore: marking calls to compare', () => {
+  it('marks the selected call and the Ctrl-clicked one, keeps the newest two, and opens and closes the comparison', () => {
+    const store = new PanelStore();
+    store.addLocal(threadedTranscriptCalls().map((call, index) => PanelCapture.fromImport(call, `t${index}`)));
+    store.select('t0');
+    store.toggleMarked('t2');
+    assert.deepEqual(store.marked, ['t0', 't2']);
+    assert.equal(store.selectedId, 't2');
+    store.toggleMarked('t3');
+    assert.deepEqual(store.marked, ['t2', 't3']);
+    store.toggleMarked('t3');
+    assert.deepEqual(store.marked, ['t2']);
+    store.compare('t2', 't3');
+    assert.deepEqual(store.comparing, { a: 't2', b: 't3' });
+    store.closeCompare();
+    assert.equal(store.comparing, undefined);
+    store.compare('t2', 'no such call');
+    assert.equal(store.comparing, undefined);
+  });
+});
