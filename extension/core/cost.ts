@@ -96,3 +96,55 @@ export function responseCost(response: { model?: unknown; service_tier?: unknown
   if (!quote) return { cost: null, reason: `no price for ${response.model}` };
   return { cost: costOf(usage, quote, toolCalls ?? toolCallsOf(response.output)) };
 }
+
+/** A price the user set for a model in Settings, per million tokens; it wins over the table's. */
+export interface PriceOverride {
+  model: string;
+  input: number;
+  cachedInput?: number;
+  output: number;
+}
+
+export const SETTINGS_PRICE_SOURCE = 'settings';
+
+/** A model name without the date a snapshot adds to it (`gpt-4o-2024-08-06` → `gpt-4o`). */
+function undatedModel(model: string): string {
+  return model.replace(/-\d{4}-\d{2}-\d{2}$/, '');
+}
+
+/** Prices from the user's overrides (a model by its name, or a dated snapshot of it), else from `table`. */
+export function withPriceOverrides(overrides: readonly PriceOverride[], table: PriceLookup): PriceLookup {
+  if (overrides.length === 0) return table;
+  const byModel = new Map(overrides.map((override) => [override.model, override]));
+  return (model, usage) => {
+    const override = byModel.get(model) ?? byModel.get(undatedModel(model));
+    if (!override) return table(model, usage);
+    const prices: ModelPrices = { input: override.input, output: override.output };
+    if (override.cachedInput !== undefined) prices.cachedInput = override.cachedInput;
+    return { prices, source: SETTINGS_PRICE_SOURCE, model: override.model };
+  };
+}
+
+/** One override a line, `MODEL INPUT [CACHED] OUTPUT` (US dollars per million tokens); each bad line says why. */
+export function parsePriceOverrides(text: string): { overrides: PriceOverride[]; errors: string[] } {
+  const overrides: PriceOverride[] = [];
+  const errors: string[] = [];
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const [model, ...figures] = line.split(/\s+/);
+    const numbers = figures.map(Number);
+    if (!model || (numbers.length !== 2 && numbers.length !== 3) || numbers.some((value) => !Number.isFinite(value) || value < 0)) {
+      errors.push(`line ${index + 1}: "${line}" is not MODEL INPUT [CACHED] OUTPUT, in dollars per million tokens`);
+      return;
+    }
+    const [input, cachedOrOutput, output] = numbers as [number, number, number | undefined];
+    overrides.push(output === undefined ? { model, input, output: cachedOrOutput } : { model, input, cachedInput: cachedOrOutput, output });
+  });
+  return { overrides, errors };
+}
+
+/** The overrides as `parsePriceOverrides` reads them. */
+export function formatPriceOverrides(overrides: readonly PriceOverride[]): string {
+  return overrides.map((override) => [override.model, override.input, ...(override.cachedInput === undefined ? [] : [override.cachedInput]), override.output].join(' ')).join('\n');
+}

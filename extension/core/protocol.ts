@@ -6,6 +6,7 @@
  */
 
 import type { CaptureSummary } from './capture-reading.ts';
+import type { PriceOverride } from './cost.ts';
 
 export const PROTOCOL_VERSION = 2;
 
@@ -131,9 +132,11 @@ export interface CaptureSettings {
   /** What a tab keeps at most: past either bound, the oldest finished captures go. */
   maxCapturesPerTab: number;
   maxMegabytesPerTab: number;
+  /** Model prices the user set, over the bundled table's. */
+  priceOverrides: PriceOverride[];
 }
 
-export const DEFAULT_SETTINGS: CaptureSettings = { urlPatterns: [], paused: false, preserveLog: false, maxCapturesPerTab: 10_000, maxMegabytesPerTab: 1024 };
+export const DEFAULT_SETTINGS: CaptureSettings = { urlPatterns: [], paused: false, preserveLog: false, maxCapturesPerTab: 10_000, maxMegabytesPerTab: 1024, priceOverrides: [] };
 
 /**
  * Page hook ⇄ ISOLATED relay, over a private MessageChannel whose port the

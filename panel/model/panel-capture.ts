@@ -12,6 +12,7 @@ import {
   redactUrl,
   responseCost,
   type CostReading,
+  type PriceLookup,
   requestedModel,
   searchTextOf,
   type CaptureChunk,
@@ -348,25 +349,31 @@ export class PanelCapture {
     return this.record?.usage ?? null;
   }
 
-  private costCache: { revision: number; reading: CostReading | undefined } | undefined;
+  /** The prices costs are reckoned at: the bundled table, under the user's overrides (the store sets it). */
+  prices: PriceLookup = priceTable;
+
+  private costCache: { revision: number; prices: PriceLookup; reading: CostReading | undefined } | undefined;
 
   /**
    * What the last response cost at the bundled price table's prices, or why it has no cost: from its reading, or
    * from the store's summary of a body not loaded; undefined while neither has a response.
    */
   get cost(): CostReading | undefined {
-    if (this.costCache?.revision !== this.revision) this.costCache = { revision: this.revision, reading: this.readCost() };
-    return this.costCache.reading;
+    const cached = this.costCache;
+    if (cached && cached.revision === this.revision && cached.prices === this.prices) return cached.reading;
+    const reading = this.readCost();
+    this.costCache = { revision: this.revision, prices: this.prices, reading };
+    return reading;
   }
 
   private readCost(): CostReading | undefined {
     if (this.loaded) {
       const record = this.record;
-      return record ? responseCost(record.response, record.usage, priceTable) : undefined;
+      return record ? responseCost(record.response, record.usage, this.prices) : undefined;
     }
     const summary = this.summary;
     if (!summary) return undefined;
-    return responseCost({ model: summary.model, service_tier: summary.serviceTier }, summary.usage ?? null, priceTable, summary.toolCalls ?? { webSearch: 0, fileSearch: 0 });
+    return responseCost({ model: summary.model, service_tier: summary.serviceTier }, summary.usage ?? null, this.prices, summary.toolCalls ?? { webSearch: 0, fileSearch: 0 });
   }
 
   /** Its place in its thread, as the store last placed it (`PanelStore.placeThreads`). */

@@ -1,5 +1,6 @@
-import { DEFAULT_SETTINGS, ThreadTracker, type BackgroundToPanel, type CaptureMessage, type CaptureSettings } from '../../extension/core/index.ts';
+import { DEFAULT_SETTINGS, ThreadTracker, withPriceOverrides, type PriceLookup, type BackgroundToPanel, type CaptureMessage, type CaptureSettings } from '../../extension/core/index.ts';
 import { PanelCapture } from './panel-capture.ts';
+import { priceTable } from '../../extension/prices/price-table.ts';
 import { DEFAULT_LAYOUT, loadLayout, saveLayout, type LayoutStorage, type ListLayout } from './list-layout.ts';
 
 export type ViewName = 'assembly' | 'usage' | 'events' | 'request' | 'raw' | 'thread';
@@ -33,6 +34,9 @@ export class PanelStore {
   view: ViewName = 'assembly';
   filterText = '';
   settings: CaptureSettings = DEFAULT_SETTINGS;
+  /** The bundled price table under the user's overrides (Settings): every capture's cost is reckoned at these. */
+  prices: PriceLookup = priceTable;
+  private pricesFrom: CaptureSettings['priceOverrides'] = DEFAULT_SETTINGS.priceOverrides;
   evicted = 0;
   connection: ConnectionState = 'connecting';
   /** The background restarted and the panel reconnected this many times. */
@@ -59,8 +63,21 @@ export class PanelStore {
   }
 
   changed(): void {
+    this.applyPrices();
     this.revision++;
     for (const listener of this.listeners) listener();
+  }
+
+  /** Prices follow the settings: a change of overrides prices every capture anew. */
+  private applyPrices(): void {
+    const overrides = this.settings.priceOverrides ?? [];
+    if (overrides === this.pricesFrom) return;
+    this.pricesFrom = overrides;
+    this.prices = withPriceOverrides(overrides, priceTable);
+    for (const capture of this.captures.values()) {
+      capture.prices = this.prices;
+      capture.revision++;
+    }
   }
 
   get selected(): PanelCapture | undefined {
@@ -305,6 +322,7 @@ export class PanelStore {
   }
 
   private add(capture: PanelCapture): void {
+    capture.prices = this.prices;
     this.captures.set(capture.id, capture);
     this.order.push(capture.id);
   }

@@ -1,4 +1,6 @@
-import { useRef } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
+import { formatPriceOverrides, parsePriceOverrides } from '../../extension/core/index.ts';
+import { PRICE_TABLE_SOURCE } from '../../extension/prices/price-table.ts';
 import type { PanelStore } from '../model/panel-store.ts';
 import type { BackgroundConnection } from '../connection.ts';
 
@@ -6,7 +8,14 @@ export function SettingsDialog({ store, connection, onClose }: { store: PanelSto
   const textarea = useRef<HTMLTextAreaElement>(null);
   const maxCaptures = useRef<HTMLInputElement>(null);
   const maxMegabytes = useRef<HTMLInputElement>(null);
+  const prices = useRef<HTMLTextAreaElement>(null);
+  const [priceErrors, setPriceErrors] = useState<string[]>([]);
   const save = () => {
+    const { overrides: priceOverrides, errors } = parsePriceOverrides(prices.current?.value ?? '');
+    if (errors.length > 0) {
+      setPriceErrors(errors);
+      return;
+    }
     const urlPatterns = (textarea.current?.value ?? '')
       .split('\n')
       .map((line) => line.trim())
@@ -20,6 +29,7 @@ export function SettingsDialog({ store, connection, onClose }: { store: PanelSto
       urlPatterns,
       maxCapturesPerTab: number(maxCaptures.current, store.settings.maxCapturesPerTab),
       maxMegabytesPerTab: number(maxMegabytes.current, store.settings.maxMegabytesPerTab),
+      priceOverrides,
     };
     store.setSettings(settings);
     connection.send({ kind: 'panel.settings', settings });
@@ -50,6 +60,28 @@ export function SettingsDialog({ store, connection, onClose }: { store: PanelSto
           <input type="number" min={1} step={1} data-testid="max-megabytes" ref={maxMegabytes} defaultValue={String(store.settings.maxMegabytesPerTab)} /> MB of bodies
         </label>
         <p class="sub">Kept on disk by the extension, in this browser only. Past either bound, the oldest finished responses go first; the list says how many.</p>
+      </fieldset>
+      <fieldset class="prices">
+        <legend>Model prices</legend>
+        <label for="price-overrides">
+          Your prices, one model a line: <code>MODEL INPUT [CACHED] OUTPUT</code>, in US dollars per million tokens (a dated model, such as{' '}
+          <code>gpt-4o-2024-08-06</code>, takes its model's):
+        </label>
+        <textarea
+          id="price-overrides"
+          data-testid="price-overrides"
+          rows={3}
+          placeholder="gpt-4.1 2 0.5 8"
+          ref={prices}
+          defaultValue={formatPriceOverrides(store.settings.priceOverrides ?? [])}
+          aria-invalid={priceErrors.length > 0}
+        />
+        {priceErrors.map((error) => (
+          <p class="problem" data-testid="price-error" role="alert">
+            {error}
+          </p>
+        ))}
+        <p class="sub">Other models: prices from {PRICE_TABLE_SOURCE}, bundled with the extension. Each cost names where its prices come from.</p>
       </fieldset>
       <div class="dialog-buttons">
         <button type="button" data-testid="settings-save" onClick={save}>

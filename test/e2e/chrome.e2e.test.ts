@@ -14,6 +14,7 @@ import { longMessageStream, messageStream } from '../helpers/synthetic.ts';
 import { buildTranscript, callsOfInput, readInput, stringifyJson, type TranscriptCall } from '../../extension/core/index.ts';
 import { expectBigResponsesShown } from './big-responses.ts';
 import { expectThreadsAndRateLimits } from './threads.ts';
+import { expectPriceOverrides } from './prices.ts';
 import { expectCancelClosesConnection } from './cancel.ts';
 import { expectSplitCharactersWhole } from './split-characters.ts';
 import { expectNoPlantedSecretsInViews, PLANTED_STREAM } from './redaction-views.ts';
@@ -549,6 +550,14 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     assert.match(result.stderr, new RegExp(`POST ${server.url}/r/${name}/v1/responses\\) has no response body: save the HAR with its content`));
     await importIntoPanel(panel, [{ name: 'chrome.har', text: chromeHar }]);
     await panel.waitFor('document.querySelector("[data-testid=import-messages]")?.textContent.includes("has no response body")');
+  });
+
+  it('prices a model at the prices set in Settings, kept by the extension, and names them as the source', async () => {
+    await expectPriceOverrides(
+      panel,
+      async (name) => assert.equal((await stream({ route: name })).error, undefined),
+      () => panel.reload(),
+    );
   });
 
   it('places calls in their threads and shows the rate limits, live and from an imported HAR', async () => {

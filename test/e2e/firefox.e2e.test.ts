@@ -12,6 +12,7 @@ import { expectFinal, finalCostText, finalOf, ROW_COUNT } from './recordings.ts'
 import { PRICE_TABLE_SOURCE } from '../../extension/prices/price-table.ts';
 import { expectBigResponsesShown } from './big-responses.ts';
 import { expectThreadsAndRateLimits } from './threads.ts';
+import { expectPriceOverrides } from './prices.ts';
 import { expectCancelClosesConnection } from './cancel.ts';
 import { expectNoPlantedSecretsInViews, PLANTED_STREAM } from './redaction-views.ts';
 import { plantedHar } from '../helpers/planted-secrets.ts';
@@ -112,6 +113,17 @@ describe('Firefox: capture in the page (and the background, for workers) and the
 
   it('shows a megabyte without a space, 100,000 lines and megabytes of JSON arguments in blocks, with the status and usage', async () => {
     await expectBigResponsesShown(panel, server, (route) => stream({ route }));
+  });
+
+  it('prices a model at the prices set in Settings, and names them as the source', async () => {
+    await expectPriceOverrides(
+      panel,
+      async (name) => assert.equal((await stream({ route: name })).error, undefined),
+      async () => {
+        await page.goto(`${server.url}/`);
+        await panel.waitFor(`${ROW_COUNT} === 0`);
+      },
+    );
   });
 
   it('places calls in their threads and shows the rate limits, live and from an imported HAR', async () => {

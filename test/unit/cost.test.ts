@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { costOf, formatUsd, readResponsesBody, responseCost, type PriceLookup, type UsageSummary } from '../../extension/core/index.ts';
+import { costOf, formatPriceOverrides, formatUsd, parsePriceOverrides, readResponsesBody, responseCost, withPriceOverrides, type PriceLookup, type UsageSummary } from '../../extension/core/index.ts';
 import { PRICE_TABLE_SOURCE, priceTable } from '../../extension/prices/price-table.ts';
 import { fixtureNames, readFixture } from '../helpers/streams.ts';
 
@@ -56,6 +56,31 @@ describe('built-in tool fees', () => {
     // A response without such calls pays no fee.
     const plain = readResponsesBody(readFixture('fantasy__text-gpt-4o.sse')).responses[0]!;
     assert.equal(responseCost(plain.response, plain.usage, priceTable).cost?.tools, 0);
+  });
+});
+
+describe('prices the user sets', () => {
+  it('reads one model a line, with or without a cached price, and says which lines it cannot read', () => {
+    const { overrides, errors } = parsePriceOverrides('gpt-4.1 3 0.75 12\n\n# mine\n  my-model 1 2  \ngpt-x 1\nbad -1 2\n');
+    assert.deepEqual(overrides, [
+      { model: 'gpt-4.1', input: 3, cachedInput: 0.75, output: 12 },
+      { model: 'my-model', input: 1, output: 2 },
+    ]);
+    assert.deepEqual(errors.map((error) => error.slice(0, 7)), ['line 5:', 'line 6:']);
+    assert.deepEqual(parsePriceOverrides(formatPriceOverrides(overrides)).overrides, overrides);
+  });
+
+  it('win over the table for their model and its dated snapshots, and name settings as their source', () => {
+    const prices = withPriceOverrides(parsePriceOverrides('gpt-4o 1 0.5 2\nmy-model 4 8').overrides, priceTable);
+    assert.deepEqual(prices('gpt-4o-2024-08-06', usage(1, 0, 1)), { prices: { input: 1, cachedInput: 0.5, output: 2 }, source: 'settings', model: 'gpt-4o' });
+    assert.equal(prices('my-model', usage(1, 0, 1))?.source, 'settings');
+    assert.deepEqual(prices('gpt-4.1', usage(1, 0, 1)), priceTable('gpt-4.1', usage(1, 0, 1)));
+    assert.equal(withPriceOverrides([], priceTable), priceTable);
+    const record = readResponsesBody(readFixture('fantasy__text-gpt-4o.sse')).responses[0]!;
+    const cost = responseCost(record.response, record.usage, prices).cost;
+    assert.ok(cost && record.usage);
+    assert.equal(cost.source, 'settings');
+    assert.ok(Math.abs(cost.total - ((record.usage.input - record.usage.cached) * 1 + record.usage.cached * 0.5 + record.usage.output * 2) / 1e6) < 1e-12);
   });
 });
 

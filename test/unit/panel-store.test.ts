@@ -285,3 +285,20 @@ describe('PanelStore: marking calls to compare', () => {
     assert.equal(store.comparing, undefined);
   });
 });
+
+describe('PanelStore: prices set in Settings', () => {
+  it('reprices every call when the overrides change, and back', () => {
+    const store = new PanelStore();
+    store.addLocal(threadedTranscriptCalls().map((call, index) => PanelCapture.fromImport(call, `t${index}`)));
+    const capture = store.captures.get('t0');
+    assert.ok(capture?.cost?.cost);
+    const tableTotal = capture.cost.cost.total;
+    const revision = capture.revision;
+    store.setSettings({ ...store.settings, priceOverrides: [{ model: 'gpt-4o', input: 100, output: 100 }] });
+    assert.equal(capture.cost?.cost?.source, 'settings');
+    assert.ok(capture.revision > revision, 'rows showing the cost render again');
+    assert.ok(Math.abs((capture.cost?.cost?.total ?? 0) - ((capture.usage?.input ?? 0) + (capture.usage?.output ?? 0)) * 100 / 1e6) < 1e-12);
+    store.setSettings({ ...store.settings, priceOverrides: [] });
+    assert.equal(capture.cost?.cost?.total, tableTotal);
+  });
+});
