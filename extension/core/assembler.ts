@@ -150,6 +150,47 @@ export class ResponseAssembler {
     }
   }
 
+  /**
+   * An independent copy: events applied to either leave the other as it was.
+   * Strings are immutable and shared, so a copy costs the state's objects and
+   * arrays, not its characters; warnings, never changed once made, are shared
+   * too. The state is a tree (JSON.parse shares nothing, and no value is put in
+   * two places), copied without recursion: values may nest arbitrarily deep.
+   */
+  clone(): ResponseAssembler {
+    const copy = new ResponseAssembler();
+    const sparseLists = this.sparseLists;
+    // Only the last event's append is ever repeated by `appendAgain`: an older one is dropped, as it would go unused.
+    const lastAppend = this.lastAppend?.revision === this.revision ? this.lastAppend : undefined;
+    let holderCopy: JsonObject | JsonValue[] | undefined;
+    copy.response = copyTree(this.response, (original, duplicate) => {
+      if (original === lastAppend?.holder) holderCopy = duplicate as JsonObject;
+      const sparse = Array.isArray(original) ? sparseLists?.get(original) : undefined;
+      if (sparse) (copy.sparseLists ??= new WeakMap()).set(duplicate as unknown[], { positions: new Map(sparse.positions), declaredLength: sparse.declaredLength });
+    });
+    copy.itemMeta = this.itemMeta.map((meta) => ({ ...meta }));
+    copy.warnings = this.warnings.slice();
+    copy.revision = this.revision;
+    copy.terminal = this.terminal;
+    copy.sawCreated = this.sawCreated;
+    copy.resumed = this.resumed;
+    copy.eventCount = this.eventCount;
+    copy.audioTranscript = this.audioTranscript;
+    copy.audioDeltaCount = this.audioDeltaCount;
+    copy.eventType = this.eventType;
+    copy.lastSequence = this.lastSequence;
+    copy.currentSequence = this.currentSequence;
+    copy.currentEventIndex = this.currentEventIndex;
+    for (const type of this.unknownTypesSeen) copy.unknownTypesSeen.add(type);
+    // Positions by id kept for an earlier output are rebuilt when next needed, as they would be here.
+    if (this.idsOf !== undefined && this.idsOf === this.response.output) {
+      copy.idsOf = copy.response.output;
+      for (const [id, position] of this.idPositions) copy.idPositions.set(id, position);
+    }
+    if (lastAppend && holderCopy) copy.lastAppend = { ...lastAppend, holder: holderCopy as LastAppend['holder'] };
+    return copy;
+  }
+
   /** Output entries that are not items become unknown items, so no reader trips over them. */
   private sanitizeOutput(response: ResponseObject, source: string): void {
     if (response.output.every((item) => isJsonObject(item) && typeof item.type === 'string')) return;
@@ -715,6 +756,51 @@ export class ResponseAssembler {
       this.response.error = error;
     }
   }
+}
+
+/**
+ * A deep copy of a JSON value, made with a stack rather than recursion;
+ * `copied` sees each object and array with its copy. Own keys are copied as
+ * data properties (`__proto__` included) in their order.
+ */
+function copyTree<T>(root: T, copied: (original: object, copy: object) => void): T {
+  if (typeof root !== 'object' || root === null) return root;
+  const originals: object[] = [root];
+  const copies: object[] = [shallowCopy(root)];
+  const rootCopy = copies[0] as T;
+  while (originals.length > 0) {
+    const original = originals.pop() as Record<string, unknown>;
+    const copy = copies.pop() as Record<string, unknown>;
+    copied(original, copy);
+    if (Array.isArray(original)) {
+      for (let index = 0; index < original.length; index++) {
+        const value: unknown = original[index];
+        if (typeof value === 'object' && value !== null) {
+          const child = shallowCopy(value);
+          (copy as unknown as unknown[])[index] = child;
+          originals.push(value);
+          copies.push(child);
+        }
+      }
+    } else {
+      for (const key of Object.keys(original)) {
+        const value = original[key];
+        if (typeof value === 'object' && value !== null) {
+          // The copy has this key as an own data property already, so even `__proto__` is set as data here.
+          const child = shallowCopy(value);
+          copy[key] = child;
+          originals.push(value);
+          copies.push(child);
+        }
+      }
+    }
+  }
+  return rootCopy;
+}
+
+/** An array's slice, an object's spread: own keys as data properties, a `__proto__` key among them. */
+function shallowCopy(value: object): object {
+  return Array.isArray(value) ? value.slice() : { ...value };
 }
 
 function partLocator(listKey: 'content' | 'summary', indexField: string, partType: string, key: 'text' | 'refusal'): AppendFamily['locate'] {

@@ -25,3 +25,4 @@ export * from './cost.ts';
 export * from './rate-limits.ts';
 export * from './threads.ts';
 export * from './inspection.ts';
+export * from './replay.ts';

@@ -4,7 +4,7 @@ import { isJsonObject, numberField, stringField, type JsonObject, type ResponseO
 import { SseDecoder, type SseFrame } from './sse-decoder.ts';
 import { isOutputDelta } from './stream-events.ts';
 import { computeTiming, summarizeUsage, type ResponseTiming, type TimingMarks, type UsageSummary } from './usage-timing.ts';
-import type { StreamWarning } from './warnings.ts';
+import type { StreamWarning, WarningCode } from './warnings.ts';
 
 /** One SSE data frame as it was received; the JSON stays text until someone looks at it. */
 export interface LoggedEvent {
@@ -25,6 +25,11 @@ export class ResponseRecord {
   /** A terminal event or `data: [DONE]` was seen: further events belong to another response. */
   closed = false;
   private finished = false;
+
+  /** `finish()` was called: the stream ended, and a response left without a terminal event was warned about. */
+  get isFinished(): boolean {
+    return this.finished;
+  }
 
   get response(): ResponseObject {
     return this.assembler.response;
@@ -124,14 +129,13 @@ export class ResponsesStreamReader {
 
   private handleFrame(frame: SseFrame): void {
     const { data, receivedAt } = frame;
-    // Most frames are deltas: read without JSON.parse, applied at once (the reader reuses the object).
-    const delta = this.deltas?.read(data);
-    if (delta !== undefined) {
-      this.applyEvent(delta, delta.type as string, data, receivedAt);
+    const reading = readFrame(data, frame.event, frame.unterminated === true, this.deltas);
+    if (reading.kind === 'event') {
+      this.applyEvent(reading.event, reading.type, data, receivedAt);
       return;
     }
     const at = receivedAt === undefined ? {} : { receivedAt };
-    if (data === '[DONE]') {
+    if (reading.kind === 'done') {
       const record = this.responses[this.responses.length - 1];
       if (record) {
         record.log({ type: '[DONE]', data, ...at });
@@ -139,26 +143,9 @@ export class ResponsesStreamReader {
       }
       return;
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(data);
-    } catch (error) {
-      const record = this.recordFor(undefined, receivedAt);
-      const index = record.log({ type: frame.event ?? '(not JSON)', data, ...at });
-      if (frame.unterminated) record.assembler.warnAboutFrame('truncated_event', `The stream ended in the middle of an event: ${excerpt(data)}`, index);
-      // An engine whose parser recurses gives up on JSON nested deep enough: that frame is lost, not the stream.
-      else if (error instanceof RangeError) record.assembler.warnAboutFrame('invalid_json', `A frame's JSON is too deep to read (${error.message}): ${excerpt(data)}`, index);
-      else record.assembler.warnAboutFrame('invalid_json', `A frame is not JSON: ${excerpt(data)}`, index);
-      return;
-    }
-    const type = isJsonObject(parsed) ? eventType(parsed, frame.event) : undefined;
-    if (!isJsonObject(parsed) || type === undefined) {
-      const record = this.recordFor(undefined, receivedAt);
-      const index = record.log({ type: frame.event ?? '(no type)', data, ...at });
-      record.assembler.warnAboutFrame('not_an_event', `A frame's JSON is not a Responses event (no "type"): ${excerpt(data)}`, index);
-      return;
-    }
-    this.applyEvent(parsed, type, data, receivedAt);
+    const record = this.recordFor(undefined, receivedAt);
+    const index = record.log({ type: reading.type, data, ...at });
+    record.assembler.warnAboutFrame(reading.code, reading.message, index);
   }
 
   private applyEvent(event: JsonObject, type: string, data: string, receivedAt: number | undefined): void {
@@ -193,6 +180,44 @@ export class ResponsesStreamReader {
     this.responses.push(record);
     return record;
   }
+}
+
+/** The warnings the reader gives a frame it logs without applying it: each such frame gets one. */
+export type FrameWarningCode = Extract<WarningCode, 'invalid_json' | 'not_an_event' | 'truncated_event'>;
+export const FRAME_WARNING_CODES: ReadonlySet<WarningCode> = new Set<FrameWarningCode>(['invalid_json', 'not_an_event', 'truncated_event']);
+
+/** What the reader makes of a frame's data: an event to apply, the end of the stream, or a frame it only logs and warns about. */
+export type FrameReading =
+  | { kind: 'event'; event: JsonObject; type: string }
+  | { kind: 'done' }
+  | { kind: 'no-event'; type: string; code: FrameWarningCode; message: string };
+
+/**
+ * Reads a frame's data as the reader does. `deltas` reads delta events
+ * without JSON.parse (its event is reused by its next read: apply it at once).
+ * A frame the reader applied reads again, given its logged type as
+ * `sseEventName`, as the same event under the same type.
+ */
+export function readFrame(data: string, sseEventName: string | undefined, unterminated: boolean, deltas: DeltaEventReader | undefined): FrameReading {
+  // Most frames are deltas: read without JSON.parse.
+  const delta = deltas?.read(data);
+  if (delta !== undefined) return { kind: 'event', event: delta, type: delta.type as string };
+  if (data === '[DONE]') return { kind: 'done' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data);
+  } catch (error) {
+    const type = sseEventName ?? '(not JSON)';
+    if (unterminated) return { kind: 'no-event', type, code: 'truncated_event', message: `The stream ended in the middle of an event: ${excerpt(data)}` };
+    // An engine whose parser recurses gives up on JSON nested deep enough: that frame is lost, not the stream.
+    if (error instanceof RangeError) return { kind: 'no-event', type, code: 'invalid_json', message: `A frame's JSON is too deep to read (${error.message}): ${excerpt(data)}` };
+    return { kind: 'no-event', type, code: 'invalid_json', message: `A frame is not JSON: ${excerpt(data)}` };
+  }
+  const type = isJsonObject(parsed) ? eventType(parsed, sseEventName) : undefined;
+  if (!isJsonObject(parsed) || type === undefined) {
+    return { kind: 'no-event', type: sseEventName ?? '(no type)', code: 'not_an_event', message: `A frame's JSON is not a Responses event (no "type"): ${excerpt(data)}` };
+  }
+  return { kind: 'event', event: parsed, type };
 }
 
 function eventType(event: JsonObject, sseEventName: string | undefined): string | undefined {

@@ -4,11 +4,14 @@
  *   bare     — the least any reader must do: UTF-8 decode, split frames, JSON.parse each event;
  *   openai   — the same, plus openai-node's own accumulator (accumulateResponse);
  *   core     — ResponsesStreamReader: incremental SSE decoding, assembly, checks, event log.
+ * And seeking a replay of a long response (ResponseReplay) against a fresh reader given the
+ * stream up to the same event.
  * Run: npm run bench
  */
 import { accumulateResponse } from 'openai/lib/responses/ResponseAccumulator';
-import { readWithCore, timeMedian as medianOf } from './report.ts';
-import { fixtureNames, readFixtureBytes } from '../helpers/streams.ts';
+import { ResponseReplay, ResponsesStreamReader, type ResponseRecord } from '../../extension/core/index.ts';
+import { readWithCore, report, timeMedian as medianOf } from './report.ts';
+import { fixtureNames, readFixtureBytes, seededRandom } from '../helpers/streams.ts';
 import { longMessageStream } from '../helpers/synthetic.ts';
 
 type Runner = (chunks: Uint8Array[]) => unknown;
@@ -138,3 +141,53 @@ row('100,000 deltas, one chunk per event', perEventChunks.length, {
   openai: timeMedian(openaiAccumulator, perEventChunks),
   core: timeMedian(core, perEventChunks),
 });
+
+// Replay: the response as it stood after any number of its events, from the nearest checkpoint,
+// against the peer that replays from the start: a fresh reader given the stream cut after that event.
+function measureReplay(label: string, text: string): void {
+  const frameEnds: number[] = [];
+  for (let at = text.indexOf('\n\n'); at !== -1; at = text.indexOf('\n\n', at + 2)) frameEnds.push(at + 2);
+  const [record] = readWithCore([new TextEncoder().encode(text)]) as ResponseRecord[];
+  const replay = new ResponseReplay(record as ResponseRecord);
+  const freshReaderAt = (count: number) => {
+    const reader = new ResponsesStreamReader();
+    reader.push(text.slice(0, frameEnds[count - 1]));
+    return reader.responses;
+  };
+  const elapsed = (run: () => unknown) => {
+    const start = process.hrtime.bigint();
+    run();
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  };
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+  const firstPass = elapsed(() => replay.at(replay.eventCount));
+  const wholePeer = elapsed(() => freshReaderAt(replay.eventCount));
+  const random = seededRandom(42);
+  const points = Array.from({ length: 60 }, () => 1 + Math.floor(random() * (replay.eventCount - 1)));
+  for (const point of points.slice(0, 5)) replay.at(point);
+  const seeks = points.map((point) => elapsed(() => replay.at(point)));
+  const peers = points.map((point) => elapsed(() => freshReaderAt(point)));
+  const ratios = seeks.map((ms, index) => ms / (peers[index] as number));
+  const worst = Math.max(...seeks);
+  console.log(
+    `\n${label}: ${replay.eventCount} events, ${replay.checkpointCount} checkpoints after the first pass` +
+      `\n  first seek to the end (one pass, taking the checkpoints): ${firstPass.toFixed(1)} ms | a fresh reader to the end ${wholePeer.toFixed(1)} ms | ${(firstPass / wholePeer).toFixed(2)}x` +
+      `\n  ${points.length} seeks to random counts: median ${median(seeks).toFixed(2)} ms, worst ${worst.toFixed(2)} ms | a fresh reader to the same count: median ${median(peers).toFixed(1)} ms | seek/fresh median ${median(ratios).toFixed(3)}x, worst ${Math.max(...ratios).toFixed(3)}x`,
+  );
+  report({
+    what: `replay: first seek to the end of a ${label}, taking the checkpoints, vs a fresh reader to the end`,
+    figure: `${(firstPass / wholePeer).toFixed(2)}× (${firstPass.toFixed(0)} ms)`,
+    goal: '≤ 1.00×',
+    met: firstPass <= wholePeer,
+  });
+  report({
+    what: `replay: seek to a random count of a ${label}, checkpoints taken (vs a fresh reader to that count)`,
+    figure: `median ${median(seeks).toFixed(2)} ms, worst ${worst.toFixed(2)} ms (${median(ratios).toFixed(3)}× the fresh reader's ${median(peers).toFixed(0)} ms)`,
+    goal: '< 100 ms',
+    met: worst < 100,
+  });
+}
+
+measureReplay('message of 100,000 deltas', new TextDecoder().decode(large));
+measureReplay('message of 100,000 deltas of 50 characters (5 MB of text)', longMessageStream(100_000, (index) => `${String(index).padStart(8, '0')} ${'x'.repeat(41)}`));
