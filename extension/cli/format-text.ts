@@ -26,6 +26,10 @@ export function formatResponseText(summary: ResponseSummary, position: number, c
     lines.push(`error   ${stringField(response.error, 'code') ?? ''} ${stringField(response.error, 'message') ?? ''}`.trimEnd());
   }
   if (summary.thread) lines.push(`thread  ${summary.thread.id}, turn ${summary.thread.turn}${summary.thread.previousMissing ? ' (the turn before was not captured)' : ''}`);
+  if (summary.at) {
+    const after = summary.at.ms === null ? '' : `, ${Math.round(summary.at.ms)} ms after the start`;
+    lines.push(`at      event ${summary.at.events} of ${summary.at.of}${after}: the response as it stood then`);
+  }
   lines.push(`events  ${summary.events}`, '');
 
   lines.push(`Output (${response.output.length} item${response.output.length === 1 ? '' : 's'})`);

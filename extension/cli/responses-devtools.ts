@@ -11,6 +11,8 @@ import {
   readHarEntry,
   streamedTranscript,
   inspectCalls,
+  parseReplayPoint,
+  type ReplayPoint,
   UnreadableBodyError,
   writeJson,
   type HarCall,
@@ -26,6 +28,7 @@ import { diffCommand } from './diff-command.ts';
 
 const USAGE = `Usage:
   responses-devtools inspect [--json] FILE         Assemble the Responses API stream(s) in FILE ("-" for stdin)
+                         [--at N | --at 2.5s]      each response as it stood after N events, or that long after its start
   responses-devtools har FILE... -o OUT.har        Write one HAR 1.2 transcript of the Responses calls in FILEs
                          [--keep-secrets]          (credentials are redacted unless this is given)
   responses-devtools diff [--json] A B             Compare two calls: request differences, outputs, usage, cost
@@ -34,7 +37,7 @@ const USAGE = `Usage:
 FILE may be a Server-Sent Events recording of a streaming call (several may be
 concatenated), a Response JSON body, JSON lines of stream events, or a HAR file
 (ours, Chrome's, Firefox's, Playwright's): every Responses entry, in order.
-  --json   print {"responses":[{"response","events","usage","cost","timing","warnings"}]}
+  --json   print {"responses":[{"response","thread","events","usage","cost","rateLimits","timing","warnings"}]}
            (diff: {"request":[{"path","change","a","b"}],"output","usage","cost","timing"})`;
 
 function emptyReading(): HarReading {
@@ -273,7 +276,7 @@ function threadsOf(summaries: readonly ResponseSummary[]): Array<{ id: string; p
  * end: a HAR found broken at its end is then read whole, as before, with
  * nothing printed yet.
  */
-function inspectStreamed(path: string, json: boolean): string[] | undefined {
+function inspectStreamed(path: string, json: boolean, at: ReplayPoint | undefined): string[] | undefined {
   const fd = openFile(path);
   if (fd === undefined) return undefined;
   try {
@@ -285,7 +288,7 @@ function inspectStreamed(path: string, json: boolean): string[] | undefined {
         yield call;
       }
     };
-    const output = inspectOutput(inspectCalls(counted(), priceTable), json);
+    const output = inspectOutput(inspectCalls(counted(), priceTable, at), json);
     if (calls === 0) throw named(path, noHarCallError(reading));
     reportHarProblems(path, reading.problems);
     return output;
@@ -299,16 +302,23 @@ function inspectStreamed(path: string, json: boolean): string[] | undefined {
 
 function inspect(args: string[]): string[] {
   const json = args.includes('--json');
-  const files = args.filter((arg) => arg !== '--json');
+  const atIndex = args.indexOf('--at');
+  let at: ReplayPoint | undefined;
+  if (atIndex !== -1) {
+    const value = args[atIndex + 1];
+    at = value === undefined ? undefined : parseReplayPoint(value);
+    if (!at) throw new UsageError('--at takes a number of events (--at 120) or a time after the request started (--at 2.5s, --at 300ms)');
+  }
+  const files = args.filter((arg, index) => arg !== '--json' && (atIndex === -1 || (index !== atIndex && index !== atIndex + 1)));
   const unknownOption = files.find((arg) => arg.startsWith('-') && arg !== '-');
   if (unknownOption) throw new UsageError(`unknown option ${unknownOption}`);
   if (files.length !== 1) throw new UsageError('inspect takes one FILE');
   const path = files[0] as string;
-  const streamed = inspectStreamed(path, json);
+  const streamed = inspectStreamed(path, json, at);
   if (streamed) return streamed;
   const reading = readNamed(path);
   reportHarProblems(path, reading.har?.problems ?? []);
-  return inspectOutput(inspectCalls(reading.har ? reading.har.calls : [{ records: reading.responses }], priceTable), json);
+  return inspectOutput(inspectCalls(reading.har ? reading.har.calls : [{ records: reading.responses }], priceTable, at), json);
 }
 
 function main(argv: string[]): number {
@@ -345,5 +355,11 @@ function main(argv: string[]): number {
     return 70;
   }
 }
+
+// A reader that stops early (`| head`) closes the pipe: what it did not read is not an error of ours.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 process.exitCode = main(process.argv.slice(2));

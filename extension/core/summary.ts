@@ -4,7 +4,8 @@ import { rateLimitsOf, type RateLimits } from './rate-limits.ts';
 import type { ThreadPlace } from './threads.ts';
 import type { ResponseObject } from './response-types.ts';
 import type { ResponseRecord } from './stream-reader.ts';
-import type { ResponseTiming, UsageSummary } from './usage-timing.ts';
+import { summarizeUsage, type ResponseTiming, type UsageSummary } from './usage-timing.ts';
+import type { ReplayedResponse } from './replay.ts';
 import type { WarningCode } from './warnings.ts';
 
 /** One response as the command's `--json` output and the HAR transcript give it. */
@@ -18,6 +19,8 @@ export interface ResponseSummary {
   cost?: CostSummary | null;
   /** As `inspect` reads them from the call's response headers: the rate limits, or null when none was sent. */
   rateLimits?: RateLimits | null;
+  /** With `inspect --at`: where the response was replayed to, of how many events, and how long after the start. */
+  at?: { events: number; of: number; ms: number | null };
   timing: ResponseTiming;
   warnings: Array<{ code: WarningCode; message: string; sequence_number?: number }>;
 }
@@ -40,7 +43,22 @@ export function summarizeInspectedRecord(record: ResponseRecord, context: Inspec
   return summaryOf(record, context);
 }
 
-function summaryOf(record: ResponseRecord, context: InspectionContext | undefined): ResponseSummary {
+/** `summarizeInspectedRecord` of the response as it stood after some of its events (`inspect --at`). */
+export function summarizeReplayedRecord(record: ResponseRecord, replayed: ReplayedResponse, ms: number | null, context: InspectionContext): ResponseSummary {
+  const summary = summaryOf({ response: replayed.response, events: { length: replayed.count }, usage: summarizeUsage(replayed.response), timing: record.timing, warnings: replayed.warnings }, context);
+  return { ...summary, at: { events: replayed.count, of: record.events.length, ms } };
+}
+
+/** What a summary reads of a record: the record itself, or a response replayed from it. */
+interface SummarizedState {
+  response: ResponseObject;
+  events: { length: number };
+  usage: UsageSummary | null;
+  timing: ResponseTiming;
+  warnings: ReadonlyArray<{ code: WarningCode; message: string; sequence_number?: number }>;
+}
+
+function summaryOf(record: SummarizedState, context: InspectionContext | undefined): ResponseSummary {
   const usage = record.usage;
   return {
     response: record.response,
