@@ -327,6 +327,14 @@ export class PanelStore {
     this.order.push(capture.id);
   }
 
+  /** The Assembly view's timeline: the selected call's last response as it stood after `count` events; undefined at its end. */
+  replay: { captureId: string; count: number } | undefined;
+
+  setReplay(captureId: string, count: number | undefined): void {
+    this.replay = count === undefined ? undefined : { captureId, count };
+    this.changed();
+  }
+
   /** Calls marked to compare (Ctrl/Cmd-click), oldest first: at most two. */
   marked: string[] = [];
   /** The two calls the Compare view shows, A then B; undefined while it is closed. */
@@ -359,6 +367,7 @@ export class PanelStore {
 
   select(id: string | undefined, byHand = true): void {
     const previous = this.selectedId;
+    if (this.replay && this.replay.captureId !== id) this.replay = undefined;
     this.selectedId = id;
     if (byHand) this.follow = id === this.order[this.order.length - 1];
     this.viewed(previous);

@@ -3,6 +3,7 @@ import { isJsonObject, stringifyJson, type ContentPart, type ItemMeta, type Json
 import type { PanelCapture } from '../model/panel-capture.ts';
 import { prettyJson } from '../format.ts';
 import { LongText } from './LongText.tsx';
+import { replayOf, Timeline } from './Timeline.tsx';
 import { contentText, requestBodyOf } from './RequestView.tsx';
 import { Markdown, MARKDOWN_MAX_CHARS, looksLikeMarkdown } from './Markdown.tsx';
 import type { PanelStore } from '../model/panel-store.ts';
@@ -318,7 +319,7 @@ function ItemView({ item, index, meta, markdown }: { item: OutputItem; index: nu
   }
 }
 
-export function RecordView({ record, markdown }: { record: ResponseRecord; markdown: boolean }) {
+export function RecordView({ record, markdown }: { record: Pick<ResponseRecord, 'assembler'>; markdown: boolean }) {
   const { response, itemMeta, audioTranscript } = record.assembler;
   const error = isJsonObject(response.error) ? response.error : undefined;
   return (
@@ -403,14 +404,29 @@ export function AssemblyView({ capture, store }: { capture: PanelCapture; store:
       </div>
     );
   }
+  const last = records[records.length - 1] as ResponseRecord;
+  // A finished response can be replayed; a live one grows on screen anyway.
+  const replayable = !capture.live && capture.loaded && last.events.length > 0;
+  const position = replayable && store.replay?.captureId === capture.id ? store.replay.count : undefined;
+  const replayed = position === undefined ? undefined : replayOf(last).at(position);
   return (
     <div class="assembly" data-testid="assembly">
+      {replayable ? <Timeline capture={capture} record={last} store={store} /> : null}
       <TextModeToggle store={store} />
       <AskedFor capture={capture} />
       {records.map((record, index) => (
         <>
           {records.length > 1 ? <h3 class="record-title">Response {index + 1} of {records.length}: {record.response.id ?? ''}</h3> : null}
-          <RecordView record={record} markdown={store.markdown} />
+          {replayed && record === last ? (
+            <div class="replayed" data-testid="replayed" data-count={replayed.count} data-status={replayed.status ?? ''}>
+              <p class="sub replay-note">
+                As it stood after event {replayed.count}: status {replayed.status ?? '–'}
+              </p>
+              <RecordView record={replayed} markdown={store.markdown} />
+            </div>
+          ) : (
+            <RecordView record={record} markdown={store.markdown} />
+          )}
         </>
       ))}
     </div>

@@ -77,6 +77,9 @@ export function EventsView({ capture, store }: { capture: PanelCapture; store: P
   const records = capture.records;
   const revision = capture.revision;
   const total = records.reduce((sum, record) => sum + record.events.length, 0);
+  // The event the Assembly view's timeline stands at: the last applied, in the last response.
+  const lastEvents = records[records.length - 1]?.events.length ?? 0;
+  const replayIndex = store.replay?.captureId === capture.id && store.replay.count > 0 ? total - lastEvents + store.replay.count - 1 : undefined;
 
   const warnings = useMemo(
     () =>
@@ -159,6 +162,7 @@ export function EventsView({ capture, store }: { capture: PanelCapture; store: P
         </div>
         <VirtualList
           count={count}
+          revealIndex={filtered ? undefined : replayIndex}
           rowHeight={20}
           stickToBottom={capture.live}
           testId="event-list"
@@ -167,11 +171,14 @@ export function EventsView({ capture, store }: { capture: PanelCapture; store: P
             const row = filtered ? filtered[index] : rowAt(records, index, warnings);
             if (!row) return null;
             const isSelected = selected?.event === row.event;
+            const isReplayed = row.index === replayIndex;
             return (
               <button
                 type="button"
-                class={`event-row${isSelected ? ' selected' : ''}${row.warning ? ' has-warning' : ''}`}
+                class={`event-row${isSelected ? ' selected' : ''}${isReplayed ? ' replayed' : ''}${row.warning ? ' has-warning' : ''}`}
                 data-testid="event-row"
+                data-index={row.index}
+                aria-current={isReplayed ? 'step' : undefined}
                 title={row.warning}
                 onClick={() => setSelected(row)}
               >

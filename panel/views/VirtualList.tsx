@@ -9,10 +9,12 @@ interface VirtualListProps {
   stickToBottom?: boolean;
   testId?: string;
   label: string;
+  /** A row to bring into view when it changes. */
+  revealIndex?: number;
 }
 
 /** Renders only the rows in view: lists of 100,000 rows stay cheap. */
-export function VirtualList({ count, rowHeight, renderRow, stickToBottom = false, testId, label }: VirtualListProps) {
+export function VirtualList({ count, rowHeight, renderRow, stickToBottom = false, testId, label, revealIndex }: VirtualListProps) {
   const container = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(400);
@@ -34,6 +36,16 @@ export function VirtualList({ count, rowHeight, renderRow, stickToBottom = false
       setScrollTop(element.scrollTop);
     }
   }, [count, stickToBottom]);
+
+  useLayoutEffect(() => {
+    const element = container.current;
+    if (!element || revealIndex === undefined) return;
+    const top = revealIndex * rowHeight;
+    if (top < element.scrollTop || top + rowHeight > element.scrollTop + element.clientHeight) {
+      element.scrollTop = Math.max(0, top - element.clientHeight / 2);
+      setScrollTop(element.scrollTop);
+    }
+  }, [revealIndex, rowHeight]);
 
   const overscan = 10;
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);

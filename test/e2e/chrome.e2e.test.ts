@@ -15,6 +15,7 @@ import { buildTranscript, callsOfInput, readInput, stringifyJson, type Transcrip
 import { expectBigResponsesShown } from './big-responses.ts';
 import { expectThreadsAndRateLimits } from './threads.ts';
 import { expectPriceOverrides } from './prices.ts';
+import { expectReplay } from './replay.ts';
 import { expectCancelClosesConnection } from './cancel.ts';
 import { expectSplitCharactersWhole } from './split-characters.ts';
 import { expectNoPlantedSecretsInViews, PLANTED_STREAM } from './redaction-views.ts';
@@ -557,6 +558,18 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       panel,
       async (name) => assert.equal((await stream({ route: name })).error, undefined),
       () => panel.reload(),
+    );
+  });
+
+  it('replays a response from its timeline: any event, the Events view marking it, and played to the end', async () => {
+    await expectReplay(
+      panel,
+      async (name) => assert.equal((await stream({ route: name })).error, undefined),
+      (name, text) => importIntoPanel(panel, [{ name, text }]),
+      async () => {
+        await browser.firstPage().goto(`${server.url}/`);
+        await panel.waitFor(`${ROW_COUNT} === 0`);
+      },
     );
   });
 

@@ -13,6 +13,7 @@ import { PRICE_TABLE_SOURCE } from '../../extension/prices/price-table.ts';
 import { expectBigResponsesShown } from './big-responses.ts';
 import { expectThreadsAndRateLimits } from './threads.ts';
 import { expectPriceOverrides } from './prices.ts';
+import { expectReplay } from './replay.ts';
 import { expectCancelClosesConnection } from './cancel.ts';
 import { expectNoPlantedSecretsInViews, PLANTED_STREAM } from './redaction-views.ts';
 import { plantedHar } from '../helpers/planted-secrets.ts';
@@ -119,6 +120,25 @@ describe('Firefox: capture in the page (and the background, for workers) and the
     await expectPriceOverrides(
       panel,
       async (name) => assert.equal((await stream({ route: name })).error, undefined),
+      async () => {
+        await page.goto(`${server.url}/`);
+        await panel.waitFor(`${ROW_COUNT} === 0`);
+      },
+    );
+  });
+
+  it('replays a response from its timeline: any event, the Events view marking it, and played to the end', async () => {
+    await expectReplay(
+      panel,
+      async (name) => assert.equal((await stream({ route: name })).error, undefined),
+      (name, text) =>
+        panel.evaluate(`(() => {
+          const input = document.querySelector('[data-testid=import-input]');
+          const transfer = new content.DataTransfer();
+          transfer.items.add(new content.File([${JSON.stringify(text)}], ${JSON.stringify(name)}));
+          input.files = transfer.files;
+          input.dispatchEvent(new Event('change', { bubbles: true }));
+        })()`),
       async () => {
         await page.goto(`${server.url}/`);
         await panel.waitFor(`${ROW_COUNT} === 0`);
