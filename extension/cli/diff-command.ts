@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
   callsOfInput,
+  redactBody,
   formatUsd,
   responseCost,
   stringifyJson,
@@ -42,7 +43,7 @@ export function diffCommand(args: readonly string[]): string[] {
   if (first === '-' && second === '-') throw new UsageError('diff reads stdin ("-") for one of A and B, not both');
   const a = chooseCall(first);
   const b = chooseCall(second);
-  const comparison = compareCalls(a.call, b.call, priceTable);
+  const comparison = compareCalls(masked(a.call), masked(b.call), priceTable);
   if (json) {
     const pieces: string[] = [];
     writeJson(comparison, (piece) => pieces.push(piece), 2);
@@ -82,6 +83,13 @@ function readCalls(path: string): TranscriptCall[] {
   const reading = readNamed(path, bytes);
   reportHarProblems(path, reading.har?.problems ?? []);
   return callsOfInput(basename(path), bytes.toString('utf8'), reading);
+}
+
+/** A call whose request body shows credentials masked, as every view and export does. */
+function masked(call: TranscriptCall): TranscriptCall {
+  if (call.requestBody === undefined) return call;
+  const contentType = call.requestHeaders.find((header) => header.name.toLowerCase() === 'content-type')?.value;
+  return { ...call, requestBody: redactBody(call.requestBody, contentType) };
 }
 
 function countOf(count: number, noun: string): string {

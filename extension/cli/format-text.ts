@@ -4,6 +4,7 @@ import {
   formatUsd,
   RATE_LIMIT_KINDS,
   usedShare,
+  formatShare,
   type RateLimits,
   responseCost,
   stringField,
@@ -122,10 +123,6 @@ function formatRateLimits(limits: RateLimits | null): string[] {
   return lines;
 }
 
-function formatShare(share: number): string {
-  const percent = share * 100;
-  return `${percent > 0 && percent < 0.1 ? '<0.1' : percent.toFixed(1).replace(/\.0$/, '')} %`;
-}
 
 /** Model output is text: a control character must not drive the terminal (escape sequences). */
 export function escapeControlCharacters(text: string): string {

@@ -88,10 +88,14 @@ export function compareRequests(a: JsonValue | undefined, b: JsonValue | undefin
 }
 
 export function compareCalls(a: ComparedCall, b: ComparedCall, prices: PriceLookup): CallComparison {
+  return { request: compareRequests(requestValue(a.requestBody), requestValue(b.requestBody)), ...compareResponses(a, b, prices) };
+}
+
+/** All of `compareCalls` but the request: cheap, where the request's diff aligns whole lists (a viewer keeps that apart). */
+export function compareResponses(a: Pick<ComparedCall, 'records'>, b: Pick<ComparedCall, 'records'>, prices: PriceLookup): Omit<CallComparison, 'request'> {
   const sideA = lastResponse(a, prices);
   const sideB = lastResponse(b, prices);
   return {
-    request: compareRequests(requestValue(a.requestBody), requestValue(b.requestBody)),
     output: { a: sideA.output, b: sideB.output },
     usage: { a: sideA.usage, b: sideB.usage, delta: sideA.usage && sideB.usage ? usageDelta(sideA.usage, sideB.usage) : null },
     cost: { a: sideA.cost, b: sideB.cost, delta: sideA.cost && sideB.cost ? roundUsd(sideB.cost.total - sideA.cost.total) : null },
@@ -116,7 +120,7 @@ const NO_TIMING: ResponseTiming = {
   serverDurationMs: null,
 };
 
-function lastResponse(call: ComparedCall, prices: PriceLookup): Side {
+function lastResponse(call: Pick<ComparedCall, 'records'>, prices: PriceLookup): Side {
   const record = call.records[call.records.length - 1];
   if (!record) return { output: null, usage: null, cost: null, timing: { ...NO_TIMING } };
   const { response, usage } = record;

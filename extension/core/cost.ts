@@ -118,8 +118,11 @@ export function withPriceOverrides(overrides: readonly PriceOverride[], table: P
   const byModel = new Map(overrides.map((override) => [override.model, override]));
   return (model, usage) => {
     const override = byModel.get(model) ?? byModel.get(undatedModel(model));
-    if (!override) return table(model, usage);
-    const prices: ModelPrices = { input: override.input, output: override.output };
+    const listed = table(model, usage);
+    if (!override) return listed;
+    // Token prices are the user's; what the settings cannot set (cache writes, built-in tools) stays the table's.
+    const { cachedInput: _tableCached, ...tableRest } = listed?.prices ?? { input: 0, output: 0 };
+    const prices: ModelPrices = { ...tableRest, input: override.input, output: override.output };
     if (override.cachedInput !== undefined) prices.cachedInput = override.cachedInput;
     return { prices, source: SETTINGS_PRICE_SOURCE, model: override.model };
   };

@@ -50,10 +50,8 @@ export function usedShare(limit: RateLimit): number | undefined {
   return Math.min(1, Math.max(0, (limit.limit - limit.remaining) / limit.limit));
 }
 
-/** A reset as sent (`6m0s`, `120ms`, `1.5s`, `2h`) in milliseconds, or undefined when it reads otherwise. */
-export function resetMilliseconds(reset: string): number | undefined {
-  const unit: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
-  const parts = [...reset.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)];
-  if (parts.length === 0 || parts.map((part) => part[0]).join('') !== reset) return undefined;
-  return parts.reduce((sum, part) => sum + Number(part[1]) * (unit[part[2] as string] as number), 0);
+/** A share of a limit as a percentage to read: `0.2 %`, `<0.1 %`, `13.3 %`. */
+export function formatShare(share: number): string {
+  const percent = share * 100;
+  return `${percent > 0 && percent < 0.1 ? '<0.1' : percent.toFixed(1).replace(/\.0$/, '')} %`;
 }

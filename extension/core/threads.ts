@@ -74,6 +74,9 @@ export class ThreadTracker {
   private unnamed = 0;
 
   place(responseId: string | undefined, links: ThreadLinks): ThreadPlace {
+    // The same response seen again (captured twice, or a file read twice) keeps its place: it is no new turn.
+    const known = responseId === undefined ? undefined : this.placeOfResponse.get(responseId);
+    if (known) return known;
     const place = this.placeOf(responseId, links);
     if (responseId !== undefined) this.placeOfResponse.set(responseId, place);
     return place;

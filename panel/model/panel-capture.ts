@@ -1,6 +1,8 @@
 import {
   CaptureReading,
-  callThreadLinks,
+  mergeThreadLinks,
+  requestThreadLinks,
+  responseThreadLinks,
   rateLimitsOf,
   type RateLimits,
   type ThreadLinks,
@@ -387,13 +389,16 @@ export class PanelCapture {
       if (this.summary?.conversationId !== undefined) links.conversationId = this.summary.conversationId;
       return links;
     }
-    if (this.linksCache?.revision === this.revision) return this.linksCache.links;
-    const links = callThreadLinks(this.start.requestBody, this.record?.response);
-    this.linksCache = { revision: this.revision, links };
-    return links;
+    // The request's links are read once (its body may be large); the response's echo is two fields.
+    const body = this.start.requestBody;
+    const kept = this.requestLinks;
+    const request = kept !== undefined && kept.body === body ? kept : { body, links: requestThreadLinks(body) };
+    this.requestLinks = request;
+    const response = this.record?.response;
+    return mergeThreadLinks(request.links, response ? responseThreadLinks(response) : {});
   }
 
-  private linksCache: { revision: number; links: ThreadLinks } | undefined;
+  private requestLinks: { body: string | undefined; links: ThreadLinks } | undefined;
 
   private rateLimitCache: { response: CaptureResponse | undefined; limits: RateLimits | null } | undefined;
 

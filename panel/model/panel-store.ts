@@ -18,6 +18,8 @@ export function nextView(view: ViewName, step: number): ViewName {
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'version-mismatch';
 
+const NO_OVERRIDES: CaptureSettings['priceOverrides'] = [];
+
 /** Finished captures whose bodies the panel keeps after the user looked at them (besides the selected one). */
 const RECENTLY_VIEWED_KEPT = 3;
 
@@ -70,7 +72,7 @@ export class PanelStore {
 
   /** Prices follow the settings: a change of overrides prices every capture anew. */
   private applyPrices(): void {
-    const overrides = this.settings.priceOverrides ?? [];
+    const overrides = this.settings.priceOverrides ?? NO_OVERRIDES;
     if (overrides === this.pricesFrom) return;
     this.pricesFrom = overrides;
     this.prices = withPriceOverrides(overrides, priceTable);
@@ -113,7 +115,6 @@ export class PanelStore {
   }
 
   visibleCaptures(): PanelCapture[] {
-    this.placeThreads();
     const filter = this.filterText.trim().toLowerCase();
     const all = this.order.map((id) => this.captures.get(id)).filter((capture): capture is PanelCapture => capture !== undefined);
     if (filter === '') return all;
@@ -207,6 +208,7 @@ export class PanelStore {
       }
       case 'store.cleared':
         this.marked = [];
+        if (this.comparing) this.unpin([this.comparing.a, this.comparing.b]);
         this.comparing = undefined;
         for (const id of this.loadWaiters.keys()) this.resolveLoad(id, undefined);
         this.captures.clear();
@@ -224,7 +226,10 @@ export class PanelStore {
         }
         this.order = this.order.filter((id) => this.captures.has(id));
         this.marked = this.marked.filter((id) => this.captures.has(id));
-        if (this.comparing && !(this.captures.has(this.comparing.a) && this.captures.has(this.comparing.b))) this.comparing = undefined;
+        if (this.comparing && !(this.captures.has(this.comparing.a) && this.captures.has(this.comparing.b))) {
+          this.unpin([this.comparing.a, this.comparing.b]);
+          this.comparing = undefined;
+        }
         this.evicted = message.evicted;
         if (this.selectedId !== undefined && !this.captures.has(this.selectedId)) {
           this.selectedId = this.order[this.order.length - 1];
@@ -301,21 +306,26 @@ export class PanelStore {
   }
 
   /** Captures whose bodies must stay while something (an export) reads them. */
-  private readonly pinned = new Set<string>();
+  /** How many holders (an export, the Thread view, the Compare view) pin each body: it stays until the last lets go. */
+  private readonly pinned = new Map<string, number>();
 
   pin(ids: Iterable<string>): void {
-    for (const id of ids) this.pinned.add(id);
+    for (const id of ids) this.pinned.set(id, (this.pinned.get(id) ?? 0) + 1);
   }
 
   unpin(ids: Iterable<string>): void {
-    for (const id of ids) this.pinned.delete(id);
+    for (const id of ids) {
+      const holders = (this.pinned.get(id) ?? 0) - 1;
+      if (holders > 0) this.pinned.set(id, holders);
+      else this.pinned.delete(id);
+    }
     this.unloadUnviewed();
   }
 
   /** Lets go of the bodies of finished captures nobody looks at: the background keeps them. */
   unloadUnviewed(): void {
     if (!this.loader) return;
-    const keep = new Set([this.selectedId, ...this.recentlyViewed, ...this.pinned]);
+    const keep = new Set([this.selectedId, ...this.recentlyViewed, ...this.pinned.keys()]);
     for (const capture of this.captures.values()) {
       if (capture.loaded && !capture.live && !keep.has(capture.id) && !this.loadWaiters.has(capture.id)) capture.unload();
     }
@@ -350,12 +360,22 @@ export class PanelStore {
   /** Opens the Compare view on two calls (their bodies kept while it shows them). */
   compare(a: string, b: string): void {
     if (!this.captures.has(a) || !this.captures.has(b)) return;
+    // The new pair is pinned before the old one lets go: a call in both keeps its body.
+    this.pin([a, b]);
+    if (this.comparing) this.unpin([this.comparing.a, this.comparing.b]);
     this.comparing = { a, b };
     this.marked = [a, b];
-    this.pin([a, b]);
-    void this.load(a);
-    void this.load(b);
+    this.loadCompared();
     this.changed();
+  }
+
+  /** Asks again for a compared call's body that is not here (never loaded, or let go before it was pinned). */
+  loadCompared(): void {
+    if (!this.comparing) return;
+    for (const id of [this.comparing.a, this.comparing.b]) {
+      const capture = this.captures.get(id);
+      if (capture && !capture.loaded && !capture.loading && !capture.loadError) void this.load(id);
+    }
   }
 
   closeCompare(): void {

@@ -396,7 +396,12 @@ function TextModeToggle({ store }: { store: PanelStore }) {
 
 export function AssemblyView({ capture, store }: { capture: PanelCapture; store: PanelStore }) {
   const records = capture.records;
-  if (records.length === 0) {
+  const last = records[records.length - 1];
+  // A finished response can be replayed; a live one grows on screen anyway.
+  const replayable = last !== undefined && !capture.live && capture.loaded && last.events.length > 0;
+  const position = replayable && store.replay?.captureId === capture.id ? store.replay.count : undefined;
+  const replayed = useMemo(() => (position === undefined || !last ? undefined : replayOf(last).at(position)), [last, position, last?.events.length]);
+  if (!last) {
     return (
       <div class="assembly" data-testid="assembly">
         <AskedFor capture={capture} />
@@ -404,14 +409,9 @@ export function AssemblyView({ capture, store }: { capture: PanelCapture; store:
       </div>
     );
   }
-  const last = records[records.length - 1] as ResponseRecord;
-  // A finished response can be replayed; a live one grows on screen anyway.
-  const replayable = !capture.live && capture.loaded && last.events.length > 0;
-  const position = replayable && store.replay?.captureId === capture.id ? store.replay.count : undefined;
-  const replayed = position === undefined ? undefined : replayOf(last).at(position);
   return (
     <div class="assembly" data-testid="assembly">
-      {replayable ? <Timeline capture={capture} record={last} store={store} /> : null}
+      {replayable ? <Timeline key={capture.id} capture={capture} record={last} store={store} /> : null}
       <TextModeToggle store={store} />
       <AskedFor capture={capture} />
       {records.map((record, index) => (

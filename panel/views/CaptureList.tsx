@@ -11,6 +11,7 @@ import {
   columnById,
   columnWidth,
   groupByThread,
+  isColumnOn,
   nextSort,
   resizeColumn,
   shortName,
@@ -120,6 +121,8 @@ interface RowProps {
   threadStart: boolean;
   /** Marked to compare (Ctrl/Cmd-click). */
   marked: boolean;
+  /** Its thread and turn as the store placed them (a placement changes when an earlier turn goes). */
+  threadPlace: string;
   onMenu: (x: number, y: number, captureId: string) => void;
 }
 
@@ -128,7 +131,7 @@ interface RowProps {
  * changed: with hundreds of rows, rendering them all each time cost the panel more than the stream did.
  */
 const Row = memo(
-  function Row({ store, capture, selected, columns, rowIndex, threadStart, marked, onMenu }: RowProps) {
+  function Row({ store, capture, selected, columns, rowIndex, threadStart, marked, threadPlace, onMenu }: RowProps) {
     const url = capture.shownUrl;
     return (
       <tr
@@ -138,7 +141,7 @@ const Row = memo(
         data-loaded={capture.loaded ? 'true' : 'false'}
         aria-selected={selected}
         class={`${selected ? 'selected' : ''}${marked ? ' marked' : ''} row-${capture.status}${threadStart ? ' thread-start' : ''}`}
-        data-thread-id={capture.thread?.id}
+        data-thread-id={threadPlace === '' ? undefined : capture.thread?.id}
         data-marked={marked ? 'true' : undefined}
         onClick={(event) => {
           if (event.ctrlKey || event.metaKey) {
@@ -168,7 +171,7 @@ const Row = memo(
     before.rowIndex === after.rowIndex &&
     before.threadStart === after.threadStart &&
     before.marked === after.marked &&
-    before.capture.thread === after.capture.thread &&
+    before.threadPlace === after.threadPlace &&
     before.store === after.store &&
     before.onMenu === after.onMenu,
 );
@@ -225,8 +228,11 @@ function useStableColumns(columns: ColumnDefinition[]): readonly ColumnDefinitio
 }
 
 export function CaptureList({ store }: { store: PanelStore }) {
-  const sorted = sortCaptures(store.visibleCaptures(), store.layout.sort);
   const grouped = store.layout.groupByThread === true;
+  const threaded = grouped || isColumnOn(store.layout, columnById('thread'));
+  // Threads are placed only when the list shows them: placing allocates a place per call.
+  if (threaded) store.placeThreads();
+  const sorted = sortCaptures(store.visibleCaptures(), store.layout.sort);
   const captures = grouped ? groupByThread(sorted) : sorted;
   const list = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, height: 800, width: 1000 });
@@ -314,6 +320,7 @@ export function CaptureList({ store }: { store: PanelStore }) {
               columns={columns}
               rowIndex={first + offset + 2}
               marked={store.marked.includes(capture.id)}
+              threadPlace={threaded && capture.thread ? `${capture.thread.turn} ${capture.thread.id}` : ''}
               threadStart={grouped && offset + first > 0 && captures[first + offset - 1]?.thread?.id !== capture.thread?.id}
               onMenu={openRowMenu}
             />

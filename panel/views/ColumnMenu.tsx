@@ -22,6 +22,6 @@ export function ColumnMenu({ store, at, narrow, onClose }: { store: PanelStore; 
     checked: store.layout.groupByThread === true,
     onSelect: () => store.setLayout(setGroupByThread(store.layout, store.layout.groupByThread !== true)),
   };
-  const reset: MenuItem = { label: 'Reset columns', testId: 'columns-reset', onSelect: () => store.setLayout({ ...DEFAULT_LAYOUT, split: store.layout.split }) };
+  const reset: MenuItem = { label: 'Reset columns', testId: 'columns-reset', onSelect: () => store.setLayout(setGroupByThread({ ...DEFAULT_LAYOUT, split: store.layout.split }, store.layout.groupByThread === true)) };
   return <ContextMenu label="Columns" at={at} items={[...columns, SEPARATOR, grouped, SEPARATOR, reset]} onClose={onClose} />;
 }

@@ -1,7 +1,6 @@
-import { useMemo } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import { formatUsd, stringifyJson, type JsonValue, type ResponseTiming, type UsageSummary } from '../../extension/core/index.ts';
-import { compareCalls, type CallComparison, type RequestDifference } from '../../extension/compare/compare-calls.ts';
-import { priceTable } from '../../extension/prices/price-table.ts';
+import { compareRequests, compareResponses, requestValue, type CallComparison, type RequestDifference } from '../../extension/compare/compare-calls.ts';
 import type { PanelCapture } from '../model/panel-capture.ts';
 import type { PanelStore } from '../model/panel-store.ts';
 import { formatCount, formatMs } from '../format.ts';
@@ -142,21 +141,34 @@ export function CompareView({ store }: { store: PanelStore }) {
   const a = shown ? store.captures.get(shown.a) : undefined;
   const b = shown ? store.captures.get(shown.b) : undefined;
   const ready = a?.loaded === true && b?.loaded === true;
-  const comparison = useMemo(
-    () => (a && b && ready ? compareCalls({ requestBody: requestBodyOf(a).text, records: a.records }, { requestBody: requestBodyOf(b).text, records: b.records }, priceTable) : undefined),
-    [a, b, ready, a?.revision, b?.revision],
-  );
+  // Bodies let go before this view pinned them are asked for again.
+  useEffect(() => store.loadCompared());
+  const section = useRef<HTMLElement>(null);
+  useEffect(() => section.current?.focus(), [shown?.a, shown?.b]);
+  // Escape closes it wherever the focus is (the button that opened it may have gone, leaving it on the body); from
+  // the moment it shows, hence a layout effect.
+  useLayoutEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      event.preventDefault();
+      store.closeCompare();
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [store]);
+  // The request's diff aligns whole input lists: worked out once per pair of bodies (masked, as every view shows them).
+  const bodyA = a && ready ? requestBodyOf(a).text : undefined;
+  const bodyB = b && ready ? requestBodyOf(b).text : undefined;
+  const request = useMemo(() => (ready ? compareRequests(requestValue(bodyA), requestValue(bodyB)) : undefined), [ready, bodyA, bodyB]);
+  const comparison: CallComparison | undefined = a && b && request ? { request, ...compareResponses(a, b, store.prices) } : undefined;
   if (!shown || !a || !b) return null;
   return (
     <section
+      ref={section}
+      tabIndex={-1}
       class="detail compare-view"
       data-testid="compare-view"
       aria-label="Compare two calls"
-      onKeyDown={(event) => {
-        if (event.key !== 'Escape') return;
-        event.preventDefault();
-        store.closeCompare();
-      }}
     >
       <div class="compare-toolbar">
         <strong>Compare</strong>

@@ -84,7 +84,13 @@ export function SettingsDialog({ store, connection, onClose }: { store: PanelSto
         <p class="sub">Other models: prices from {PRICE_TABLE_SOURCE}, bundled with the extension. Each cost names where its prices come from.</p>
       </fieldset>
       <div class="dialog-buttons">
-        <button type="button" data-testid="settings-save" onClick={save}>
+        <button
+          type="button"
+          data-testid="settings-save"
+          onClick={save}
+          disabled={store.connection !== 'connected'}
+          title={store.connection === 'connected' ? undefined : 'Waiting for the extension’s settings'}
+        >
           Save
         </button>
         <button type="button" onClick={onClose}>

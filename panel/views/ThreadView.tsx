@@ -93,7 +93,7 @@ export function ThreadView({ capture, store }: { capture: PanelCapture; store: P
       </p>
       {missingBefore > 0 ? (
         <p class="problem" data-testid="thread-missing">
-          {missingBefore === 1 ? 'Turn 1' : `Turns 1–${missingBefore}`} not captured: this thread continues <span class="mono">{first?.threadLinks.previousResponseId ?? thread?.id}</span>, which this panel never saw.
+          Earlier turns were not captured: this thread continues <span class="mono">{first?.threadLinks.previousResponseId ?? thread?.id}</span>, which this panel never saw.
         </p>
       ) : null}
       {turns.map((turn, index) => {

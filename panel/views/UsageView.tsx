@@ -1,4 +1,4 @@
-import { addUsage, formatUsd, RATE_LIMIT_KINDS, usedShare, type CostReading, type RateLimits, type UsageSummary } from '../../extension/core/index.ts';
+import { addUsage, formatUsd, RATE_LIMIT_KINDS, formatShare, usedShare, type CostReading, type RateLimits, type UsageSummary } from '../../extension/core/index.ts';
 import type { PanelCapture } from '../model/panel-capture.ts';
 import type { PanelStore } from '../model/panel-store.ts';
 import { formatCount, formatMs } from '../format.ts';
@@ -151,10 +151,6 @@ function RateLimitTable({ limits, testId, caption }: { limits: RateLimits | null
   );
 }
 
-function formatShare(share: number): string {
-  const percent = share * 100;
-  return `${percent > 0 && percent < 0.1 ? '<0.1' : percent.toFixed(1).replace(/\.0$/, '')} %`;
-}
 
 /** How many calls the tab holds and how many failed (the server's failure, an HTTP error, a broken stream). */
 function CallCounts({ store }: { store: PanelStore }) {

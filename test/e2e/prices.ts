@@ -40,8 +40,10 @@ export async function expectPriceOverrides(panel: PanelDocument, streamRecording
     await panel.waitFor(`document.querySelector("[data-testid=summary-cost]")?.textContent === ${JSON.stringify(formatUsd(overridden.total))}`);
     await panel.click('[data-testid=tab-usage]');
     await panel.waitFor('document.querySelector("[data-testid=cost-source]")?.textContent === "USD, prices from settings"');
-    // Kept: the settings, read again from the extension, still hold them.
+    await panel.click('[data-testid=tab-assembly]');
+    // Kept: the settings, as the extension sends them again, still hold them.
     await reopen();
+    await panel.waitFor('document.querySelector("[data-testid=panel-root]")?.dataset.connection === "connected"');
     await panel.click('[data-testid=settings]');
     await panel.waitFor(`document.querySelector("[data-testid=price-overrides]")?.value === ${JSON.stringify(OVERRIDES)}`);
     await panel.evaluate('document.querySelector("[data-testid=settings-dialog] .dialog-buttons button:last-child").click()');
@@ -49,7 +51,8 @@ export async function expectPriceOverrides(panel: PanelDocument, streamRecording
     await panel.evaluate('document.querySelector("[data-testid=settings-dialog] .dialog-buttons button:last-child")?.click()');
     await saveOverrides(panel, '');
     await panel.waitFor('document.querySelector("[data-testid=settings-dialog]") === null');
-    await panel.click('[data-testid=tab-assembly]').catch(() => undefined);
   }
-  await panel.waitFor(`document.querySelector("[data-testid=summary-cost]") === null || document.querySelector("[data-testid=summary-cost]").textContent === ${JSON.stringify(finalCostText(NAME))}`);
+  // Without them, the table's prices again.
+  await streamRecording(NAME);
+  await panel.waitFor(`document.querySelector("[data-testid=summary-cost]")?.textContent === ${JSON.stringify(finalCostText(NAME))}`);
 }

@@ -17,7 +17,7 @@ export const PLANTED_STREAM: StreamOptions = {
   extraBody: { credentials: { key: PLANTED.jsonCredentialsKey }, metadata: { refresh_token: PLANTED.jsonRefreshToken } },
 };
 
-const VIEWS = ['assembly', 'usage', 'events', 'request', 'raw'] as const;
+const VIEWS = ['assembly', 'usage', 'events', 'request', 'raw', 'thread'] as const;
 
 /** Every view of every listed response (the first event opened in Events): no planted credential anywhere. */
 export async function expectNoPlantedSecretsInViews(panel: PanelDocument, rows: number): Promise<void> {
@@ -33,9 +33,22 @@ export async function expectNoPlantedSecretsInViews(panel: PanelDocument, rows: 
         await panel.waitFor('document.querySelector("[data-testid=event-detail]") !== null');
       }
       if (view === 'request') await panel.waitForText('[redacted]');
+      if (view === 'thread') await panel.waitFor('document.querySelector("[data-testid=thread-turn-input]") !== null');
       const text = await panel.text();
       assert.deepEqual(leakedSecrets(text), [], `row ${row + 1}, ${view} view`);
     }
   }
   await panel.click('[data-testid=tab-assembly]');
+  if (rows < 2) return;
+  // The Compare view of two of them: their request bodies' differences, masked.
+  await panel.click('[data-testid=capture-row]:nth-child(1)');
+  await panel.evaluate('document.querySelector("[data-testid=capture-row]:nth-child(2)").dispatchEvent(new (typeof content === "object" && content ? content.MouseEvent : MouseEvent)("click", { bubbles: true, cancelable: true, ctrlKey: true }))');
+  await panel.waitFor('document.querySelector("[data-testid=compare-button]") !== null');
+  await panel.click('[data-testid=compare-button]');
+  await panel.waitFor('document.querySelector("[data-testid=compare-request], [data-testid=compare-request-same]") !== null');
+  // Long values open to show them whole.
+  await panel.evaluate('document.querySelectorAll("[data-testid=compare-view] details").forEach((details) => { details.open = true; })');
+  assert.deepEqual(leakedSecrets(await panel.text()), [], 'the Compare view');
+  await panel.click('[data-testid=compare-close]');
+  await panel.waitFor('document.querySelector("[data-testid=compare-view]") === null');
 }

@@ -52,13 +52,13 @@ async function expectSeeking(panel: PanelDocument, total: number): Promise<void>
   await panel.waitFor(`document.querySelector("[data-testid=replayed]") === null && document.querySelector("[data-testid=timeline-position]").textContent.startsWith("event ${total} of ${total}")`);
 }
 
-/** A call of the recording whose frames came 60 ms apart, written to a HAR with those times. */
+/** A call of the recording whose frames came 150 ms apart, written to a HAR with those times. */
 function timedHar(): string {
   const text = readFixture(`${NAME}.sse`);
   const reader = new ResponsesStreamReader();
   const startedAt = Date.UTC(2026, 0, 1, 12);
-  splitFrames(text).forEach((frame, index) => reader.push(`${frame}\n\n`, startedAt + 100 + index * 60));
-  reader.end(startedAt + 2000);
+  splitFrames(text).forEach((frame, index) => reader.push(`${frame}\n\n`, startedAt + 100 + index * 150));
+  reader.end(startedAt + 3000);
   for (const record of reader.responses) record.marks.requestStartedAt = startedAt;
   const call: TranscriptCall = {
     method: 'POST',
@@ -69,7 +69,7 @@ function timedHar(): string {
     responseHeaders: [{ name: 'content-type', value: 'text/event-stream' }],
     body: text,
     startedAt,
-    endedAt: startedAt + 2000,
+    endedAt: startedAt + 3000,
     records: reader.responses,
   };
   return stringifyJson(buildTranscript([call]), 2);
@@ -92,7 +92,7 @@ export async function expectReplay(
   await panel.waitFor(`${ROW_COUNT} === 1`);
   await expectFinal(panel, NAME);
   await expectSeeking(panel, total);
-  // 17 events 60 ms apart: at 1× the play takes about a second, showing the message grow on its way.
+  // 17 events 150 ms apart: at 1× the play takes about 2.5 s, showing the message grow on its way.
   await panel.waitFor('document.querySelector("[data-testid=timeline-play-1]")?.disabled === false');
   await panel.evaluate(`(() => {
     window.replaySeen = [];

@@ -15,6 +15,7 @@ import {
 } from '../../extension/core/index.ts';
 import { priceTable } from '../../extension/prices/price-table.ts';
 import { runCli, scratchWriter } from '../helpers/cli.ts';
+import { leakedSecrets, plantedHar } from '../helpers/planted-secrets.ts';
 import { readFixture, splitFrames, terminalSnapshot } from '../helpers/streams.ts';
 
 const { directory: scratch, write: writeScratch } = scratchWriter('responses-devtools-compare-');
@@ -454,5 +455,17 @@ describe('responses-devtools diff', () => {
     assert.equal(result.status, 0, result.stderr);
     const comparison = JSON.parse(result.stdout) as CallComparison;
     assert.deepEqual(comparison.usage.delta, { input: 11, cached: 0, output: -7, reasoning: 0, total: 4 });
+  });
+});
+
+describe('responses-devtools diff: credentials', () => {
+  it('masks credentials in the request bodies it compares, as every view does', () => {
+    const har = writeScratch('planted-diff.har', JSON.stringify(plantedHar()));
+    const result = runCli(['diff', '--json', `${har}#1`, `${har}#2`]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(leakedSecrets(result.stdout), []);
+    const text = runCli(['diff', `${har}#1`, `${har}#2`]);
+    assert.equal(text.status, 0, text.stderr);
+    assert.deepEqual(leakedSecrets(text.stdout), []);
   });
 });

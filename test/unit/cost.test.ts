@@ -72,7 +72,13 @@ describe('prices the user sets', () => {
 
   it('win over the table for their model and its dated snapshots, and name settings as their source', () => {
     const prices = withPriceOverrides(parsePriceOverrides('gpt-4o 1 0.5 2\nmy-model 4 8').overrides, priceTable);
-    assert.deepEqual(prices('gpt-4o-2024-08-06', usage(1, 0, 1)), { prices: { input: 1, cachedInput: 0.5, output: 2 }, source: 'settings', model: 'gpt-4o' });
+    // The token prices are the user's; what Settings cannot set (built-in tools) stays the table's.
+    assert.deepEqual(prices('gpt-4o-2024-08-06', usage(1, 0, 1)), { prices: { input: 1, cachedInput: 0.5, output: 2, webSearchPerThousand: 10, fileSearchPerThousand: 2.5 }, source: 'settings', model: 'gpt-4o' });
+    assert.deepEqual(prices('my-model', usage(1, 0, 1))?.prices, { input: 4, output: 8 });
+    const searching = readResponsesBody(readFixture('vercel-ai__azure-web-search-preview-gpt-4.1-mini.sse')).responses[0]!;
+    const overridden = responseCost(searching.response, searching.usage, withPriceOverrides(parsePriceOverrides('gpt-4.1-mini 1 2').overrides, priceTable)).cost;
+    assert.equal(overridden?.tools, responseCost(searching.response, searching.usage, priceTable).cost?.tools);
+    assert.ok((overridden?.tools ?? 0) > 0);
     assert.equal(prices('my-model', usage(1, 0, 1))?.source, 'settings');
     assert.deepEqual(prices('gpt-4.1', usage(1, 0, 1)), priceTable('gpt-4.1', usage(1, 0, 1)));
     assert.equal(withPriceOverrides([], priceTable), priceTable);

@@ -4,7 +4,7 @@ import {
   buildTranscript,
   inspectCalls,
   rateLimitsOf,
-  resetMilliseconds,
+  formatShare,
   stringifyJson,
   ThreadTracker,
   usedShare,
@@ -71,10 +71,9 @@ describe('rate limits', () => {
     assert.equal(usedShare({ limit: 500, remaining: 499, reset: null }), 1 / 500);
     assert.equal(usedShare({ limit: 0, remaining: 0, reset: null }), undefined);
     assert.equal(usedShare({ limit: 'lots', remaining: 1, reset: null }), undefined);
-    assert.equal(resetMilliseconds('6m0s'), 360_000);
-    assert.equal(resetMilliseconds('120ms'), 120);
-    assert.equal(resetMilliseconds('1.5s'), 1500);
-    assert.equal(resetMilliseconds('soon'), undefined);
+    assert.equal(formatShare(1 / 500), '0.2 %');
+    assert.equal(formatShare(0.0004), '<0.1 %');
+    assert.equal(formatShare(0), '0 %');
   });
 });
 
