@@ -302,3 +302,21 @@ describe('PanelStore: prices set in Settings', () => {
     assert.equal(capture.cost?.cost?.total, tableTotal);
   });
 });
+
+describe('PanelStore: bodies pinned by several views', () => {
+  it('keeps a body while any holder pins it', async () => {
+    const { store, asked } = storeWith(['a', 'b', 'c', 'd', 'e', 'f']);
+    const fill = (id: string) => store.applyMessage({ kind: 'store.loaded', snapshot: whole(id, readFixture('seed__hello-gpt-4.1-nano.sse')) });
+    store.pin(['a']);
+    store.compare('a', 'b');
+    fill('a');
+    fill('b');
+    assert.ok(asked.includes('a') && asked.includes('b'));
+    // The Thread view lets go of 'a'; the Compare view still holds it.
+    store.unpin(['a']);
+    for (const id of ['c', 'd', 'e', 'f']) store.select(id);
+    assert.equal(store.captures.get('a')?.loaded, true);
+    store.closeCompare();
+    assert.equal(store.captures.get('a')?.loaded, false);
+  });
+});

@@ -44,6 +44,13 @@ describe('threads', () => {
     assert.deepEqual(tracker.place(undefined, {}), { id: '(response 1 without an id)', turn: 1 });
   });
 
+  it('keeps the place of a response seen twice: it is no new turn', () => {
+    const tracker = new ThreadTracker();
+    assert.deepEqual(tracker.place('resp_a', { conversationId: 'conv_1' }), { id: 'conv_1', turn: 1 });
+    assert.deepEqual(tracker.place('resp_a', { conversationId: 'conv_1' }), { id: 'conv_1', turn: 1 });
+    assert.deepEqual(tracker.place('resp_b', { conversationId: 'conv_1' }), { id: 'conv_1', turn: 2 });
+  });
+
   it('a response that continues a turn after it is not placed after it: turns go forward only', () => {
     const tracker = new ThreadTracker();
     assert.deepEqual(tracker.place('resp_b', { previousResponseId: 'resp_a' }), { id: 'resp_a', turn: 2, previousMissing: true });
