@@ -25,6 +25,23 @@ let server: ReplayServer;
 let page: Page;
 let panel: FirefoxPanel;
 
+/** Gives the panel's file input a file, as a user picking it would (through the page's own constructors: Xray). */
+function importIntoPanel(name: string, text: string): Promise<void> {
+  return panel.evaluate(`(() => {
+    const input = document.querySelector('[data-testid=import-input]');
+    const transfer = new content.DataTransfer();
+    transfer.items.add(new content.File([${JSON.stringify(text)}], ${JSON.stringify(name)}));
+    input.files = transfer.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  })()`);
+}
+
+/** A new document clears the list (Preserve log is off). */
+async function clearPanel(): Promise<void> {
+  await page.goto(`${server.url}/`);
+  await panel.waitFor(`${ROW_COUNT} === 0`);
+}
+
 function stream(options: StreamOptions): Promise<StreamResult> {
   return page.evaluate((streamOptions) => window.e2e.streamWithOpenAI(streamOptions), options);
 }
@@ -120,10 +137,7 @@ describe('Firefox: capture in the page (and the background, for workers) and the
     await expectPriceOverrides(
       panel,
       async (name) => assert.equal((await stream({ route: name })).error, undefined),
-      async () => {
-        await page.goto(`${server.url}/`);
-        await panel.waitFor(`${ROW_COUNT} === 0`);
-      },
+      clearPanel,
     );
   });
 
@@ -131,18 +145,8 @@ describe('Firefox: capture in the page (and the background, for workers) and the
     await expectReplay(
       panel,
       async (name) => assert.equal((await stream({ route: name })).error, undefined),
-      (name, text) =>
-        panel.evaluate(`(() => {
-          const input = document.querySelector('[data-testid=import-input]');
-          const transfer = new content.DataTransfer();
-          transfer.items.add(new content.File([${JSON.stringify(text)}], ${JSON.stringify(name)}));
-          input.files = transfer.files;
-          input.dispatchEvent(new Event('change', { bubbles: true }));
-        })()`),
-      async () => {
-        await page.goto(`${server.url}/`);
-        await panel.waitFor(`${ROW_COUNT} === 0`);
-      },
+      importIntoPanel,
+      clearPanel,
     );
   });
 
@@ -151,29 +155,13 @@ describe('Firefox: capture in the page (and the background, for workers) and the
       panel,
       server,
       stream,
-      (name, text) =>
-        panel.evaluate(`(() => {
-          const input = document.querySelector('[data-testid=import-input]');
-          const transfer = new content.DataTransfer();
-          transfer.items.add(new content.File([${JSON.stringify(text)}], ${JSON.stringify(name)}));
-          input.files = transfer.files;
-          input.dispatchEvent(new Event('change', { bubbles: true }));
-        })()`),
-      async () => {
-        await page.goto(`${server.url}/`);
-        await panel.waitFor(`${ROW_COUNT} === 0`);
-      },
+      importIntoPanel,
+      clearPanel,
     );
   });
 
   it('shows no credential in any view of requests that carry them everywhere', async () => {
-    await panel.evaluate(`(() => {
-      const input = document.querySelector('[data-testid=import-input]');
-      const transfer = new content.DataTransfer();
-      transfer.items.add(new content.File([${JSON.stringify(JSON.stringify(plantedHar()))}], 'planted.har'));
-      input.files = transfer.files;
-      input.dispatchEvent(new Event('change', { bubbles: true }));
-    })()`);
+    await importIntoPanel('planted.har', JSON.stringify(plantedHar()));
     await expectNoPlantedSecretsInViews(panel, 3);
     await page.goto(`${server.url}/`);
     await panel.waitFor(`${ROW_COUNT} === 0`);
@@ -203,13 +191,7 @@ describe('Firefox: capture in the page (and the background, for workers) and the
     assert.deepEqual(responses[0]?.warnings, []);
     await page.goto(`${server.url}/`);
     await panel.waitFor(`${ROW_COUNT} === 0`);
-    await panel.evaluate(`(() => {
-      const input = document.querySelector('[data-testid=import-input]');
-      const transfer = new content.DataTransfer();
-      transfer.items.add(new content.File([${JSON.stringify(networkHar)}], 'network.har'));
-      input.files = transfer.files;
-      input.dispatchEvent(new Event('change', { bubbles: true }));
-    })()`);
+    await importIntoPanel('network.har', networkHar);
     await expectFinal(panel, name);
   });
 

@@ -4,8 +4,9 @@
  * imported HAR with receive times. Shared by the Chrome and Firefox suites.
  */
 import assert from 'node:assert/strict';
-import { buildTranscript, readResponsesBody, ResponseReplay, ResponsesStreamReader, stringifyJson, type TranscriptCall } from '../../extension/core/index.ts';
-import { readFixture, splitFrames } from '../helpers/streams.ts';
+import { buildTranscript, readResponsesBody, ResponseReplay, stringifyJson } from '../../extension/core/index.ts';
+import { timedCall } from '../helpers/timed-call.ts';
+import { readFixture } from '../helpers/streams.ts';
 import type { PanelDocument } from './chromium-devtools.ts';
 import { expectFinal, ROW_COUNT } from './recordings.ts';
 
@@ -52,27 +53,9 @@ async function expectSeeking(panel: PanelDocument, total: number): Promise<void>
   await panel.waitFor(`document.querySelector("[data-testid=replayed]") === null && document.querySelector("[data-testid=timeline-position]").textContent.startsWith("event ${total} of ${total}")`);
 }
 
-/** A call of the recording whose frames came 150 ms apart, written to a HAR with those times. */
+/** The recording as a HAR whose events came 150 ms apart. */
 function timedHar(): string {
-  const text = readFixture(`${NAME}.sse`);
-  const reader = new ResponsesStreamReader();
-  const startedAt = Date.UTC(2026, 0, 1, 12);
-  splitFrames(text).forEach((frame, index) => reader.push(`${frame}\n\n`, startedAt + 100 + index * 150));
-  reader.end(startedAt + 3000);
-  for (const record of reader.responses) record.marks.requestStartedAt = startedAt;
-  const call: TranscriptCall = {
-    method: 'POST',
-    url: 'https://api.openai.com/v1/responses',
-    requestHeaders: [],
-    status: 200,
-    statusText: 'OK',
-    responseHeaders: [{ name: 'content-type', value: 'text/event-stream' }],
-    body: text,
-    startedAt,
-    endedAt: startedAt + 3000,
-    records: reader.responses,
-  };
-  return stringifyJson(buildTranscript([call]), 2);
+  return stringifyJson(buildTranscript([timedCall(`${NAME}.sse`, 100, 150)]), 2);
 }
 
 export async function expectReplay(

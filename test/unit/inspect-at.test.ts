@@ -1,31 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildTranscript, ResponsesStreamReader, stringifyJson, summarizeUsage, type TranscriptCall } from '../../extension/core/index.ts';
+import { buildTranscript, ResponsesStreamReader, stringifyJson, summarizeUsage } from '../../extension/core/index.ts';
+import { timedCall } from '../helpers/timed-call.ts';
 import { runCli, scratchWriter } from '../helpers/cli.ts';
 import { FIXTURE_DIR, readFixture, splitFrames } from '../helpers/streams.ts';
 
 const { write } = scratchWriter('responses-devtools-at-');
-
-/** A call of a recording whose frames came 100 ms apart, the first 1 s after the request started. */
-function timedCall(name: string): TranscriptCall {
-  const text = readFixture(name);
-  const reader = new ResponsesStreamReader();
-  const startedAt = Date.UTC(2026, 0, 1, 12);
-  splitFrames(text).forEach((frame, index) => reader.push(`${frame}\n\n`, startedAt + 1000 + index * 100));
-  reader.end(startedAt + 5000);
-  for (const record of reader.responses) record.marks.requestStartedAt = startedAt;
-  return {
-    method: 'POST',
-    url: 'https://api.openai.com/v1/responses',
-    requestHeaders: [],
-    status: 200,
-    statusText: 'OK',
-    responseHeaders: [{ name: 'content-type', value: 'text/event-stream' }],
-    body: text,
-    startedAt,
-    records: reader.responses,
-  };
-}
 
 interface AtJson {
   responses: Array<{ response: { status: string; output: Array<{ content?: Array<{ text?: string }> }> }; events: number; usage: unknown; at: { events: number; of: number; ms: number | null }; warnings: unknown[] }>;
@@ -66,7 +46,7 @@ describe('responses-devtools inspect --at', () => {
   });
 
   it('takes a time after the request started where events have receive times', () => {
-    const har = write('timed.har', stringifyJson(buildTranscript([timedCall(name)]), 2));
+    const har = write('timed.har', stringifyJson(buildTranscript([timedCall(name, 1000, 100)]), 2));
     // Frames at 1000, 1100, … ms: at 1.25 s, three had come.
     const shown = inspectAt(har, '1.25s').responses[0];
     assert.deepEqual(shown?.at, { events: 3, of: shown?.at.of, ms: 1200 });
