@@ -28,7 +28,8 @@ function conversationIdOf(value: JsonValue | undefined): string | undefined {
 
 /** The links a request body (JSON text) names; none when it is absent or not JSON. */
 export function requestThreadLinks(requestBody: string | undefined): ThreadLinks {
-  if (requestBody === undefined) return {};
+  // Most requests name neither: a search of the text spares parsing a large body (an agent's whole history) for nothing.
+  if (requestBody === undefined || !/previous_response_id|conversation|\\u/.test(requestBody)) return {};
   let body: unknown;
   try {
     body = JSON.parse(requestBody);
