@@ -138,6 +138,16 @@ export class ResponseAssembler {
     }
   }
 
+  /**
+   * Ends a response read from another protocol (see `protocols.ts`): its closing fields (status, usage, error…) go
+   * on the response; the output its translated events built stays.
+   */
+  closeWith(fields: Record<string, JsonValue | undefined>): void {
+    for (const [key, value] of Object.entries(fields)) if (key !== 'output' && value !== undefined) this.response[key] = value;
+    this.terminal = true;
+    this.revision++;
+  }
+
   /** The stream has ended (cleanly or not). */
   finish(): void {
     if (!this.terminal && this.eventCount > 0) {

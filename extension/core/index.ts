@@ -26,3 +26,4 @@ export * from './rate-limits.ts';
 export * from './threads.ts';
 export * from './inspection.ts';
 export * from './replay.ts';
+export * from './protocols.ts';

@@ -5,6 +5,8 @@ import { SseDecoder, type SseFrame } from './sse-decoder.ts';
 import { isOutputDelta } from './stream-events.ts';
 import { computeTiming, summarizeUsage, type ResponseTiming, type TimingMarks, type UsageSummary } from './usage-timing.ts';
 import type { StreamWarning, WarningCode } from './warnings.ts';
+import { foreignEventType, protocolOfEvent, type ProtocolName, type ProtocolTranslator } from './protocols.ts';
+import { translatorFor } from './translators.ts';
 
 /** One SSE data frame as it was received; the JSON stays text until someone looks at it. */
 export interface LoggedEvent {
@@ -25,6 +27,44 @@ export class ResponseRecord {
   /** A terminal event or `data: [DONE]` was seen: further events belong to another response. */
   closed = false;
   private finished = false;
+  /** The stream's protocol; another than the Responses API's is read through `translator`. */
+  readonly protocol: ProtocolName;
+  readonly translator: ProtocolTranslator | undefined;
+  private translationEnded = false;
+
+  constructor(protocol: ProtocolName = 'responses') {
+    this.protocol = protocol;
+    this.translator = protocol === 'responses' ? undefined : translatorFor(protocol);
+  }
+
+  /** What the provider's own SDK returns at the end, in its shape: the Response itself for the Responses API. */
+  get result(): JsonObject {
+    return this.translator ? this.translator.result : (this.assembler.response as JsonObject);
+  }
+
+  /** Applies one event of the stream: itself, or the Responses events it stands for. */
+  applyEvent(event: JsonObject, type: string, eventIndex: number): void {
+    if (!this.translator) {
+      this.assembler.apply(event, eventIndex, type);
+      return;
+    }
+    for (const translated of this.translator.translate(event, type)) {
+      const translatedType = String(translated.type);
+      if (this.marks.firstOutputAt === undefined && isOutputDelta(translatedType)) this.marks.firstOutputAt = this.events[eventIndex]?.receivedAt;
+      this.assembler.apply(translated, eventIndex, translatedType);
+    }
+    if (this.translator.done) this.closed = true;
+  }
+
+  /** The end of a translated stream (its end marker, or the body's end): its open items finish, the response closes. */
+  endTranslation(): void {
+    if (!this.translator || this.translationEnded) return;
+    this.translationEnded = true;
+    const { events, closing } = this.translator.end();
+    const index = this.events.length - 1;
+    for (const translated of events) this.assembler.apply(translated, index, String(translated.type));
+    this.assembler.closeWith(closing);
+  }
 
   /** `finish()` was called: the stream ended, and a response left without a terminal event was warned about. */
   get isFinished(): boolean {
@@ -58,6 +98,7 @@ export class ResponseRecord {
     if (this.finished) return;
     this.finished = true;
     if (endedAt !== undefined) this.marks.endedAt = endedAt;
+    this.endTranslation();
     this.assembler.finish();
   }
 
@@ -77,6 +118,8 @@ export interface StreamReaderOptions {
   requestStartedAt?: number;
   /** Every frame through JSON.parse, deltas too: slower, the reference the quick reading of deltas is tested against. */
   parseEveryFrame?: boolean;
+  /** The protocol, when the call says it (see `protocolOfCall`); otherwise the first event that tells decides. */
+  protocol?: ProtocolName;
 }
 
 /**
@@ -91,9 +134,12 @@ export class ResponsesStreamReader {
   private readonly deltas: DeltaEventReader | undefined;
   private firstChunkAt: number | undefined;
   private chunkCount = 0;
+  /** The stream's protocol: as the caller knows it (the URL, the headers), else as its first telling event says. */
+  protocol: ProtocolName | undefined;
 
   constructor(private readonly options: StreamReaderOptions = {}) {
     this.deltas = options.parseEveryFrame ? undefined : new DeltaEventReader();
+    this.protocol = options.protocol;
   }
 
   /** Frames seen so far, events or not. */
@@ -140,6 +186,7 @@ export class ResponsesStreamReader {
       if (record) {
         record.log({ type: '[DONE]', data, ...at });
         record.closed = true;
+        record.endTranslation();
       }
       return;
     }
@@ -149,6 +196,7 @@ export class ResponsesStreamReader {
   }
 
   private applyEvent(event: JsonObject, type: string, data: string, receivedAt: number | undefined): void {
+    this.protocol ??= protocolOfEvent(event);
     const record = this.recordFor(type, receivedAt);
     const logged: LoggedEvent = { type, data };
     if (receivedAt !== undefined) logged.receivedAt = receivedAt;
@@ -156,7 +204,7 @@ export class ResponsesStreamReader {
     if (sequence !== undefined) logged.sequence_number = sequence;
     const index = record.log(logged);
     if (receivedAt !== undefined && record.marks.firstOutputAt === undefined && isOutputDelta(type)) record.marks.firstOutputAt = receivedAt;
-    record.assembler.apply(event, index, type);
+    record.applyEvent(event, type, index);
     if (record.assembler.terminal) record.closed = true;
   }
 
@@ -165,11 +213,13 @@ export class ResponsesStreamReader {
     if (current) {
       const startsAnother =
         type !== undefined &&
-        ((type === 'response.created' && current.assembler.eventCount > 0) || (current.closed && type.startsWith('response.')));
+        (current.translator
+          ? current.closed
+          : (type === 'response.created' && current.assembler.eventCount > 0) || (current.closed && type.startsWith('response.')));
       if (!startsAnother) return current;
       current.finish();
     }
-    const record = new ResponseRecord();
+    const record = new ResponseRecord(this.protocol ?? 'responses');
     if (this.responses.length === 0) {
       if (this.options.requestStartedAt !== undefined) record.marks.requestStartedAt = this.options.requestStartedAt;
       const firstByteAt = this.firstChunkAt ?? receivedAt;
@@ -223,9 +273,10 @@ export function readFrame(data: string, sseEventName: string | undefined, unterm
 function eventType(event: JsonObject, sseEventName: string | undefined): string | undefined {
   const type = stringField(event, 'type');
   if (type !== undefined) return type;
-  // Some servers report a failure as a bare `{"error": {…}}` frame.
-  if (isJsonObject(event.error)) return 'error';
-  return sseEventName;
+  // Some servers report a failure as a bare `{"error": {…}}` frame (Groq's with `event: error`).
+  if (isJsonObject(event.error) && !Array.isArray(event.choices)) return 'error';
+  // A Chat Completions chunk has no `type`: it is named by its `object` (an error chunk too: OpenRouter's).
+  return foreignEventType(event) ?? sseEventName;
 }
 
 function excerpt(text: string): string {
