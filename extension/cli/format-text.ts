@@ -11,13 +11,14 @@ import {
   type ContentPart,
   type JsonObject,
   type OutputItem,
+  type InspectedResponse,
   type ResponseSummary,
   stringifyJson,
 } from '../core/index.ts';
 
 /** A readable transcript of one response, for a terminal. */
-export function formatResponseText(summary: ResponseSummary, position: number, count: number): string {
-  const { response, usage, timing, warnings } = summary;
+export function formatResponseText({ summary, view: response }: InspectedResponse, position: number, count: number): string {
+  const { usage, timing, warnings } = summary;
   const lines: string[] = [];
   const title = `Response ${position + 1} of ${count}: ${text(response.id, '(no id)')}`;
   lines.push(title, '='.repeat(title.length));

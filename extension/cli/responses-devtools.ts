@@ -18,6 +18,7 @@ import {
   type HarCall,
   type HarReading,
   type ReadBytes,
+  type InspectedResponse,
   type ResponseSummary,
   type TranscriptCall,
 } from '../core/index.ts';
@@ -245,23 +246,27 @@ function jsonPieces(value: unknown): string[] {
   return pieces;
 }
 
-function inspectOutput(summaries: Iterable<ResponseSummary>, json: boolean): string[] {
-  if (json) return jsonPieces({ responses: new JsonItems(summaries) });
-  const list = [...summaries];
+function* summariesOf(inspected: Iterable<InspectedResponse>): Generator<ResponseSummary, void, undefined> {
+  for (const one of inspected) yield one.summary;
+}
+
+function inspectOutput(inspected: Iterable<InspectedResponse>, json: boolean): string[] {
+  if (json) return jsonPieces({ responses: new JsonItems(summariesOf(inspected)) });
+  const list = [...inspected];
   const pieces: string[] = [];
   for (const thread of threadsOf(list)) {
     const heading = thread.positions.length > 1 || thread.previousMissing ? formatThreadHeading(thread.id, thread.positions.length, thread.previousMissing) + '\n\n' : '';
     thread.positions.forEach((position, index) => {
-      pieces.push((pieces.length === 0 ? '' : '\n\n') + (index === 0 ? heading : '') + formatResponseText(list[position] as ResponseSummary, position, list.length));
+      pieces.push((pieces.length === 0 ? '' : '\n\n') + (index === 0 ? heading : '') + formatResponseText(list[position] as InspectedResponse, position, list.length));
     });
   }
   return pieces.concat('\n');
 }
 
 /** The responses of each thread, threads in the order they began; a response keeps its place in the input (`positions`). */
-function threadsOf(summaries: readonly ResponseSummary[]): Array<{ id: string; positions: number[]; previousMissing: boolean }> {
+function threadsOf(inspected: readonly InspectedResponse[]): Array<{ id: string; positions: number[]; previousMissing: boolean }> {
   const threads = new Map<string, { id: string; positions: number[]; previousMissing: boolean }>();
-  summaries.forEach((summary, position) => {
+  inspected.forEach(({ summary }, position) => {
     const id = summary.thread?.id ?? `#${position}`;
     const thread = threads.get(id) ?? { id, positions: [], previousMissing: summary.thread?.previousMissing === true };
     thread.positions.push(position);

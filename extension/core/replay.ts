@@ -16,10 +16,11 @@
  * events: a few thousand of a hundred thousand, for a message whose text grows
  * by a few characters an event.
  */
-import { ResponseAssembler, type ItemMeta } from './assembler.ts';
+import type { ItemMeta, ResponseAssembler } from './assembler.ts';
+import type { JsonObject } from './response-types.ts';
 import { DeltaEventReader } from './delta-event.ts';
 import type { ResponseObject } from './response-types.ts';
-import { FRAME_WARNING_CODES, readFrame, type LoggedEvent, type ResponseRecord } from './stream-reader.ts';
+import { AssemblyState, FRAME_WARNING_CODES, readFrame, type LoggedEvent, type ResponseRecord } from './stream-reader.ts';
 import type { StreamWarning } from './warnings.ts';
 
 export interface ReplayOptions {
@@ -37,6 +38,8 @@ export interface ReplayedResponse {
   readonly terminal: boolean;
   readonly warnings: readonly StreamWarning[];
   readonly itemMeta: readonly ItemMeta[];
+  /** What the provider's SDK would have built by then, in its shape (the Response itself for the Responses API). */
+  readonly result: JsonObject;
   /** The assembler that holds all this (revision, audio transcript…). */
   readonly assembler: ResponseAssembler;
 }
@@ -50,7 +53,7 @@ const ITEM_META_SLOTS = 6;
 
 interface Checkpoint {
   count: number;
-  assembler: ResponseAssembler;
+  state: AssemblyState;
 }
 
 /**
@@ -77,7 +80,7 @@ export class ResponseReplay {
   /** By count, the first at 0. */
   private readonly checkpoints: Checkpoint[];
   /** The state furthest into the log built so far: checkpoints are copied from it. */
-  private readonly cursor: ResponseAssembler;
+  private readonly cursor: AssemblyState;
   private cursorCount = 0;
   private eventsSinceCheckpoint = 0;
   private charsSinceCheckpoint = 0;
@@ -98,8 +101,8 @@ export class ResponseReplay {
       else this.frameWarnings.set(index, [warning]);
     }
     // A record with no events holds a whole Response (a non-streaming call), or nothing yet: that is its only state.
-    const start = this.eventCount === 0 ? record.assembler.clone() : new ResponseAssembler();
-    this.checkpoints = [{ count: 0, assembler: start }];
+    const start = this.eventCount === 0 ? record.state.clone() : AssemblyState.start(record.protocol);
+    this.checkpoints = [{ count: 0, state: start }];
     this.cursor = start.clone();
     this.startedAt = record.timing.startedAt ?? record.events.find((event) => event.receivedAt !== undefined)?.receivedAt;
   }
@@ -116,24 +119,29 @@ export class ResponseReplay {
    */
   at(count: number): ReplayedResponse {
     const target = this.clampCount(count);
-    let state: ResponseAssembler;
+    let state: AssemblyState;
     if (target >= this.cursorCount) {
       this.advanceCursor(target);
       state = this.cursor.clone();
     } else {
       const checkpoint = this.checkpointAtOrBefore(target);
-      state = checkpoint.assembler.clone();
+      state = checkpoint.state.clone();
       for (let index = checkpoint.count; index < target; index++) this.applyLogged(state, index);
     }
-    if (target === this.eventCount && this.finished) state.finish();
+    if (target === this.eventCount && this.finished) {
+      state.endTranslation(target - 1);
+      state.assembler.finish();
+    }
+    const { assembler } = state;
     return {
       count: target,
-      response: state.response,
-      status: state.response.status,
-      terminal: state.terminal,
-      warnings: state.warnings,
-      itemMeta: state.itemMeta,
-      assembler: state,
+      response: assembler.response,
+      result: state.result,
+      status: assembler.response.status,
+      terminal: assembler.terminal,
+      warnings: assembler.warnings,
+      itemMeta: assembler.itemMeta,
+      assembler,
     };
   }
 
@@ -178,8 +186,8 @@ export class ResponseReplay {
       this.charsSinceCheckpoint += (this.events[index] as LoggedEvent).data.length;
       if (this.eventsSinceCheckpoint >= this.minimumSpacing && this.charsSinceCheckpoint >= this.lastCheckpointSize) {
         const copy = this.cursor.clone();
-        this.checkpoints.push({ count: this.cursorCount, assembler: copy });
-        this.lastCheckpointSize = sizeOf(copy);
+        this.checkpoints.push({ count: this.cursorCount, state: copy });
+        this.lastCheckpointSize = sizeOf(copy.assembler);
         this.eventsSinceCheckpoint = 0;
         this.charsSinceCheckpoint = 0;
       }
@@ -198,7 +206,8 @@ export class ResponseReplay {
   }
 
   /** Applies the logged frame at `index` as the reader did: an event read again under its logged type, or the reader's own warnings about a frame it did not apply. */
-  private applyLogged(assembler: ResponseAssembler, index: number): void {
+  private applyLogged(state: AssemblyState, index: number): void {
+    const { assembler } = state;
     const logged = this.events[index] as LoggedEvent;
     const warnings = this.frameWarnings.get(index);
     if (warnings) {
@@ -206,7 +215,9 @@ export class ResponseReplay {
       return;
     }
     const reading = readFrame(logged.data, logged.type, false, this.deltas);
-    if (reading.kind === 'event') assembler.apply(reading.event, index, reading.type);
+    if (reading.kind === 'event') state.apply(reading.event, reading.type, index);
+    // A translated stream closes at its end marker, as the reader closed it.
+    else if (reading.kind === 'done') state.endTranslation(index);
     // Only an engine whose parser gave out this time and not the first gets here.
     else if (reading.kind === 'no-event') assembler.warnAboutFrame(reading.code, reading.message, index);
   }

@@ -17,24 +17,20 @@ export interface LoggedEvent {
   sequence_number?: number;
 }
 
-/** One response: its event log and the state assembled from it. */
-export class ResponseRecord {
-  readonly assembler = new ResponseAssembler();
-  readonly events: LoggedEvent[] = [];
-  /** The event types in `events`, kept as they arrive (a viewer lists them without scanning the log). */
-  readonly eventTypes = new Set<string>();
-  readonly marks: TimingMarks = {};
-  /** A terminal event or `data: [DONE]` was seen: further events belong to another response. */
-  closed = false;
-  private finished = false;
-  /** The stream's protocol; another than the Responses API's is read through `translator`. */
-  readonly protocol: ProtocolName;
-  readonly translator: ProtocolTranslator | undefined;
+/**
+ * What a response's events have built: the Responses assembler, and for another protocol the translator that feeds
+ * it (see `protocols.ts`). A replay keeps copies of it.
+ */
+export class AssemblyState {
   private translationEnded = false;
 
-  constructor(protocol: ProtocolName = 'responses') {
-    this.protocol = protocol;
-    this.translator = protocol === 'responses' ? undefined : translatorFor(protocol);
+  constructor(
+    readonly assembler: ResponseAssembler,
+    readonly translator: ProtocolTranslator | undefined,
+  ) {}
+
+  static start(protocol: ProtocolName): AssemblyState {
+    return new AssemblyState(new ResponseAssembler(), protocol === 'responses' ? undefined : translatorFor(protocol));
   }
 
   /** What the provider's own SDK returns at the end, in its shape: the Response itself for the Responses API. */
@@ -42,28 +38,78 @@ export class ResponseRecord {
     return this.translator ? this.translator.result : (this.assembler.response as JsonObject);
   }
 
-  /** Applies one event of the stream: itself, or the Responses events it stands for. */
-  applyEvent(event: JsonObject, type: string, eventIndex: number): void {
+  /** Applies one event of the stream: itself, or the Responses events it stands for; the types applied are given to `onApplied`. */
+  apply(event: JsonObject, type: string, eventIndex: number, onApplied?: (type: string) => void): void {
     if (!this.translator) {
       this.assembler.apply(event, eventIndex, type);
       return;
     }
     for (const translated of this.translator.translate(event, type)) {
       const translatedType = String(translated.type);
-      if (this.marks.firstOutputAt === undefined && isOutputDelta(translatedType)) this.marks.firstOutputAt = this.events[eventIndex]?.receivedAt;
+      onApplied?.(translatedType);
       this.assembler.apply(translated, eventIndex, translatedType);
     }
-    if (this.translator.done) this.closed = true;
   }
 
   /** The end of a translated stream (its end marker, or the body's end): its open items finish, the response closes. */
-  endTranslation(): void {
+  endTranslation(eventIndex: number): void {
     if (!this.translator || this.translationEnded) return;
     this.translationEnded = true;
     const { events, closing } = this.translator.end();
-    const index = this.events.length - 1;
-    for (const translated of events) this.assembler.apply(translated, index, String(translated.type));
+    for (const translated of events) this.assembler.apply(translated, eventIndex, String(translated.type));
     this.assembler.closeWith(closing);
+  }
+
+  clone(): AssemblyState {
+    const copy = new AssemblyState(this.assembler.clone(), this.translator?.clone());
+    copy.translationEnded = this.translationEnded;
+    return copy;
+  }
+}
+
+/** One response: its event log and the state assembled from it. */
+export class ResponseRecord {
+  readonly state: AssemblyState;
+  readonly events: LoggedEvent[] = [];
+  /** The event types in `events`, kept as they arrive (a viewer lists them without scanning the log). */
+  readonly eventTypes = new Set<string>();
+  readonly marks: TimingMarks = {};
+  /** A terminal event or `data: [DONE]` was seen: further events belong to another response. */
+  closed = false;
+  private finished = false;
+  /** The stream's protocol; another than the Responses API's is read through a translator. */
+  readonly protocol: ProtocolName;
+
+  constructor(protocol: ProtocolName = 'responses') {
+    this.protocol = protocol;
+    this.state = AssemblyState.start(protocol);
+  }
+
+  get assembler(): ResponseAssembler {
+    return this.state.assembler;
+  }
+
+  get translator(): ProtocolTranslator | undefined {
+    return this.state.translator;
+  }
+
+  /** What the provider's own SDK returns at the end, in its shape: the Response itself for the Responses API. */
+  get result(): JsonObject {
+    return this.state.result;
+  }
+
+  /** Applies one event of the stream (see `AssemblyState.apply`). */
+  applyEvent(event: JsonObject, type: string, eventIndex: number): void {
+    const receivedAt = this.events[eventIndex]?.receivedAt;
+    this.state.apply(event, type, eventIndex, (applied) => {
+      if (receivedAt !== undefined && this.marks.firstOutputAt === undefined && isOutputDelta(applied)) this.marks.firstOutputAt = receivedAt;
+    });
+    if (this.translator?.done) this.closed = true;
+  }
+
+  /** The end of a translated stream: see `AssemblyState.endTranslation`. */
+  endTranslation(): void {
+    this.state.endTranslation(this.events.length - 1);
   }
 
   /** `finish()` was called: the stream ended, and a response left without a terminal event was warned about. */

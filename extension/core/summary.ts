@@ -2,7 +2,8 @@ import { responseCost, type CostSummary, type PriceLookup } from './cost.ts';
 import type { HeaderList } from './protocol.ts';
 import { rateLimitsOf, type RateLimits } from './rate-limits.ts';
 import type { ThreadPlace } from './threads.ts';
-import type { ResponseObject } from './response-types.ts';
+import type { JsonObject, ResponseObject } from './response-types.ts';
+import type { ProtocolName } from './protocols.ts';
 import type { ResponseRecord } from './stream-reader.ts';
 import { summarizeUsage, type ResponseTiming, type UsageSummary } from './usage-timing.ts';
 import type { ReplayedResponse } from './replay.ts';
@@ -10,7 +11,10 @@ import type { WarningCode } from './warnings.ts';
 
 /** One response as the command's `--json` output and the HAR transcript give it. */
 export interface ResponseSummary {
-  response: ResponseObject;
+  /** The stream's protocol: always in `inspect`'s output; in a transcript, only for another than the Responses API. */
+  protocol?: ProtocolName;
+  /** What the provider's SDK returns at the end: the Response, a `chat.completion`, an Anthropic `Message`, a `UIMessage`. */
+  response: ResponseObject | JsonObject;
   /** As `inspect` places it: its thread and turn. */
   thread?: ThreadPlace;
   events: number;
@@ -27,7 +31,11 @@ export interface ResponseSummary {
 
 /** What the HAR transcript writes of a response (`_responsesAssembly`). */
 export function summarizeRecord(record: ResponseRecord): ResponseSummary {
-  return summaryOf(record, undefined);
+  return summaryOf(stateOf(record), undefined);
+}
+
+function stateOf(record: ResponseRecord): SummarizedState {
+  return { protocol: record.protocol, result: record.result, response: record.response, events: record.events, usage: record.usage, timing: record.timing, warnings: record.warnings };
 }
 
 /** What `inspect` tells of a response beside what a transcript writes. */
@@ -40,17 +48,32 @@ export interface InspectionContext {
 
 /** What `inspect --json` prints of a response: the same, with its thread, what it cost at `prices`, and its rate limits. */
 export function summarizeInspectedRecord(record: ResponseRecord, context: InspectionContext): ResponseSummary {
-  return summaryOf(record, context);
+  return summaryOf(stateOf(record), context);
 }
 
 /** `summarizeInspectedRecord` of the response as it stood after some of its events (`inspect --at`). */
 export function summarizeReplayedRecord(record: ResponseRecord, replayed: ReplayedResponse, ms: number | null, context: InspectionContext): ResponseSummary {
-  const summary = summaryOf({ response: replayed.response, events: { length: replayed.count }, usage: summarizeUsage(replayed.response), timing: record.timing, warnings: replayed.warnings }, context);
+  const summary = summaryOf(
+    {
+      protocol: record.protocol,
+      result: replayed.result,
+      response: replayed.response,
+      events: { length: replayed.count },
+      usage: summarizeUsage(replayed.response),
+      timing: record.timing,
+      warnings: replayed.warnings,
+    },
+    context,
+  );
   return { ...summary, at: { events: replayed.count, of: record.events.length, ms } };
 }
 
 /** What a summary reads of a record: the record itself, or a response replayed from it. */
 interface SummarizedState {
+  protocol: ProtocolName;
+  /** The SDK's own final object (the Response itself for the Responses API). */
+  result: JsonObject;
+  /** The Response-shaped view: what cost and usage are read from. */
   response: ResponseObject;
   events: { length: number };
   usage: UsageSummary | null;
@@ -61,7 +84,8 @@ interface SummarizedState {
 function summaryOf(record: SummarizedState, context: InspectionContext | undefined): ResponseSummary {
   const usage = record.usage;
   return {
-    response: record.response,
+    ...(context || record.protocol !== 'responses' ? { protocol: record.protocol } : {}),
+    response: record.result,
     ...(context ? { thread: context.thread } : {}),
     events: record.events.length,
     usage,

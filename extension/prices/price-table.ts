@@ -22,11 +22,10 @@ function priceFor(price: TablePrice, inputTokens: number): number | undefined {
 export const priceTable: PriceLookup = (model: string, usage: UsageSummary) => {
   let found;
   try {
-    found = calcPrice(
-      { input_tokens: usage.input, cache_read_tokens: Math.min(usage.cached, usage.input), output_tokens: usage.output, output_reasoning_tokens: Math.min(usage.reasoning, usage.output) },
-      model,
-      { providerId: 'openai' },
-    );
+    const tokens = { input_tokens: usage.input, cache_read_tokens: Math.min(usage.cached, usage.input), output_tokens: usage.output, output_reasoning_tokens: Math.min(usage.reasoning, usage.output) };
+    // OpenAI's prices first (a model served by OpenAI and others, such as gpt-4o, costs what OpenAI asks); any
+    // other model at the price of the provider the table knows it from (claude-… at Anthropic's, deepseek-… at DeepSeek's).
+    found = calcPrice(tokens, model, { providerId: 'openai' }) ?? calcPrice(tokens, model);
   } catch {
     // The table refuses usage it cannot read (more cached tokens than input): no price rather than a wrong one.
     return undefined;

@@ -33,12 +33,12 @@ async function selectRow(panel: PanelDocument, index: number): Promise<void> {
 
 /** The thread every call belongs to, as inspect places them (checked against the command in the unit tests). */
 function expectedThreads(): string[] {
-  return [...inspectCalls(threadedTranscriptCalls(), priceTable)].map((summary) => summary.thread?.id ?? '');
+  return [...inspectCalls(threadedTranscriptCalls(), priceTable)].map(({ summary }) => summary.thread?.id ?? '');
 }
 
 /** What the three chained turns cost together, reckoned here from the same table. */
 function chainCostText(): string {
-  const summaries = [...inspectCalls(threadedTranscriptCalls(), priceTable)];
+  const summaries = [...inspectCalls(threadedTranscriptCalls(), priceTable)].map(({ summary }) => summary);
   const total = [0, 2, 3].reduce((sum, index) => sum + (summaries[index]?.cost?.total ?? 0), 0);
   return formatUsd(total);
 }

@@ -14,6 +14,7 @@ import {
   summarizeRecord,
   UnreadableBodyError,
   type InputReading,
+  type ResponseRecord,
 } from '../../extension/core/index.ts';
 import { formatResponseText } from '../../extension/cli/format-text.ts';
 import { randomChunks } from '../helpers/streams.ts';
@@ -55,7 +56,7 @@ export function checkCase(fuzzCase: FuzzCase): CaseOutcome {
 
   const summaries = reading.responses.map(summarizeRecord);
   const whole = stringifyJson({ responses: summaries }, 2);
-  summaries.forEach((summary, index) => formatResponseText(summary, index, summaries.length));
+  summaries.forEach((summary, index) => formatResponseText({ summary, view: (reading.responses[index] as ResponseRecord).response }, index, summaries.length));
 
   if (reading.kind === 'sse') {
     // The decoder's promise: frames never depend on where the chunks were cut.

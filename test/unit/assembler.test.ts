@@ -8,25 +8,35 @@ import {
   ResponsesStreamReader,
   UnreadableBodyError,
   type JsonObject,
+  type ResponseObject,
+  type ResponseRecord,
   type ResponseSummary,
 } from '../../extension/core/index.ts';
 import { fixtureNames, readFixture, splitFrames, frameEvent, joinFrames, terminalSnapshot } from '../helpers/streams.ts';
 
 /** Serialises events as an OpenAI-style SSE stream, numbering them from `firstSequence`. */
+
+/** A Responses stream's summary: its `response` is the Response. */
+type ResponsesSummary = ResponseSummary & { response: ResponseObject };
+
+function summarizeResponses(record: ResponseRecord): ResponsesSummary {
+  return summarizeRecord(record) as ResponsesSummary;
+}
+
 function sse(events: JsonObject[], firstSequence = 0): string {
   return events
     .map((event, index) => `event: ${String(event.type)}\ndata: ${JSON.stringify({ ...event, sequence_number: firstSequence + index })}\n\n`)
     .join('');
 }
 
-function inspect(text: string): ResponseSummary[] {
-  return readResponsesBody(text).responses.map(summarizeRecord);
+function inspect(text: string): ResponsesSummary[] {
+  return readResponsesBody(text).responses.map(summarizeResponses);
 }
 
-function one(text: string): ResponseSummary {
+function one(text: string): ResponsesSummary {
   const summaries = inspect(text);
   assert.equal(summaries.length, 1);
-  return summaries[0] as ResponseSummary;
+  return summaries[0] as ResponsesSummary;
 }
 
 const codes = (summary: ResponseSummary) => summary.warnings.map((warning) => warning.code);
@@ -233,8 +243,9 @@ describe('consistency warnings', () => {
     const summary = one(text);
     assert.deepEqual(codes(summary), ['unknown_item', 'item_type_mismatch', 'no_terminal_event']);
     assert.equal(summary.warnings[0]?.sequence_number, 1);
-    assert.equal((summary.response.output[0]?.content as Array<{ text: string }>)[0]?.text, 'orphan');
-    assert.equal(summary.response.output[1]?.arguments, '');
+    const response = summary.response as ResponseObject;
+    assert.equal((response.output[0]?.content as Array<{ text: string }>)[0]?.text, 'orphan');
+    assert.equal(response.output[1]?.arguments, '');
   });
 
   it('reads the nested and the flat shape of error events', () => {
@@ -368,7 +379,7 @@ describe('readResponsesBody', () => {
     const frames = splitFrames(text);
     frames.forEach((frame, index) => reader.push(frame + '\n\n', 1100 + index * 10));
     reader.end(1100 + frames.length * 10);
-    const summary = summarizeRecord(reader.responses[0]!);
+    const summary = summarizeResponses(reader.responses[0]!);
     assert.equal(summary.timing.startedAt, 1000);
     assert.equal(summary.timing.firstByteMs, 100);
     assert.equal(summary.timing.firstTokenMs, 140);

@@ -46,7 +46,7 @@ describe('responses-devtools inspect', () => {
     // gpt-4.1-mini: $0.40 per million input tokens, $1.60 per million output tokens.
     assert.ok(Math.abs(cost.input - (5093 * 0.4) / 1e6) < 1e-12);
     assert.ok(Math.abs(cost.output - (369 * 1.6) / 1e6) < 1e-12);
-    assert.deepEqual(Object.keys(json.responses[0] ?? {}), ['response', 'thread', 'events', 'usage', 'cost', 'rateLimits', 'timing', 'warnings']);
+    assert.deepEqual(Object.keys(json.responses[0] ?? {}), ['protocol', 'response', 'thread', 'events', 'usage', 'cost', 'rateLimits', 'timing', 'warnings']);
     // A model the table does not know: no cost, and the text says why.
     const unknown = run(['inspect', join(FIXTURE_DIR, 'pydantic-ai__compat-openrouter-reasoning-text.sse')]);
     assert.match(unknown.stdout, /Cost\n\s+– no price for openai\/gpt-oss-20b/);

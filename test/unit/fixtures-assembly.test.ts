@@ -5,6 +5,8 @@ import {
   streamedValues,
   summarizeRecord,
   ResponsesStreamReader,
+  type ResponseObject,
+  type ResponseRecord,
   type ResponseSummary,
 } from '../../extension/core/index.ts';
 import {
@@ -21,20 +23,28 @@ import {
   withLineEndings,
 } from '../helpers/streams.ts';
 
-function inspect(input: string | Uint8Array): ResponseSummary[] {
-  return readResponsesBody(input).responses.map(summarizeRecord);
+
+/** A Responses stream's summary: its `response` is the Response. */
+type ResponsesSummary = ResponseSummary & { response: ResponseObject };
+
+function summarizeResponses(record: ResponseRecord): ResponsesSummary {
+  return summarizeRecord(record) as ResponsesSummary;
 }
 
-function inspectChunks(chunks: Uint8Array[]): ResponseSummary[] {
+function inspect(input: string | Uint8Array): ResponsesSummary[] {
+  return readResponsesBody(input).responses.map(summarizeResponses);
+}
+
+function inspectChunks(chunks: Uint8Array[]): ResponsesSummary[] {
   const reader = new ResponsesStreamReader();
   for (const chunk of chunks) reader.push(chunk);
   reader.end();
-  return reader.responses.map(summarizeRecord);
+  return reader.responses.map(summarizeResponses);
 }
 
-function only(summaries: ResponseSummary[]): ResponseSummary {
+function only(summaries: ResponsesSummary[]): ResponsesSummary {
   assert.equal(summaries.length, 1, 'one response');
-  return summaries[0] as ResponseSummary;
+  return summaries[0] as ResponsesSummary;
 }
 
 /** Warnings the stream itself reports: the server's `error` event. */
@@ -129,7 +139,7 @@ describe('real recorded streams', () => {
           const cut = Math.floor(bytes.length * fraction);
           const prefix = bytes.subarray(0, cut);
           const prefixText = new TextDecoder().decode(prefix);
-          let summaries: ResponseSummary[];
+          let summaries: ResponsesSummary[];
           try {
             summaries = inspect(prefix);
           } catch (error) {

@@ -100,7 +100,7 @@ describe('values nested deeper than the call stack', () => {
     const json = run(['inspect', '--json', path]);
     assert.equal(json.status, 0, json.stderr);
     const summary = only(readFileSync(path, 'utf8'));
-    assert.doesNotThrow(() => formatResponseText(summarizeRecord(summary), 0, 1));
+    assert.doesNotThrow(() => formatResponseText({ summary: summarizeRecord(summary), view: summary.response }, 0, 1));
   });
 
   it('a frame whose JSON the engine cannot parse for its depth becomes a warning, in a stream, a JSON body or a HAR', (context) => {

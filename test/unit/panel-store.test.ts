@@ -227,7 +227,7 @@ describe('PanelStore: threads', () => {
   it('places each call in its thread as inspect does, loaded or listed from a summary', () => {
     const store = threadedStore();
     store.placeThreads();
-    const expected = [...inspectCalls(threadedTranscriptCalls(), priceTable)].map((summary) => summary.thread);
+    const expected = [...inspectCalls(threadedTranscriptCalls(), priceTable)].map(({ summary }) => summary.thread);
     assert.deepEqual(store.order.map((id) => store.captures.get(id)?.thread), expected);
     // The same from the background's summaries of bodies not loaded.
     const summaries = new PanelStore();

@@ -8,6 +8,7 @@ import {
   stringifyJson,
   ThreadTracker,
   usedShare,
+  type InspectedResponse,
   type ResponseSummary,
 } from '../../extension/core/index.ts';
 import { priceTable } from '../../extension/prices/price-table.ts';
@@ -16,8 +17,8 @@ import { CONVERSATION_ID, MISSING_RESPONSE_ID, recordingIds, threadedTranscriptC
 
 const { write } = scratchWriter('responses-devtools-threads-');
 
-function placesOf(summaries: Iterable<ResponseSummary>): Array<ResponseSummary['thread']> {
-  return [...summaries].map((summary) => summary.thread);
+function placesOf(inspected: Iterable<InspectedResponse>): Array<ResponseSummary['thread']> {
+  return [...inspected].map(({ summary }) => summary.thread);
 }
 
 describe('threads', () => {
@@ -92,7 +93,7 @@ describe('responses-devtools inspect: threads and rate limits', () => {
     const result = runCli(['inspect', '--json', har]);
     assert.equal(result.status, 0, result.stderr);
     const json = JSON.parse(result.stdout) as { responses: Array<Record<string, unknown>> };
-    assert.deepEqual(Object.keys(json.responses[0] ?? {}), ['response', 'thread', 'events', 'usage', 'cost', 'rateLimits', 'timing', 'warnings']);
+    assert.deepEqual(Object.keys(json.responses[0] ?? {}), ['protocol', 'response', 'thread', 'events', 'usage', 'cost', 'rateLimits', 'timing', 'warnings']);
     assert.deepEqual(
       json.responses.map((response) => response.thread),
       placesOf(inspectCalls(calls, priceTable)),
