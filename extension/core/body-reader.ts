@@ -42,7 +42,7 @@ export function readResponsesBody(input: Uint8Array | string): ReadBody {
   }
   const anyEvent = reader.responses.some((record) => record.assembler.eventCount > 0);
   if (!anyEvent) {
-    throw new UnreadableBodyError(`no Responses API event in ${reader.frameCount} SSE frame(s): none is a JSON event with a "type"`);
+    throw new UnreadableBodyError(`no LLM stream event in ${reader.frameCount} SSE frame(s): none is a Responses, Chat Completions, Anthropic Messages or AI SDK UI event`);
   }
   return { kind: 'sse', responses: reader.responses };
 }

@@ -40,7 +40,8 @@ interface Written {
 }
 
 function writtenOf(value: unknown): Written | undefined {
-  if (!isJsonObject(value) || !looksLikeResponseObject(value.response)) return undefined;
+  // Another protocol's summary holds its SDK's object, not a Response: such a call is read at once.
+  if (!isJsonObject(value) || (value.protocol !== undefined && value.protocol !== 'responses') || !looksLikeResponseObject(value.response)) return undefined;
   const { events, warnings } = value;
   if (typeof events !== 'number' || !Number.isInteger(events) || events < 0 || !Array.isArray(warnings)) return undefined;
   const warningCodes = warnings.map((warning) => (isJsonObject(warning) && typeof warning.code === 'string' ? warning.code : ''));

@@ -15,7 +15,7 @@ import { readResponsesBody, UnreadableBodyError } from './body-reader.ts';
 import { JsonItems, stringifyJson } from './json-text.ts';
 import type { HeaderList, NetworkTimings } from './protocol.ts';
 import { redactBody, redactHeaders, redactText, redactUrl } from './redact.ts';
-import { isEventStream, isResponsesEndpoint, isResponsesEventData } from './request-match.ts';
+import { AI_SDK_UI_STREAM_HEADER, isEventStream, isLlmEventData, isOtherLlmEndpoint, isResponsesEndpoint } from './request-match.ts';
 import { isOutputDelta } from './stream-events.ts';
 import { isJsonObject, looksLikeResponseObject, type JsonObject } from './response-types.ts';
 import type { ResponseRecord } from './stream-reader.ts';
@@ -248,7 +248,11 @@ function isResponsesEntry(entry: HarEntry, body: string): boolean {
   if (isResponsesEndpoint(method, url)) return true;
   const declared = entry.response?.content?.mimeType;
   const mimeType = typeof declared === 'string' ? declared : undefined;
-  if (isEventStream(mimeType) && isResponsesEventData(body.slice(body.indexOf('data:') + 5))) return true;
+  // Another protocol's stream: named by its path, its header, or its first event.
+  const streamed = isEventStream(mimeType) || body.trimStart().startsWith('data:');
+  if (streamed && (isOtherLlmEndpoint(method, url) || isLlmEventData(body.slice(body.indexOf('data:') + 5)))) return true;
+  const headers = Array.isArray(entry.response?.headers) ? entry.response.headers : [];
+  if (headers.some((header) => typeof header?.name === 'string' && header.name.toLowerCase() === AI_SDK_UI_STREAM_HEADER)) return true;
   if (mimeType?.includes('json')) {
     try {
       return looksLikeResponseObject(JSON.parse(body));

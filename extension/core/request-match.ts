@@ -52,3 +52,25 @@ export function isEventStream(contentType: string | null | undefined): boolean {
 export function isResponsesEventData(data: string): boolean {
   return /^\s*\{[^]*"type"\s*:\s*"response\./.test(data.slice(0, 4096));
 }
+
+/** POST to an OpenAI-style Chat Completions path or to Anthropic's Messages path, on any host. */
+export function isOtherLlmEndpoint(method: string, url: string): boolean {
+  if (method.toUpperCase() !== 'POST') return false;
+  try {
+    return /\/chat\/completions\/?$|\/v1\/messages\/?$/.test(new URL(url).pathname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True when an SSE event's data is the first event of an LLM stream of any protocol this reads: a Responses event, a
+ * Chat Completions chunk, Anthropic's `message_start`, or the AI SDK UI stream's `start`.
+ */
+export function isLlmEventData(data: string): boolean {
+  const head = data.slice(0, 4096);
+  return isResponsesEventData(head) || /^\s*\{[^]*("object"\s*:\s*"chat\.completion\.chunk"|"type"\s*:\s*"(message_start|start)")/.test(head);
+}
+
+/** The response header the AI SDK's UI message stream is sent with (what `useChat` reads). */
+export const AI_SDK_UI_STREAM_HEADER = 'x-vercel-ai-ui-message-stream';

@@ -132,6 +132,6 @@ describe('Transcripts listed before their bodies are read', () => {
     assert.equal(capture.status, 'completed');
     capture.readDeferred();
     assert.equal(capture.loaded, false);
-    assert.match(capture.loadError ?? '', /^entry 0 \(POST https:\/\/api\.openai\.com\/v1\/responses\): no Responses API event/);
+    assert.match(capture.loadError ?? '', /^entry 0 \(POST https:\/\/api\.openai\.com\/v1\/responses\): no LLM stream event/);
   });
 });
