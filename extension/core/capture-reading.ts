@@ -7,6 +7,7 @@
  */
 import type { CaptureEnd, CaptureResponse, CaptureStart } from './protocol.ts';
 import { searchTextOf } from './search-text.ts';
+import type { ForeignProtocol } from './protocols.ts';
 import { toolCallsOf, type ToolCalls } from './cost.ts';
 import { mergeThreadLinks, requestThreadLinks, responseThreadLinks, type ThreadLinks } from './threads.ts';
 import { readResponsesBody } from './body-reader.ts';
@@ -27,6 +28,8 @@ export interface BodyPlace {
 /** What a list of captures shows of one, without its body. */
 export interface CaptureSummary {
   status: DisplayStatus;
+  /** The stream's protocol, when it is not the Responses API. */
+  protocol?: ForeignProtocol;
   model?: string;
   responseId?: string;
   /** Every response's id, in order, when the body holds more than one. */
@@ -205,6 +208,8 @@ export class CaptureReading {
   summary(): CaptureSummary {
     const events = this.frames ? this.frameCount : this.records.reduce((sum, one) => sum + one.events.length, 0);
     const summary: CaptureSummary = { status: this.status, events, ...responsesSummary(this.records.map((one) => one.response), this.start.requestBody) };
+    const protocol = this.record?.protocol;
+    if (protocol !== undefined && protocol !== 'responses') summary.protocol = protocol;
     const bodyError = this.bodyError;
     if (bodyError !== undefined) summary.bodyError = bodyError;
     if (this.terminalFrom !== undefined) summary.terminalFrom = this.terminalFrom;

@@ -15,6 +15,7 @@ import {
   responseCost,
   type CostReading,
   type PriceLookup,
+  type ProtocolName,
   requestedModel,
   searchTextOf,
   type CaptureChunk,
@@ -337,6 +338,12 @@ export class PanelCapture {
     if (!this.loaded) return this.summary?.model;
     const model = this.record?.response.model;
     return typeof model === 'string' ? model : (this.reading?.model ?? requestedModel(this.start.requestBody));
+  }
+
+  /** The stream's protocol, loaded or not. */
+  get protocol(): ProtocolName {
+    if (!this.loaded) return this.summary?.protocol ?? 'responses';
+    return this.record?.protocol ?? 'responses';
   }
 
   /** The ids of the responses in this capture, loaded or not. */

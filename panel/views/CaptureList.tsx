@@ -3,7 +3,7 @@ import { useCallback, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { PanelCapture } from '../model/panel-capture.ts';
 import { nextView, type PanelStore } from '../model/panel-store.ts';
 import { followDrag } from './pointer.ts';
-import { formatUsd } from '../../extension/core/index.ts';
+import { formatUsd, type ProtocolName } from '../../extension/core/index.ts';
 import { formatClock, formatCount, formatMs, shortUrl } from '../format.ts';
 import {
   NAME_COLUMN,
@@ -40,6 +40,19 @@ export function StatusBadge({ capture }: { capture: PanelCapture }) {
   );
 }
 
+const PROTOCOL_LABELS: Record<ProtocolName, string> = { responses: 'responses', 'chat.completions': 'chat', 'anthropic.messages': 'anthropic', 'ai-sdk.ui': 'ai-sdk' };
+
+/** Which API a stream speaks, for the streams that are not the Responses API's. */
+export function ProtocolBadge({ capture }: { capture: PanelCapture }) {
+  const protocol = capture.protocol;
+  if (protocol === 'responses') return null;
+  return (
+    <span class={`tag protocol-tag protocol-${protocol.replace('.', '-')}`} data-testid="protocol-badge" data-protocol={protocol} title={protocol}>
+      {PROTOCOL_LABELS[protocol]}
+    </span>
+  );
+}
+
 /** A row's height as the style sheet sets it, until one is measured: a long list renders only the rows in view. */
 const ROW_HEIGHT = 21;
 /** Up to this many rows, all are rendered; past it, those in view and a margin around them. */
@@ -58,6 +71,7 @@ function Cell({ column, capture, url }: { column: ColumnDefinition; capture: Pan
           <span class="method">{capture.start.method}</span> {shortName(url)}
           {capture.start.initiator === 'xhr' ? <span class="tag">xhr</span> : null}
           {capture.start.initiator === 'network' ? <span class="tag">network</span> : null}
+          <ProtocolBadge capture={capture} />
         </td>
       );
     case 'url': {
