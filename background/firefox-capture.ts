@@ -13,7 +13,7 @@ import { browser, type WebRequest } from '../extension/browser-api.ts';
 import {
   compileUrlPatterns,
   isEventStream,
-  isResponsesEventData,
+  isLlmEventData,
   shouldCapture,
   SseDecoder,
   type CaptureMessage,
@@ -124,7 +124,7 @@ export function startFilterCapture(report: Report, settings: () => CaptureSettin
     const first = entry.probe.push(text)[0];
     if (!first) return;
     entry.probe = undefined;
-    if (isResponsesEventData(first.data)) startReporting(entry);
+    if (isLlmEventData(first.data)) startReporting(entry);
     else entry.held = [];
   };
 

@@ -9,7 +9,7 @@ import {
   captureFromHarEntry,
   compileUrlPatterns,
   isEventStream,
-  isResponsesEventData,
+  isLlmEventData,
   shouldCapture,
   type BackgroundToPanel,
   type CaptureSettings,
@@ -107,9 +107,9 @@ browser.devtools.network.onRequestFinished.addListener((raw) => {
     send({ kind: 'panel.network-report', tabId, reportId: captureId, snapshot });
     return;
   }
-  // An event stream from a URL no pattern names: only its body tells whether it is a Responses stream.
+  // An event stream from a URL no pattern names: only its body tells whether it is an LLM stream.
   void bodyOf(request).then((body) => {
-    if (!isResponsesEventData(body.slice(body.indexOf('data:') + 5))) return;
+    if (!isLlmEventData(body.slice(body.indexOf('data:') + 5))) return;
     send({ kind: 'panel.network', tabId, snapshot: captureFromHarEntry(request, body, tabId, captureId) });
   });
 });

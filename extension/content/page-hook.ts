@@ -10,7 +10,7 @@
  * (`response-disguise.ts`). Any failure in here falls back to the page's own,
  * unwrapped objects. No extension API exists in this world.
  */
-import { isEventStream, isResponsesEventData, compileUrlPatterns, shouldCapture } from '../core/request-match.ts';
+import { isEventStream, isLlmEventData, compileUrlPatterns, shouldCapture } from '../core/request-match.ts';
 import { SseDecoder } from '../core/sse-decoder.ts';
 import { wholeCharactersLength } from '../core/utf8.ts';
 import { DEFAULT_SETTINGS, type CaptureMessage, type CaptureSettings, type HeaderList, type PageToRelay, type RelayToPage } from '../core/protocol.ts';
@@ -213,7 +213,7 @@ class BodyReporter {
     if (!this.decided) {
       this.pending?.push({ text, receivedAt });
       this.pendingLength += text.length;
-      // No complete event in the first 64 KB: not a Responses stream worth holding on to.
+      // No complete event in the first 64 KB: not an LLM stream worth holding on to.
       if (this.pendingLength > 65536) {
         this.decided = true;
         this.pending = undefined;
@@ -224,7 +224,7 @@ class BodyReporter {
       const first = frames[0];
       if (!first) return;
       this.decided = true;
-      this.reporting = isResponsesEventData(first.data);
+      this.reporting = isLlmEventData(first.data);
       if (this.reporting) {
         post(this.start);
         post(this.response);
