@@ -61,10 +61,15 @@ const AI_SDK_UI_TYPES = new Set([
   'tool-output-error',
   'tool-output-denied',
   'tool-approval-request',
+  'tool-approval-response',
   'source-url',
   'source-document',
   'file',
+  'reasoning-file',
   'message-metadata',
+  'custom',
+  'steering-message',
+  'reset-step',
 ]);
 
 /**
