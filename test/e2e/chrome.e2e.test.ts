@@ -16,6 +16,7 @@ import { expectBigResponsesShown } from './big-responses.ts';
 import { expectThreadsAndRateLimits } from './threads.ts';
 import { expectPriceOverrides } from './prices.ts';
 import { expectReplay } from './replay.ts';
+import { expectOtherProtocols, type PageReader } from './other-protocols.ts';
 import { expectCancelClosesConnection } from './cancel.ts';
 import { expectSplitCharactersWhole } from './split-characters.ts';
 import { expectNoPlantedSecretsInViews, PLANTED_STREAM } from './redaction-views.ts';
@@ -558,6 +559,20 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       panel,
       async (name) => assert.equal((await stream({ route: name })).error, undefined),
       () => panel.reload(),
+    );
+  });
+
+  it('captures Chat Completions, Anthropic Messages and AI SDK UI streams read by their official clients, shows them as the core assembles them, and carries them through a HAR', async () => {
+    await expectOtherProtocols(
+      panel,
+      server,
+      (reader, route) => browser.firstPage().evaluate(([name, path]) => window.e2e[name as PageReader](path as string), [reader, route]),
+      (name, text) => importIntoPanel(panel, [{ name, text }]),
+      async () => {
+        await browser.firstPage().goto(`${server.url}/`);
+        await panel.waitFor(`${ROW_COUNT} === 0`);
+      },
+      () => exportFromPanel(panel, false),
     );
   });
 

@@ -41,6 +41,15 @@ export interface ReplayRequest {
   held: Promise<void>;
 }
 
+/** A folder of recordings, and how its streams are served. */
+export interface RecordingsDir {
+  path: string;
+  /** Streamed whatever the request says (an app's own route, which sends no `stream` flag). */
+  alwaysStreamed?: boolean;
+  /** Headers its streams are sent with. */
+  headers?: Record<string, string>;
+}
+
 export interface StaticFile {
   contentType: string;
   body: () => Buffer | string;
@@ -55,16 +64,27 @@ export class ReplayServer {
   private readonly generated = new Map<string, string>();
   url = '';
 
+  /** Where recordings are looked for, in order; the first is the Responses API's. */
+  private readonly recordingsDirs: RecordingsDir[];
+
   constructor(
-    private readonly recordingsDir: string,
+    recordingsDirs: string | RecordingsDir[],
     private readonly staticRoutes: Record<string, StaticFile> = {},
     private readonly defaultPaceMs = 0,
-  ) {}
+  ) {
+    this.recordingsDirs = typeof recordingsDirs === 'string' ? [{ path: recordingsDirs }] : recordingsDirs;
+  }
 
+  /** The Responses API's recordings (the first folder's). */
   recordings(): string[] {
-    return readdirSync(this.recordingsDir)
+    return readdirSync((this.recordingsDirs[0] as RecordingsDir).path)
       .filter((name) => name.endsWith('.sse'))
       .map((name) => name.slice(0, -4));
+  }
+
+  /** The folder a recording is in. */
+  private dirOf(name: string): RecordingsDir | undefined {
+    return this.recordingsDirs.find((dir) => existsSync(join(dir.path, `${name}.sse`)));
   }
 
   addRecording(name: string, text: string): void {
@@ -74,7 +94,9 @@ export class ReplayServer {
   recordingText(name: string): string {
     const generated = this.generated.get(name);
     if (generated !== undefined) return generated;
-    return readFileSync(join(this.recordingsDir, `${name}.sse`), 'utf8');
+    const dir = this.dirOf(name);
+    if (!dir) throw new Error(`no recording ${name}`);
+    return readFileSync(join(dir.path, `${name}.sse`), 'utf8');
   }
 
   async start(port = 0): Promise<string> {
@@ -115,7 +137,7 @@ export class ReplayServer {
       return;
     }
     const route = /^\/r\/([\w.-]+)((?:\/(?:pace|hold|type|batch|bytes)\/[^/]+)*)\//.exec(url.pathname);
-    if (!route || (!this.generated.has(route[1] as string) && !existsSync(join(this.recordingsDir, `${route[1]}.sse`)))) {
+    if (!route || (!this.generated.has(route[1] as string) && !this.dirOf(route[1] as string))) {
       response.writeHead(404, { 'content-type': 'text/plain' });
       response.end('not found');
       return;
@@ -130,7 +152,8 @@ export class ReplayServer {
     } catch {
       parsed = {};
     }
-    const streamed = parsed.stream === true || request.method === 'GET';
+    const dir = this.dirOf(recording);
+    const streamed = parsed.stream === true || request.method === 'GET' || dir?.alwaysStreamed === true;
     let release: () => void = () => undefined;
     const released = new Promise<void>((resolve) => (release = resolve));
     let markHeld: () => void = () => undefined;
@@ -183,6 +206,7 @@ export class ReplayServer {
       'cache-control': 'no-cache',
       'x-request-id': `req_replay_${record.id}`,
       ...rateLimitHeaders(record.id),
+      ...dir?.headers,
     });
     response.flushHeaders();
     const frames = text.split(/(?<=\n\n)/);

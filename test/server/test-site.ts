@@ -3,10 +3,18 @@ import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { finalResponse, ReplayServer } from './replay-server.ts';
+import { finalResponse, ReplayServer, type RecordingsDir } from './replay-server.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const RECORDINGS_DIR = join(here, '..', 'fixtures', 'responses-streams');
+
+/** Every protocol's recordings, served alike; the AI SDK's UI streams as an app's route sends them. */
+export const RECORDINGS_DIRS: RecordingsDir[] = [
+  { path: RECORDINGS_DIR },
+  { path: join(here, '..', 'fixtures', 'chat-completions-streams') },
+  { path: join(here, '..', 'fixtures', 'anthropic-messages-streams') },
+  { path: join(here, '..', 'fixtures', 'ai-sdk-ui-streams'), alwaysStreamed: true, headers: { 'x-vercel-ai-ui-message-stream': 'v1' } },
+];
 
 /** The recordings the demo offers: a label each, and the user's message of a request that could have produced it. */
 export const DEMO_RECORDINGS: Array<{ name: string; label: string; input: string }> = [
@@ -61,7 +69,7 @@ export async function startTestSite(options: { port?: number; paceMs?: number } 
   const html = readFileSync(join(here, 'page', 'index.html'), 'utf8');
   const iframe = readFileSync(join(here, 'page', 'iframe.html'), 'utf8');
   const server = new ReplayServer(
-    RECORDINGS_DIR,
+    RECORDINGS_DIRS,
     {
       '/': { contentType: 'text/html; charset=utf-8', body: () => html },
       '/index.html': { contentType: 'text/html; charset=utf-8', body: () => html },

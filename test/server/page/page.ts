@@ -5,6 +5,8 @@
  * the server sent.
  */
 import OpenAI from 'openai';
+import Anthropic from '@anthropic-ai/sdk';
+import { DefaultChatTransport, readUIMessageStream, type UIMessage } from 'ai';
 
 export interface StreamResult {
   /** The body as the page read it, base64. */
@@ -153,6 +155,68 @@ export async function fetchText(path: string, body: unknown): Promise<string> {
   return response.text();
 }
 
+/** What a page using another LLM API got: the text it read, and the SDK's own final object. */
+export interface OtherStreamResult {
+  bodyBase64: string;
+  outputText: string;
+  final?: unknown;
+  error?: string;
+}
+
+/** openai-node's Chat Completions stream, as a page using an OpenAI-compatible endpoint reads it. */
+export async function streamChatWithOpenAI(route: string): Promise<OtherStreamResult> {
+  const received: Uint8Array[] = [];
+  const client = new OpenAI({ apiKey: 'sk-test-secret-key-1234567890', baseURL: `${location.origin}/r/${route}/v1`, dangerouslyAllowBrowser: true, fetch: recordingFetch(received), maxRetries: 0 });
+  const result: OtherStreamResult = { bodyBase64: '', outputText: '' };
+  try {
+    const stream = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Say hello' }], stream: true, stream_options: { include_usage: true } });
+    for await (const chunk of stream) result.outputText += chunk.choices[0]?.delta?.content ?? '';
+  } catch (error) {
+    result.error = error instanceof Error ? error.message : String(error);
+  }
+  result.bodyBase64 = toBase64(received);
+  return result;
+}
+
+/** `@anthropic-ai/sdk`'s Messages stream, in the browser (`dangerouslyAllowBrowser`). */
+export async function streamWithAnthropic(route: string): Promise<OtherStreamResult> {
+  const received: Uint8Array[] = [];
+  const client = new Anthropic({ apiKey: 'sk-ant-test-secret-key-123456', baseURL: `${location.origin}/r/${route}`, dangerouslyAllowBrowser: true, fetch: recordingFetch(received), maxRetries: 0 });
+  const result: OtherStreamResult = { bodyBase64: '', outputText: '' };
+  try {
+    const stream = await client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 1024, messages: [{ role: 'user', content: 'Say hello' }], stream: true });
+    for await (const event of stream) if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') result.outputText += event.delta.text;
+  } catch (error) {
+    result.error = error instanceof Error ? error.message : String(error);
+  }
+  result.bodyBase64 = toBase64(received);
+  return result;
+}
+
+/** An app's route that relays an AI SDK UI message stream, read as `useChat` reads it: its transport, then `readUIMessageStream`. */
+export async function readAiSdkUiStream(route: string): Promise<OtherStreamResult> {
+  const received: Uint8Array[] = [];
+  const result: OtherStreamResult = { bodyBase64: '', outputText: '' };
+  try {
+    const transport = new DefaultChatTransport<UIMessage>({ api: `${location.origin}/r/${route}/api/chat`, fetch: recordingFetch(received) });
+    const chunks = await transport.sendMessages({
+      trigger: 'submit-message',
+      chatId: 'chat-1',
+      messageId: undefined,
+      messages: [{ id: 'user-1', role: 'user', parts: [{ type: 'text', text: 'Say hello' }] }],
+      abortSignal: undefined,
+    });
+    let last: UIMessage | undefined;
+    for await (const message of readUIMessageStream({ stream: chunks, onError: (error) => (result.error = error instanceof Error ? error.message : String(error)) })) last = message;
+    result.final = last;
+    result.outputText = (last?.parts ?? []).map((part) => (part.type === 'text' ? part.text : '')).join('');
+  } catch (error) {
+    result.error = error instanceof Error ? error.message : String(error);
+  }
+  result.bodyBase64 = toBase64(received);
+  return result;
+}
+
 // ── the demo: one button per recording ───────────────────────────────────
 
 async function setUpDemo(): Promise<void> {
@@ -176,8 +240,17 @@ async function setUpDemo(): Promise<void> {
 
 declare global {
   interface Window {
-    e2e: { streamWithOpenAI: typeof streamWithOpenAI; streamWithXhr: typeof streamWithXhr; fetchText: typeof fetchText; streamInWorker: typeof streamInWorker; readThenCancel: typeof readThenCancel };
+    e2e: {
+      streamWithOpenAI: typeof streamWithOpenAI;
+      streamChatWithOpenAI: typeof streamChatWithOpenAI;
+      streamWithAnthropic: typeof streamWithAnthropic;
+      readAiSdkUiStream: typeof readAiSdkUiStream;
+      streamWithXhr: typeof streamWithXhr;
+      fetchText: typeof fetchText;
+      streamInWorker: typeof streamInWorker;
+      readThenCancel: typeof readThenCancel;
+    };
   }
 }
-window.e2e = { streamWithOpenAI, streamWithXhr, fetchText, streamInWorker, readThenCancel };
+window.e2e = { streamWithOpenAI, streamChatWithOpenAI, streamWithAnthropic, readAiSdkUiStream, streamWithXhr, fetchText, streamInWorker, readThenCancel };
 void setUpDemo();
