@@ -574,6 +574,19 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       },
       () => exportFromPanel(panel, false),
     );
+    // The demo's buttons for the other APIs.
+    await browser.firstPage().goto(`${server.url}/`);
+    await panel.waitFor(`${ROW_COUNT} === 0`);
+    for (const [label, protocol] of [
+      ['Chat Completions (openai)', 'chat.completions'],
+      ['Anthropic Messages, web search with citations', 'anthropic.messages'],
+    ]) {
+      await browser.firstPage().getByRole('button', { name: label }).click();
+      await panel.waitFor(`document.querySelector("[data-testid=capture-row][aria-selected=true] [data-testid=protocol-badge]")?.dataset.protocol === "${protocol}" && !document.querySelector("[data-testid=capture-row] .live-dot")`);
+      await browser.firstPage().waitForFunction(() => !document.getElementById('output')?.textContent?.startsWith('Streaming'));
+      assert.doesNotMatch((await browser.firstPage().textContent('#output')) ?? '', /error/i, label);
+    }
+    await panel.waitFor('document.querySelector("[data-item-type=web_search_call]") !== null');
   });
 
   it('replays a response from its timeline: any event, the Events view marking it, and played to the end', async () => {

@@ -236,6 +236,26 @@ async function setUpDemo(): Promise<void> {
     });
     list.append(button);
   }
+  const others = document.getElementById('other-apis');
+  const readers: Array<{ label: string; route: string; read: (route: string) => Promise<OtherStreamResult> }> = [
+    { label: 'Chat Completions (openai)', route: 'pydantic-ai__parallel-tool-calls-include-usage-gpt-4o', read: streamChatWithOpenAI },
+    { label: 'Chat Completions, reasoning (DeepSeek)', route: 'pydantic-ai__compat-deepseek-reasoning-content-deepseek-reasoner', read: streamChatWithOpenAI },
+    { label: 'Anthropic Messages, thinking (@anthropic-ai/sdk)', route: 'openinference__extended-thinking-claude-sonnet-4.5', read: streamWithAnthropic },
+    { label: 'Anthropic Messages, web search with citations', route: 'pydantic-ai__web-search-server-tool-citations-claude-sonnet-4', read: streamWithAnthropic },
+    { label: 'AI SDK UI stream (as useChat reads it)', route: 'vercel-ai__reasoning-multi-part-with-metadata-mock-model', read: readAiSdkUiStream },
+  ];
+  for (const reader of readers) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = reader.label;
+    button.title = reader.route;
+    button.addEventListener('click', async () => {
+      output.textContent = `Streaming ${reader.route}…`;
+      const result = await reader.read(`${reader.route}/pace/25`);
+      output.textContent = result.error ? `${result.error}\n\n${result.outputText}` : result.outputText || '(no text output: see the panel)';
+    });
+    others?.append(button);
+  }
 }
 
 declare global {
