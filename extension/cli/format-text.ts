@@ -195,6 +195,14 @@ export function formatItem(item: OutputItem, index: number): string[] {
       lines.push(head(`function_call ${text(item.name, '?')} (call_id ${text(item.call_id, '?')})`));
       lines.push(`${body}arguments:`, ...indent(prettyJson(text(item.arguments, '')), body + '  '));
       break;
+    case 'function_call_output':
+    case 'custom_tool_call_output': {
+      lines.push(head(`${item.type} (call_id ${text(item.call_id)})`));
+      const output = item.output;
+      if (typeof output === 'string') lines.push(`${body}output:`, ...indent(prettyJson(output), body + '  '));
+      else if (output !== undefined && output !== null) lines.push(`${body}output:`, ...indent(stringifyJson(output, 2), body + '  '));
+      break;
+    }
     case 'custom_tool_call':
       lines.push(head(`custom_tool_call ${text(item.name, '?')} (call_id ${text(item.call_id, '?')})`));
       lines.push(`${body}input:`, ...indent(text(item.input, ''), body + '  '));

@@ -151,3 +151,27 @@ describe('responses-devtools inspect', () => {
     }
   });
 });
+
+describe('responses-devtools inspect: other protocols', () => {
+  it('names the protocol, gives the SDK\'s own object, and prints a tool\'s result in the text', () => {
+    const chunks = [
+      { type: 'start', messageId: 'msg-1' },
+      { type: 'start-step' },
+      { type: 'tool-input-start', toolCallId: 'call-1', toolName: 'add' },
+      { type: 'tool-input-delta', toolCallId: 'call-1', inputTextDelta: '{"a":2,"b":3}' },
+      { type: 'tool-input-available', toolCallId: 'call-1', toolName: 'add', input: { a: 2, b: 3 } },
+      { type: 'tool-output-available', toolCallId: 'call-1', output: { sum: 5 } },
+      { type: 'finish-step' },
+      { type: 'finish' },
+    ];
+    const path = writeScratch('tool.sse', chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`).join('') + 'data: [DONE]\n\n');
+    const json = JSON.parse(run(['inspect', '--json', path]).stdout) as { responses: Array<{ protocol: string; response: { id: string; parts: Array<{ type: string; output?: unknown }> } }> };
+    assert.equal(json.responses[0]?.protocol, 'ai-sdk.ui');
+    assert.equal(json.responses[0]?.response.id, 'msg-1');
+    assert.deepEqual(json.responses[0]?.response.parts.find((part) => part.type === 'tool-add')?.output, { sum: 5 });
+    const text = run(['inspect', path]);
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /function_call add \(call_id call-1\)/);
+    assert.match(text.stdout, /function_call_output \(call_id call-1\) \[completed\]\n\s+output:\n\s+\{\n\s+"sum": 5/);
+  });
+});
