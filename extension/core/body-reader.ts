@@ -23,18 +23,23 @@ export function oneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+export interface BodyOptions {
+  /** The body is a WebSocket call's received frames, framed as SSE: see `StreamReaderOptions.webSocket`. */
+  webSocket?: boolean;
+}
+
 /**
  * Reads a whole body: a Responses SSE stream (several concatenated are fine),
  * a Response object (a non-streaming call) or an array of them, or JSON lines
  * of stream events. Broken streams come back with warnings; only an input with
  * no Responses content at all is an error.
  */
-export function readResponsesBody(input: Uint8Array | string): ReadBody {
+export function readResponsesBody(input: Uint8Array | string, options: BodyOptions = {}): ReadBody {
   const text = typeof input === 'string' ? input : new TextDecoder('utf-8').decode(input);
   const start = text.replace(/^\uFEFF/, '').trimStart();
-  if (start === '') throw new UnreadableBodyError('the input is empty');
-  if (start.startsWith('{') || start.startsWith('[')) return readJson(start);
-  const reader = new ResponsesStreamReader();
+  if (start === '') throw new UnreadableBodyError(options.webSocket ? 'no frame was received' : 'the input is empty');
+  if (!options.webSocket && (start.startsWith('{') || start.startsWith('['))) return readJson(start);
+  const reader = new ResponsesStreamReader(options.webSocket ? { webSocket: true } : {});
   reader.push(text);
   reader.end();
   if (reader.responses.length === 0) {

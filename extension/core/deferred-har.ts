@@ -52,9 +52,10 @@ export function readHarDeferring(har: unknown): DeferredHarReading {
   if (!looksLikeHar(har)) throw new HarFormatError('not a HAR file (no log.entries array)');
   const reading: DeferredHarReading = { calls: [], skipped: 0, problems: [] };
   har.log.entries.forEach((raw, entryIndex) => {
-    const parts = readHarEntryParts(raw, entryIndex, reading);
-    const call = parts && (deferredCall(parts) ?? callOfParts(parts, entryIndex, reading));
-    if (call) reading.calls.push(call);
+    for (const parts of readHarEntryParts(raw, entryIndex, reading)) {
+      const call = deferredCall(parts) ?? callOfParts(parts, entryIndex, reading);
+      if (call) reading.calls.push(call);
+    }
   });
   return reading;
 }

@@ -17,7 +17,7 @@
  * bytes decode alone to the text the whole document would have there. Decoded
  * alone, an entry of ASCII text stays a one-byte string, whatever the others hold.
  */
-import { readHarEntry, type HarCall, type HarReading } from './har.ts';
+import { readHarEntryCalls, type HarCall, type HarReading } from './har.ts';
 
 /**
  * Reads the input's next bytes into `into` from `offset`, at most `length` of
@@ -363,8 +363,5 @@ export function* harEntries(read: ReadBytes): Generator<unknown, void, undefined
  */
 export function* harCalls(read: ReadBytes, reading: HarReading): Generator<HarCall, void, undefined> {
   let entryIndex = 0;
-  for (const entry of harEntries(read)) {
-    const call = readHarEntry(entry, entryIndex++, reading);
-    if (call) yield call;
-  }
+  for (const entry of harEntries(read)) yield* readHarEntryCalls(entry, entryIndex++, reading);
 }

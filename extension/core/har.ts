@@ -10,6 +10,13 @@
  *                          (`time` in seconds since the epoch, as Chrome's frames; null when unknown);
  *   `_responsesAssembly` — `{ responses: [{ response, events, usage, timing, warnings }] }`,
  *                          what `responses-devtools inspect --json` prints for the body.
+ *
+ * A call over the Responses API's WebSocket (a `ws:`/`wss:` URL) is written as
+ * Chrome writes a WebSocket: `GET`, `101 Switching Protocols`, `_resourceType`
+ * `websocket`, no body text, and its frames in `_webSocketMessages` (the
+ * `response.create` sent, then the frames received), plus the two fields above.
+ * Reading, an entry with `_webSocketMessages` (ours, or a browser's holding a
+ * whole socket) gives one call per `response.create` sent (`websocket-frames.ts`).
  */
 import { readResponsesBody, UnreadableBodyError } from './body-reader.ts';
 import { JsonItems, stringifyJson } from './json-text.ts';
@@ -21,9 +28,12 @@ import { isJsonObject, looksLikeResponseObject, type JsonObject } from './respon
 import type { ResponseRecord } from './stream-reader.ts';
 import { summarizeRecord, type ResponseSummary } from './summary.ts';
 import { utf8Length } from './sse-decoder.ts';
+import { bodyOfFrames, framesOfSse, isWebSocketUrl, turnsOfSocket, type SentFrame, type WebSocketMessage, type WebSocketTurn } from './websocket-frames.ts';
 
 export const HAR_EVENTS_FIELD = '_responsesEvents';
 export const HAR_ASSEMBLY_FIELD = '_responsesAssembly';
+/** Chrome's field for a WebSocket's frames. */
+export const HAR_WEBSOCKET_FIELD = '_webSocketMessages';
 export const TRANSCRIPT_CREATOR = { name: 'Responses DevTools', version: '0.1.0' };
 
 export interface HarHeader {
@@ -61,7 +71,18 @@ export interface HarEntry {
   _resourceType?: string;
   [HAR_EVENTS_FIELD]?: HarEvent[];
   [HAR_ASSEMBLY_FIELD]?: { responses: ResponseSummary[] };
+  [HAR_WEBSOCKET_FIELD]?: HarWebSocketMessage[];
   [key: string]: unknown;
+}
+
+/** A WebSocket frame as Chrome's HAR writes it. */
+export interface HarWebSocketMessage {
+  type: 'send' | 'receive';
+  /** Seconds since the epoch, fractional; 0 when unknown (Chrome's importer leaves out a message with no time). */
+  time: number;
+  /** 1: a text frame. */
+  opcode: number;
+  data: string;
 }
 
 export interface HarEvent {
@@ -92,6 +113,11 @@ export interface TranscriptCall {
   networkTimings?: NetworkTimings;
   /** The responses read from the body, with their events' receive times. */
   records: readonly ResponseRecord[];
+  /**
+   * A WebSocket call (a `ws:`/`wss:` URL, whose `requestBody` is the `response.create` frame and whose body is the
+   * frames received, framed by `sseOfFrame`): the other frames the page sent on the socket while it was the latest.
+   */
+  sentFrames?: readonly SentFrame[];
 }
 
 export interface RedactionOptions {
@@ -124,8 +150,10 @@ function byteLength(text: string): number {
 export function transcriptEntry(call: TranscriptCall, options: RedactionOptions = {}): HarEntry {
   const keep = options.keepSecrets === true;
   const url = keep ? call.url : redactUrl(call.url);
-  const body = keep ? call.body : redactText(call.body);
-  const mimeType = header(call.responseHeaders, 'content-type') ?? (body.trimStart().startsWith('{') ? 'application/json' : 'text/event-stream');
+  const webSocket = isWebSocketUrl(call.url);
+  // A WebSocket's frames are written as messages, each redacted alone: Chrome leaves such an entry no body text.
+  const body = webSocket ? '' : keep ? call.body : redactText(call.body);
+  const mimeType = webSocket ? 'x-unknown' : header(call.responseHeaders, 'content-type') ?? (body.trimStart().startsWith('{') ? 'application/json' : 'text/event-stream');
   const events: HarEvent[] = call.records.flatMap((record) =>
     record.events.map((event) => {
       const harEvent: HarEvent = { time: event.receivedAt === undefined ? null : event.receivedAt / 1000, type: event.type, data: keep ? event.data : redactText(event.data) };
@@ -144,33 +172,34 @@ export function transcriptEntry(call: TranscriptCall, options: RedactionOptions 
     startedDateTime: new Date(started).toISOString(),
     time: total,
     request: {
-      method: call.method,
+      method: webSocket ? 'GET' : call.method,
       url,
       httpVersion: 'HTTP/1.1',
       cookies: [],
       headers: redactHarHeaders(call.requestHeaders, keep),
       queryString: queryString(url),
       headersSize: -1,
-      bodySize: call.requestBody === undefined ? 0 : byteLength(call.requestBody),
+      bodySize: call.requestBody === undefined || webSocket ? 0 : byteLength(call.requestBody),
     },
     response: {
-      status: call.status,
-      statusText: call.statusText,
+      status: webSocket ? 101 : call.status,
+      statusText: webSocket ? 'Switching Protocols' : call.statusText,
       httpVersion: 'HTTP/1.1',
       cookies: [],
       headers: redactHarHeaders(call.responseHeaders, keep),
-      content: { size: bodyBytes, mimeType, text: body },
+      content: webSocket ? { size: 0, mimeType } : { size: bodyBytes, mimeType, text: body },
       redirectURL: '',
       headersSize: -1,
       bodySize: bodyBytes,
     },
     cache: {},
     timings: { blocked: network.blocked ?? -1, dns: network.dns ?? -1, connect: network.connect ?? -1, ssl: network.ssl ?? -1, send: network.send ?? 0, wait, receive },
-    _resourceType: 'fetch',
-    [HAR_EVENTS_FIELD]: events,
-    [HAR_ASSEMBLY_FIELD]: { responses: call.records.map(summarizeRecord) },
+    _resourceType: webSocket ? 'websocket' : 'fetch',
   };
-  if (call.requestBody !== undefined) {
+  if (webSocket) entry[HAR_WEBSOCKET_FIELD] = webSocketMessages(call, keep);
+  entry[HAR_EVENTS_FIELD] = events;
+  entry[HAR_ASSEMBLY_FIELD] = { responses: call.records.map(summarizeRecord) };
+  if (call.requestBody !== undefined && !webSocket) {
     const contentType = header(call.requestHeaders, 'content-type');
     entry.request.postData = { mimeType: contentType ?? 'application/json', text: keep ? call.requestBody : redactBody(call.requestBody, contentType) };
   }
@@ -179,6 +208,44 @@ export function transcriptEntry(call: TranscriptCall, options: RedactionOptions 
     if (summaries) entry[HAR_ASSEMBLY_FIELD] = JSON.parse(redactText(stringifyJson(summaries))) as { responses: ResponseSummary[] };
   }
   return entry;
+}
+
+/** A WebSocket call's frames as Chrome writes them: its `response.create`, then the frames received and the others sent, in order. */
+function webSocketMessages(call: TranscriptCall, keep: boolean): HarWebSocketMessage[] {
+  const message = (type: 'send' | 'receive', data: string, at: number | undefined): HarWebSocketMessage => ({
+    type,
+    time: at === undefined ? 0 : at / 1000,
+    opcode: 1,
+    data: keep ? data : type === 'send' ? redactBody(data, 'application/json') : redactText(data),
+  });
+  const messages: HarWebSocketMessage[] = [];
+  if (call.requestBody !== undefined) messages.push(message('send', call.requestBody, call.startedAt));
+  const sent = call.sentFrames ?? [];
+  let next = 0;
+  const received = framesOfSse(call.body);
+  const times = receiveTimes(received, call.records);
+  received.forEach((data, index) => {
+    for (; next < sent.length && (sent[next] as SentFrame).after <= index; next++) messages.push(message('send', (sent[next] as SentFrame).data, (sent[next] as SentFrame).at));
+    messages.push(message('receive', data, times[index]));
+  });
+  for (; next < sent.length; next++) messages.push(message('send', (sent[next] as SentFrame).data, (sent[next] as SentFrame).at));
+  return messages;
+}
+
+/** When each frame of a body came: the receive time of the event the reader logged for it (one event a frame, in order). */
+function receiveTimes(frames: readonly string[], records: readonly ResponseRecord[]): Array<number | undefined> {
+  const events = records.flatMap((record) => record.events);
+  const times: Array<number | undefined> = [];
+  let next = 0;
+  for (const frame of frames) {
+    const event = events[next];
+    // A frame the reader did not log (a `[DONE]` before any event) has no time; the next event is still the next frame's.
+    if (event && event.data === frame) {
+      times.push(event.receivedAt);
+      next++;
+    } else times.push(undefined);
+  }
+  return times;
 }
 
 function transcriptLog<Entries>(entries: Entries, options: RedactionOptions): { log: Omit<Har['log'], 'entries'> & { entries: Entries } } {
@@ -268,33 +335,42 @@ export function readHar(har: unknown): HarReading {
   if (!looksLikeHar(har)) throw new HarFormatError('not a HAR file (no log.entries array)');
   const reading: HarReading = { calls: [], skipped: 0, problems: [] };
   har.log.entries.forEach((raw, entryIndex) => {
-    const call = readHarEntry(raw, entryIndex, reading);
-    if (call) reading.calls.push(call);
+    for (const call of readHarEntryCalls(raw, entryIndex, reading)) reading.calls.push(call);
   });
   return reading;
 }
 
 /**
- * Reads one entry of a HAR: its Responses call, or undefined when it has none
- * (counted in `reading.skipped`) or cannot be read (its problem is added to
- * `reading.problems`). The call is returned, not added to `reading.calls`.
+ * Reads one entry of a HAR: its Responses calls (one, or one per
+ * `response.create` of a WebSocket entry), none when it has none (counted in
+ * `reading.skipped`) or they cannot be read (each problem is added to
+ * `reading.problems`). The calls are returned, not added to `reading.calls`.
  */
+export function readHarEntryCalls(raw: unknown, entryIndex: number, reading: HarReadingProblems): HarCall[] {
+  const calls: HarCall[] = [];
+  for (const parts of readHarEntryParts(raw, entryIndex, reading)) {
+    const call = callOfParts(parts, entryIndex, reading);
+    if (call) calls.push(call);
+  }
+  return calls;
+}
+
+/** The first of an entry's calls (`readHarEntryCalls`): whether it has one, or its call when it can have only one. */
 export function readHarEntry(raw: unknown, entryIndex: number, reading: HarReadingProblems): HarCall | undefined {
-  const parts = readHarEntryParts(raw, entryIndex, reading);
-  return parts && callOfParts(parts, entryIndex, reading);
+  return readHarEntryCalls(raw, entryIndex, reading)[0];
 }
 
 /** Where reading a HAR's entries counts what it left out, and why. */
 export type HarReadingProblems = Pick<HarReading, 'skipped' | 'problems'>;
 
-/** All of an entry but its body's responses (see `HarEntryParts`), or undefined as `readHarEntry` says. */
-export function readHarEntryParts(raw: unknown, entryIndex: number, reading: HarReadingProblems): HarEntryParts | undefined {
+/** All of each of an entry's calls but its body's responses (see `HarEntryParts`): none as `readHarEntryCalls` says. */
+export function readHarEntryParts(raw: unknown, entryIndex: number, reading: HarReadingProblems): HarEntryParts[] {
   try {
     return readEntryParts(raw as HarEntry, entryIndex, reading);
   } catch (error) {
     // A malformed entry is reported, never fatal: the rest of the file still loads.
     reading.problems.push({ entryIndex, message: `entry ${entryIndex} is malformed (${error instanceof Error ? error.message : String(error)})` });
-    return undefined;
+    return [];
   }
 }
 
@@ -329,30 +405,33 @@ export interface HarEntryParts {
   readRecords: () => ResponseRecord[];
 }
 
-/** Reads all of an entry but its body's responses: undefined, with the reason counted in `reading`, when it has none. */
-function readEntryParts(entry: HarEntry, entryIndex: number, reading: HarReadingProblems): HarEntryParts | undefined {
+/** Reads all of an entry's calls but their bodies' responses: none, with the reason counted in `reading`, when it has none. */
+function readEntryParts(entry: HarEntry, entryIndex: number, reading: HarReadingProblems): HarEntryParts[] {
   if (!isJsonObject(entry) || !isJsonObject(entry.request) || !isJsonObject(entry.response)) {
     reading.problems.push({ entryIndex, message: `entry ${entryIndex} has no request or response` });
-    return undefined;
+    return [];
   }
   if (typeof entry.request.method !== 'string' || typeof entry.request.url !== 'string') {
     reading.problems.push({ entryIndex, message: `entry ${entryIndex} has no request method or URL` });
-    return undefined;
+    return [];
+  }
+  if (Array.isArray(entry[HAR_WEBSOCKET_FIELD]) || (isWebSocketUrl(entry.request.url) && Array.isArray(entry[HAR_EVENTS_FIELD]))) {
+    return webSocketParts(entry, entryIndex, reading);
   }
   let body: string;
   try {
     body = entryBody(entry);
   } catch {
     reading.problems.push({ entryIndex, message: `entry ${entryIndex}: its content is not valid base64` });
-    return undefined;
+    return [];
   }
   if (!isResponsesEntry(entry, body)) {
     reading.skipped++;
-    return undefined;
+    return [];
   }
   if (body.trim() === '') {
     reading.problems.push({ entryIndex, message: `entry ${entryIndex} (${entry.request.method} ${entry.request.url}) has no response body: save the HAR with its content` });
-    return undefined;
+    return [];
   }
   const events = entry[HAR_EVENTS_FIELD];
   // Any field may hold anything: each is read only when it has the type it should.
@@ -395,7 +474,100 @@ function readEntryParts(entry: HarEntry, entryIndex: number, reading: HarReading
     call.endedAt = started + Math.max(0, finite(entry.time));
   }
   const where = `entry ${entryIndex} (${entry.request.method} ${entry.request.url})`;
-  return { call, written, times, readRecords: () => readRecordsOf(body, times, where) };
+  return [{ call, written, times, readRecords: () => readRecordsOf(body, times, where, false) }];
+}
+
+/** The frames of a Responses socket's responses: a terminal event, which another API's socket (the Realtime API's) never sends. */
+const RESPONSES_TERMINAL_FRAME = /"type"\s*:\s*"response\.(completed|incomplete|failed)"/;
+
+/**
+ * A WebSocket entry's calls, one per `response.create` sent: the socket is a Responses API's when the entry is ours,
+ * its path is one of the API's (`…/responses`), or it received a Responses terminal event.
+ */
+function webSocketParts(entry: HarEntry, entryIndex: number, reading: HarReadingProblems): HarEntryParts[] {
+  const { method, url } = entry.request;
+  const where = `entry ${entryIndex} (${method} ${url})`;
+  const raw: unknown = entry[HAR_WEBSOCKET_FIELD];
+  const ours = Array.isArray(entry[HAR_EVENTS_FIELD]);
+  if (!Array.isArray(raw)) {
+    reading.problems.push({ entryIndex, message: `${where} has no WebSocket messages (${HAR_WEBSOCKET_FIELD})` });
+    return [];
+  }
+  const turns = turnsOfSocket(harWebSocketMessages(raw));
+  if (turns.length === 0 && ours) {
+    reading.problems.push({ entryIndex, message: `${where} has no response.create frame among its WebSocket messages` });
+    return [];
+  }
+  if (turns.length === 0 || !(ours || isResponsesPath(url) || turns.some((turn) => turn.received.some((frame) => RESPONSES_TERMINAL_FRAME.test(frame.data))))) {
+    reading.skipped++;
+    return [];
+  }
+  const assembly: unknown = entry[HAR_ASSEMBLY_FIELD];
+  // What we wrote of the responses is of the entry's one call; an entry holding several is read from its frames alone.
+  const written = ours && turns.length === 1 && isJsonObject(assembly) && Array.isArray(assembly.responses) ? (assembly.responses as unknown[]) : undefined;
+  const started = typeof entry.startedDateTime === 'string' ? Date.parse(entry.startedDateTime) : NaN;
+  return turns.map((turn, index) => {
+    const call: Omit<HarCall, 'records'> = {
+      entryIndex,
+      method,
+      url,
+      requestHeaders: harHeaders(entry.request.headers),
+      status: finite(entry.response.status),
+      statusText: typeof entry.response.statusText === 'string' ? entry.response.statusText : '',
+      responseHeaders: harHeaders(entry.response.headers),
+      body: bodyOfFrames(turn.received),
+      requestBody: turn.create.data,
+    };
+    if (turn.sent.length > 0) call.sentFrames = turn.sent;
+    const startedAt = turn.create.at;
+    if (startedAt !== undefined) {
+      call.startedAt = startedAt;
+      const endedAt = written && Number.isFinite(started) ? startedAt + Math.max(0, finite(entry.time)) : lastReceivedAt(turn);
+      if (endedAt !== undefined) call.endedAt = Math.max(startedAt, endedAt);
+    }
+    const times: RecordTimes = {
+      kind: 'events',
+      eventTimes: turn.received.map((frame) => frame.at ?? NaN),
+      startedAt,
+      writtenTimings: (written ?? []).map(writtenTiming),
+    };
+    const named = turns.length === 1 ? where : `${where}, response.create ${index + 1} of ${turns.length}`;
+    return { call, written, times, readRecords: () => readRecordsOf(call.body, times, named, true) };
+  });
+}
+
+function isResponsesPath(url: string): boolean {
+  try {
+    return /\/responses\/?$/.test(new URL(url).pathname);
+  } catch {
+    return false;
+  }
+}
+
+function lastReceivedAt(turn: WebSocketTurn): number | undefined {
+  for (let index = turn.received.length - 1; index >= 0; index--) {
+    const at = (turn.received[index] as { at?: number }).at;
+    if (at !== undefined) return at;
+  }
+  return undefined;
+}
+
+/**
+ * The text frames of `_webSocketMessages`, their times in epoch ms (Chrome writes seconds, to the microsecond: kept
+ * to it, so that a time written from whole milliseconds reads back as it was). A time of 0 or none is unknown; binary
+ * frames (base64 in Chrome's HAR) and Chrome's `error` messages are no frame of a Responses stream, and are left out.
+ */
+function harWebSocketMessages(raw: readonly unknown[]): WebSocketMessage[] {
+  const messages: WebSocketMessage[] = [];
+  for (const message of raw) {
+    if (!isJsonObject(message) || (message.type !== 'send' && message.type !== 'receive') || typeof message.data !== 'string') continue;
+    if (message.opcode !== undefined && message.opcode !== 1) continue;
+    const one: WebSocketMessage = { type: message.type, data: message.data };
+    const time = message.time;
+    if (typeof time === 'number' && Number.isFinite(time) && time > 0) one.at = Math.round(time * 1e6) / 1e3;
+    messages.push(one);
+  }
+  return messages;
 }
 
 /** When the events of an entry's responses came: what its reading needs of the entry besides the body. */
@@ -424,10 +596,10 @@ function writtenTiming(summary: unknown): WrittenTiming | undefined {
   return found;
 }
 
-function readRecordsOf(body: string, times: RecordTimes, where: string): ResponseRecord[] {
+function readRecordsOf(body: string, times: RecordTimes, where: string, webSocket: boolean): ResponseRecord[] {
   let records: ResponseRecord[];
   try {
-    records = readResponsesBody(body).responses;
+    records = readResponsesBody(body, { webSocket }).responses;
   } catch (error) {
     throw new UnreadableBodyError(`${where}: ${(error as Error).message}`);
   }

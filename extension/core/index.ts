@@ -27,3 +27,4 @@ export * from './threads.ts';
 export * from './inspection.ts';
 export * from './replay.ts';
 export * from './protocols.ts';
+export * from './websocket-frames.ts';

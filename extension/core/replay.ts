@@ -209,6 +209,8 @@ export class ResponseReplay {
   private applyLogged(state: AssemblyState, index: number): void {
     const { assembler } = state;
     const logged = this.events[index] as LoggedEvent;
+    // A frame the reader only logged (a WebSocket's frames of other kinds) was never applied.
+    if (logged.logOnly) return;
     const warnings = this.frameWarnings.get(index);
     if (warnings) {
       for (const warning of warnings) assembler.warnAboutFrame(warning.code, warning.message, index);

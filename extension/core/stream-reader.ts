@@ -15,6 +15,8 @@ export interface LoggedEvent {
   data: string;
   receivedAt?: number;
   sequence_number?: number;
+  /** A frame of a WebSocket that is no Responses event (`codex.rate_limits`…): kept in the log, never applied. */
+  logOnly?: true;
 }
 
 /**
@@ -166,6 +168,13 @@ export interface StreamReaderOptions {
   parseEveryFrame?: boolean;
   /** The protocol, when the call says it (see `protocolOfCall`); otherwise the first event that tells decides. */
   protocol?: ProtocolName;
+  /**
+   * The body is the frames a Responses API WebSocket received, each framed as SSE (`sseOfFrame` in
+   * `websocket-frames.ts`). Its protocol is the Responses API's, and a frame whose type is neither `response.*` nor
+   * `error` shares the socket without being part of the stream (`codex.rate_limits`…): it is logged (`logOnly`), not
+   * applied, and raises no `unknown_event`.
+   */
+  webSocket?: boolean;
 }
 
 /**
@@ -185,7 +194,7 @@ export class ResponsesStreamReader {
 
   constructor(private readonly options: StreamReaderOptions = {}) {
     this.deltas = options.parseEveryFrame ? undefined : new DeltaEventReader();
-    this.protocol = options.protocol;
+    this.protocol = options.protocol ?? (options.webSocket ? 'responses' : undefined);
   }
 
   /** Frames seen so far, events or not. */
@@ -243,11 +252,18 @@ export class ResponsesStreamReader {
 
   private applyEvent(event: JsonObject, type: string, data: string, receivedAt: number | undefined): void {
     this.protocol ??= protocolOfEvent(event);
-    const record = this.recordFor(type, receivedAt);
+    const logOnly = this.options.webSocket === true && type !== 'error' && !type.startsWith('response.');
+    // A frame that is not part of the stream never starts a response: it joins the one it came after.
+    const record = this.recordFor(logOnly ? undefined : type, receivedAt);
     const logged: LoggedEvent = { type, data };
     if (receivedAt !== undefined) logged.receivedAt = receivedAt;
     const sequence = numberField(event, 'sequence_number');
     if (sequence !== undefined) logged.sequence_number = sequence;
+    if (logOnly) {
+      logged.logOnly = true;
+      record.log(logged);
+      return;
+    }
     const index = record.log(logged);
     if (receivedAt !== undefined && record.marks.firstOutputAt === undefined && isOutputDelta(type)) record.marks.firstOutputAt = receivedAt;
     record.applyEvent(event, type, index);
