@@ -12,6 +12,7 @@
  */
 import { isEventStream, isLlmEventData, compileUrlPatterns, shouldCapture } from '../core/request-match.ts';
 import { SseDecoder } from '../core/sse-decoder.ts';
+import { sseOfFrame } from '../core/websocket-frames.ts';
 import { wholeCharactersLength } from '../core/utf8.ts';
 import { DEFAULT_SETTINGS, type CaptureMessage, type CaptureSettings, type HeaderList, type PageToRelay, type RelayToPage } from '../core/protocol.ts';
 import { HANDSHAKE_EVENT } from './handshake.ts';
@@ -630,6 +631,135 @@ function convertOrThrow(args: unknown[], count: number): string[] | undefined {
   }
 }
 
+/** A socket to a Responses path (`wss://…/v1/responses`: the API's WebSocket mode), from its first `response.create`. */
+interface SocketState {
+  connectionId: string;
+  url: string;
+  /** The response whose frames are coming: they go to its capture. */
+  current?: string;
+  /**
+   * Responses asked for (`response.create` sent) whose frames have not begun: the next `response.created` is the one
+   * at `nextAsked`. Read by index: no method of the page's arrays runs.
+   */
+  asked: string[];
+  nextAsked: number;
+  /** The current response's terminal event came: its capture ends once the socket is quiet, or when the next begins. */
+  ending?: ReturnType<typeof setTimeout>;
+}
+
+const sockets = new PrivateMap<object, SocketState>();
+let socketCounter = 0;
+/** After a response's terminal event, how long its socket may still send frames that belong to it (rate limits…). */
+const SOCKET_QUIET_MS = 250;
+
+const RESPONSES_PATH = /\/responses\/?$/;
+const TERMINAL_FRAME = /^\s*\{\s*"type"\s*:\s*"(response\.(completed|failed|incomplete)|error)"/;
+const CREATED_FRAME = /^\s*\{\s*"type"\s*:\s*"response\.created"/;
+
+function isResponsesSocket(url: string): boolean {
+  if (userPatterns.length > 0 && shouldCapture('WEBSOCKET', url, userPatterns)) return true;
+  try {
+    return call<unknown>(natives.regExpExec, RESPONSES_PATH, getVia<string>(natives.urlPathname, new natives.URL(url))) !== null;
+  } catch {
+    return false;
+  }
+}
+
+function matches(pattern: RegExp, text: string): boolean {
+  return call<unknown>(natives.regExpExec, pattern, text) !== null;
+}
+
+function endCurrent(state: SocketState, how: 'complete' | 'cancelled' | 'error'): void {
+  if (state.ending !== undefined) natives.clearTimeout(state.ending);
+  state.ending = undefined;
+  if (state.current === undefined) return;
+  post({ kind: 'capture.end', end: { captureId: state.current, state: how, endedAt: now() } });
+  state.current = undefined;
+}
+
+/**
+ * The Responses API's WebSocket mode: each `response.create` a page sends on a socket to a Responses path starts a
+ * capture (its request is that frame), and the frames of that response are its body, each framed as SSE text for the
+ * core. Only `send` is wrapped: the server says nothing before the first `response.create`, so a socket is observed
+ * from then on, through a listener of ours the page cannot see. A page may send the next `response.create` from its
+ * own handler of a response's last frame, before our listener sees that frame: so a response's frames are told by
+ * the stream itself, from its `response.created` on, not by when the page asked.
+ */
+function hookWebSocket(): void {
+  if (typeof WebSocket !== 'function') return;
+  disguiseMethod(WebSocket.prototype, 'send', (native, thisArg, args) => {
+    try {
+      const data = args[0];
+      if (!settings.paused && typeof data === 'string' && call<boolean>(natives.includes, data, 'response.create')) observeSocketSend(thisArg, data);
+    } catch {
+      // observer only
+    }
+    return callNative(native, thisArg, args);
+  });
+}
+
+function observeSocketSend(socket: unknown, data: string): void {
+  let state = sockets.get(socket as object);
+  if (!state) {
+    const url = getVia<string>(natives.webSocketUrl, socket);
+    if (!isResponsesSocket(url)) return;
+    state = { connectionId: `${frameId}-ws-${++socketCounter}`, url, asked: [], nextAsked: 0 };
+    sockets.set(socket as object, state);
+    listenToSocket(socket as WebSocket, state);
+  }
+  let frame: unknown;
+  try {
+    frame = natives.jsonParse(data);
+  } catch {
+    return;
+  }
+  if (typeof frame !== 'object' || frame === null || reflectGet(frame, 'type') !== 'response.create') return;
+  const captureId = newCaptureId();
+  const startedAt = now();
+  state.asked[state.asked.length] = captureId;
+  post({
+    kind: 'capture.start',
+    start: { captureId, url: state.url, method: 'GET', requestHeaders: [], requestBody: data, initiator: 'websocket', connectionId: state.connectionId, startedAt, frameUrl: natives.locationHref() },
+  });
+  post({ kind: 'capture.response', response: { captureId, status: 101, statusText: 'Switching Protocols', responseHeaders: [], receivedAt: startedAt } });
+}
+
+function listenToSocket(socket: WebSocket, state: SocketState): void {
+  const listen = (type: string, listener: (event: Event) => void) => call(natives.addEventListener, socket, type, listener);
+  const nextAsked = (): string | undefined => (state.nextAsked < state.asked.length ? state.asked[state.nextAsked++] : undefined);
+  listen('message', (event) => {
+    try {
+      const data = getVia<unknown>(natives.messageEventData, event);
+      if (typeof data !== 'string') return;
+      // A new response begins: the one before is over. A response's first frame may be its error, too.
+      const begins = state.nextAsked < state.asked.length && (matches(CREATED_FRAME, data) || (state.current === undefined && matches(TERMINAL_FRAME, data)));
+      if (begins) {
+        endCurrent(state, 'complete');
+        state.current = nextAsked();
+      }
+      if (state.current === undefined) return;
+      const receivedAt = now();
+      post({ kind: 'capture.chunk', chunk: { captureId: state.current, index: -1, text: sseOfFrame(data), receivedAt } });
+      const ended = state.ending !== undefined || matches(TERMINAL_FRAME, data);
+      if (state.ending !== undefined) natives.clearTimeout(state.ending);
+      if (ended) state.ending = natives.setTimeout(() => endCurrent(state, 'complete'), SOCKET_QUIET_MS);
+    } catch {
+      // observer only
+    }
+  });
+  const close = (how: 'cancelled' | 'error') => {
+    try {
+      endCurrent(state, state.ending !== undefined ? 'complete' : how);
+      // Asked for and never begun: the socket went first.
+      for (let captureId = nextAsked(); captureId !== undefined; captureId = nextAsked()) post({ kind: 'capture.end', end: { captureId, state: how, endedAt: now() } });
+    } catch {
+      // observer only
+    }
+  };
+  listen('close', () => close('cancelled'));
+  listen('error', () => close('error'));
+}
+
 function hookXhr(): void {
   const proto = XMLHttpRequest.prototype;
   disguiseMethod(proto, 'open', (native, thisArg, args) => {
@@ -797,4 +927,9 @@ try {
   hookXhr();
 } catch {
   // Leave XMLHttpRequest as it was.
+}
+try {
+  hookWebSocket();
+} catch {
+  // Leave WebSocket as it was.
 }

@@ -7,6 +7,7 @@
  */
 import type { CaptureEnd, CaptureResponse, CaptureStart } from './protocol.ts';
 import { searchTextOf } from './search-text.ts';
+import { isWebSocketUrl } from './websocket-frames.ts';
 import type { ForeignProtocol } from './protocols.ts';
 import { toolCallsOf, type ToolCalls } from './cost.ts';
 import { mergeThreadLinks, requestThreadLinks, responseThreadLinks, type ThreadLinks } from './threads.ts';
@@ -103,7 +104,7 @@ export class CaptureReading {
   end: CaptureEnd | undefined;
 
   constructor(readonly start: CaptureStart, response?: CaptureResponse, options: { light?: boolean } = {}) {
-    this.reader = new ResponsesStreamReader({ requestStartedAt: start.startedAt });
+    this.reader = new ResponsesStreamReader({ requestStartedAt: start.startedAt, webSocket: isWebSocketUrl(start.url) });
     if (options.light) this.frames = new SseDecoder();
     this.askedModel = requestedModel(start.requestBody);
     this.response = response;

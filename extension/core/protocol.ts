@@ -12,7 +12,7 @@ export const PROTOCOL_VERSION = 2;
 
 export type HeaderList = Array<{ name: string; value: string }>;
 
-export type CaptureInitiator = 'fetch' | 'xhr' | 'network' | 'background' | 'import';
+export type CaptureInitiator = 'fetch' | 'xhr' | 'websocket' | 'network' | 'background' | 'import';
 
 export type CaptureState = 'pending' | 'streaming' | 'complete' | 'cancelled' | 'error';
 
@@ -30,6 +30,8 @@ export interface CaptureStart {
   /** The request body as text (JSON for Responses calls). */
   requestBody?: string;
   initiator: CaptureInitiator;
+  /** A WebSocket's responses (one capture each) share the id of their connection. */
+  connectionId?: string;
   startedAt: number;
   frameUrl?: string;
 }

@@ -16,6 +16,7 @@ import { expectBigResponsesShown } from './big-responses.ts';
 import { expectThreadsAndRateLimits } from './threads.ts';
 import { expectPriceOverrides } from './prices.ts';
 import { expectReplay } from './replay.ts';
+import { expectWebSocketSession } from './websocket.ts';
 import { expectOtherProtocols, type PageReader } from './other-protocols.ts';
 import { expectCancelClosesConnection } from './cancel.ts';
 import { expectSplitCharactersWhole } from './split-characters.ts';
@@ -587,6 +588,26 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       assert.doesNotMatch((await browser.firstPage().textContent('#output')) ?? '', /error/i, label);
     }
     await panel.waitFor('document.querySelector("[data-item-type=web_search_call]") !== null');
+  });
+
+  it('captures a WebSocket-mode session: each response of the connection, as over SSE, chained in one thread, and exports it as Chrome writes a WebSocket', async () => {
+    await expectWebSocketSession(panel, server, (recordings) => browser.firstPage().evaluate((names) => window.e2e.webSocketSession(names), recordings));
+    const transcript = JSON.parse(await exportFromPanel(panel, false)) as { log: { entries: Array<{ request: { url: string; method: string }; response: { status: number }; _resourceType?: string; _webSocketMessages?: Array<{ type: string; data: string }> }> } };
+    const sockets = transcript.log.entries.filter((entry) => entry._resourceType === 'websocket');
+    assert.equal(sockets.length, 3);
+    for (const entry of sockets) {
+      assert.match(entry.request.url, /^ws:\/\/127\.0\.0\.1:\d+\/ws\/v1\/responses\?/);
+      assert.equal(entry.response.status, 101);
+      assert.equal(entry._webSocketMessages?.[0]?.type, 'send');
+      assert.match(entry._webSocketMessages?.[0]?.data ?? '', /"type":"response\.create"/);
+    }
+    const path = join(mkdtempSync(join(tmpdir(), 'responses-devtools-ws-')), 'ws.har');
+    writeFileSync(path, JSON.stringify(transcript));
+    const result = spawnSync(process.execPath, [join('dist', 'cli', 'responses-devtools.js'), 'inspect', '--json', path], { encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    const inspected = (JSON.parse(result.stdout) as { responses: Array<{ thread: { turn: number }; warnings: unknown[] }> }).responses;
+    assert.deepEqual(inspected.map((entry) => entry.thread.turn), [1, 2, 3]);
+    assert.deepEqual(inspected.map((entry) => entry.warnings), [[], [], []]);
   });
 
   it('replays a response from its timeline: any event, the Events view marking it, and played to the end', async () => {

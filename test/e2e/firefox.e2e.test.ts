@@ -14,6 +14,7 @@ import { expectBigResponsesShown } from './big-responses.ts';
 import { expectThreadsAndRateLimits } from './threads.ts';
 import { expectPriceOverrides } from './prices.ts';
 import { expectReplay } from './replay.ts';
+import { expectWebSocketSession } from './websocket.ts';
 import { expectOtherProtocols, type PageReader } from './other-protocols.ts';
 import { expectCancelClosesConnection } from './cancel.ts';
 import { expectNoPlantedSecretsInViews, PLANTED_STREAM } from './redaction-views.ts';
@@ -144,6 +145,10 @@ describe('Firefox: capture in the page (and the background, for workers) and the
 
   it('captures Chat Completions, Anthropic Messages and AI SDK UI streams read by their official clients, shows them as the core assembles them, and reads them from a HAR', async () => {
     await expectOtherProtocols(panel, server, (reader, route) => page.evaluate((name, path) => window.e2e[name as PageReader](path), reader, route), importIntoPanel, clearPanel);
+  });
+
+  it('captures a WebSocket-mode session: each response of the connection, as over SSE, chained in one thread', async () => {
+    await expectWebSocketSession(panel, server, (recordings) => page.evaluate((names) => window.e2e.webSocketSession(names), recordings));
   });
 
   it('replays a response from its timeline: any event, the Events view marking it, and played to the end', async () => {

@@ -38,10 +38,26 @@ async function observe(run: () => Promise<Observations>): Promise<{ seen: Observ
  * keeps on Error.prototype and which cannot be rewritten without adding an own property (ARCHITECTURE.md, "What
  * a page can still observe"). Those frames, and only those, are set aside here.
  */
+/** Firefox: a DOMException's line and column are its thrower's, read from the exception itself (ARCHITECTURE.md). */
+function withoutSocketErrorLocation(seen: Observations): Observations {
+  const earlySend = seen.webSocketEarlySend as { own?: unknown } | undefined;
+  if (!earlySend || typeof earlySend.own !== 'object' || earlySend.own === null) return seen;
+  const { lineNumber: _line, columnNumber: _column, ...own } = earlySend.own as Record<string, unknown>;
+  return { ...seen, webSocketEarlySend: { ...earlySend, own } };
+}
+
 function withoutOurFirefoxFrames(seen: Observations): Observations {
   const strip = (stack: unknown) => (typeof stack === 'string' ? stack.split('\n').filter((line) => !line.includes('@<anonymous code>:')).join('\n') : stack);
   const badFetch = seen.badFetch as { stack?: unknown };
-  return { ...seen, toStringErrorStack: strip(seen.toStringErrorStack), xhrOpenErrorStack: strip(seen.xhrOpenErrorStack), badFetch: { ...badFetch, stack: strip(badFetch.stack) } };
+  const earlySend = seen.webSocketEarlySend as { stack?: unknown } | undefined;
+  return {
+    ...seen,
+    toStringErrorStack: strip(seen.toStringErrorStack),
+    xhrOpenErrorStack: strip(seen.xhrOpenErrorStack),
+    webSocketSendErrorStack: strip(seen.webSocketSendErrorStack),
+    ...(earlySend ? { webSocketEarlySend: { ...earlySend, stack: strip(earlySend.stack) } } : {}),
+    badFetch: { ...badFetch, stack: strip(badFetch.stack) },
+  };
 }
 
 function assertSame(withExtension: { seen: Observations; atServer: unknown }, without: { seen: Observations; atServer: unknown }): void {
@@ -112,7 +128,7 @@ describe('The page cannot tell the extension is there', () => {
       await page.goto(`${server.url}/probe.html`);
       const withExtension = await observe(() => probeInFirefox(page));
       await panel.waitFor(`${ROW_COUNT} >= 5`);
-      assertSame({ ...withExtension, seen: withoutOurFirefoxFrames(withExtension.seen) }, without);
+      assertSame({ ...withExtension, seen: withoutSocketErrorLocation(withoutOurFirefoxFrames(withExtension.seen)) }, { ...without, seen: withoutSocketErrorLocation(without.seen) });
     } finally {
       await firefox.close();
     }

@@ -17,6 +17,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface ReplayRequest {
   id: number;
@@ -99,16 +100,85 @@ export class ReplayServer {
     return readFileSync(join(dir.path, `${name}.sse`), 'utf8');
   }
 
+  private socketServer: WebSocketServer | undefined;
+
+  /** Every WebSocket session: the frames each way, in order. */
+  readonly sockets: Array<{ url: string; frames: Array<{ dir: 'send' | 'receive'; data: string }>; closed: Promise<void> }> = [];
+
   async start(port = 0): Promise<string> {
     this.server = createServer((request, response) => void this.handle(request, response));
+    const sockets = new WebSocketServer({ noServer: true });
+    this.socketServer = sockets;
+    this.server.on('upgrade', (request, socket, head) => {
+      const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+      if (!url.pathname.startsWith('/ws/')) {
+        socket.destroy();
+        return;
+      }
+      sockets.handleUpgrade(request, socket, head, (client) => this.serveSocket(client, url));
+    });
     await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
     const address = this.server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${address.port}`;
     return this.url;
   }
 
+  /**
+   * The Responses API's WebSocket mode, replayed: `/ws/…/responses?recordings=a,b` answers each `response.create`
+   * with the next recording's events, one text frame each (the data of its SSE frames), and a warm-up
+   * (`"generate": false`) with a created and a completed response of no output.
+   */
+  private serveSocket(client: WebSocket, url: URL): void {
+    const names = (url.searchParams.get('recordings') ?? '').split(',').filter((name) => name !== '');
+    let closedResolve: () => void = () => undefined;
+    const session = { url: url.pathname + url.search, frames: [] as Array<{ dir: 'send' | 'receive'; data: string }>, closed: new Promise<void>((resolve) => (closedResolve = resolve)) };
+    this.sockets.push(session);
+    const send = (data: string) => {
+      session.frames.push({ dir: 'receive', data });
+      client.send(data);
+    };
+    let queue = Promise.resolve();
+    client.on('close', () => closedResolve());
+    client.on('message', (raw) => {
+      const data = String(raw);
+      session.frames.push({ dir: 'send', data });
+      queue = queue.then(async () => {
+        let request: { type?: string; generate?: boolean; model?: string } = {};
+        try {
+          request = JSON.parse(data) as typeof request;
+        } catch {
+          return;
+        }
+        if (request.type !== 'response.create') return;
+        if (request.generate === false) {
+          const id = `resp_warmup_${session.frames.length}`;
+          const response = { id, object: 'response', status: 'in_progress', model: request.model ?? 'gpt-4.1', output: [] };
+          send(JSON.stringify({ type: 'response.created', response, sequence_number: 0 }));
+          send(JSON.stringify({ type: 'response.completed', response: { ...response, status: 'completed', usage: { input_tokens: 10, output_tokens: 0, total_tokens: 10 } }, sequence_number: 1 }));
+          send(JSON.stringify({ type: 'codex.rate_limits', plan_type: 'test' }));
+          return;
+        }
+        const name = names.shift();
+        if (name === undefined) {
+          send(JSON.stringify({ type: 'error', code: 'no_recording', message: 'No recording left on this socket.' }));
+          return;
+        }
+        for (const frame of this.recordingText(name).split(/\n\n/)) {
+          const lines = frame.split('\n').filter((line) => line.startsWith('data:'));
+          if (lines.length === 0) continue;
+          const payload = lines.map((line) => line.replace(/^data: ?/, '')).join('\n');
+          if (payload === '[DONE]') continue;
+          send(payload);
+          if (this.defaultPaceMs > 0) await new Promise((resolve) => setTimeout(resolve, this.defaultPaceMs));
+        }
+      });
+    });
+  }
+
   async stop(): Promise<void> {
     for (const request of this.requests) request.release();
+    for (const client of this.socketServer?.clients ?? []) client.terminate();
+    this.socketServer?.close();
     await new Promise<void>((resolve) => {
       this.server?.closeAllConnections();
       this.server?.close(() => resolve());

@@ -217,6 +217,57 @@ export async function readAiSdkUiStream(route: string): Promise<OtherStreamResul
   return result;
 }
 
+/** What a WebSocket-mode session got: each response's id, status and text, and every frame's text in order. */
+export interface SocketSessionResult {
+  responses: Array<{ id?: string; status?: string; text: string }>;
+  received: string[];
+  error?: string;
+}
+
+/**
+ * A session of the Responses API's WebSocket mode, as a page holds one: a warm-up (`generate: false`), then one
+ * `response.create` a recording, each continuing the one before (`previous_response_id`), on one socket.
+ */
+export async function webSocketSession(recordings: string[]): Promise<SocketSessionResult> {
+  const result: SocketSessionResult = { responses: [], received: [] };
+  const socket = new WebSocket(`ws://${location.host}/ws/v1/responses?recordings=${recordings.map(encodeURIComponent).join(',')}`);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.addEventListener('open', () => resolve(), { once: true });
+      socket.addEventListener('error', () => reject(new Error('the socket did not open')), { once: true });
+    });
+    let previous: string | undefined;
+    for (const [index] of [undefined, ...recordings].entries()) {
+      const turn = new Promise<{ id?: string; status?: string; text: string }>((resolve) => {
+        let text = '';
+        const onMessage = (event: MessageEvent) => {
+          const data = String(event.data);
+          result.received.push(data);
+          const frame = JSON.parse(data) as { type: string; delta?: string; response?: { id?: string; status?: string } };
+          if (frame.type === 'response.output_text.delta') text += frame.delta ?? '';
+          if (['response.completed', 'response.failed', 'response.incomplete', 'error'].includes(frame.type)) {
+            socket.removeEventListener('message', onMessage);
+            resolve({ id: frame.response?.id, status: frame.response?.status ?? frame.type, text });
+          }
+        };
+        socket.addEventListener('message', onMessage);
+      });
+      const request: Record<string, unknown> = { type: 'response.create', model: 'gpt-4.1', input: index === 0 ? [] : `Turn ${index}`, store: true };
+      if (index === 0) request.generate = false;
+      if (previous) request.previous_response_id = previous;
+      socket.send(JSON.stringify(request));
+      const response = await turn;
+      result.responses.push(response);
+      previous = response.id;
+    }
+  } catch (error) {
+    result.error = error instanceof Error ? error.message : String(error);
+  } finally {
+    socket.close();
+  }
+  return result;
+}
+
 // ── the demo: one button per recording ───────────────────────────────────
 
 async function setUpDemo(): Promise<void> {
@@ -265,6 +316,7 @@ declare global {
       streamChatWithOpenAI: typeof streamChatWithOpenAI;
       streamWithAnthropic: typeof streamWithAnthropic;
       readAiSdkUiStream: typeof readAiSdkUiStream;
+      webSocketSession: typeof webSocketSession;
       streamWithXhr: typeof streamWithXhr;
       fetchText: typeof fetchText;
       streamInWorker: typeof streamInWorker;
@@ -272,5 +324,5 @@ declare global {
     };
   }
 }
-window.e2e = { streamWithOpenAI, streamChatWithOpenAI, streamWithAnthropic, readAiSdkUiStream, streamWithXhr, fetchText, streamInWorker, readThenCancel };
+window.e2e = { streamWithOpenAI, streamChatWithOpenAI, streamWithAnthropic, readAiSdkUiStream, webSocketSession, streamWithXhr, fetchText, streamInWorker, readThenCancel };
 void setUpDemo();

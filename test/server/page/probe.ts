@@ -125,6 +125,18 @@ export async function observe(): Promise<Observations> {
     seen.xhrOpenErrorStack = (error as Error).stack;
     seen.xhrOpenErrorOwn = errorLook(error);
   }
+  try {
+    (WebSocket.prototype.send as (this: unknown, data: string) => void).call({}, '{"type":"response.create"}');
+  } catch (error) {
+    seen.webSocketSendErrorStack = (error as Error).stack;
+    seen.webSocketSendErrorOwn = errorLook(error);
+  }
+  // A socket to a Responses path, sent to before it opens: the native's error, as it would be without us.
+  try {
+    new WebSocket(`ws://${location.host}/ws/v1/responses`).send('{"type":"response.create"}');
+  } catch (error) {
+    seen.webSocketEarlySend = { name: (error as Error).name, message: (error as Error).message, stack: (error as Error).stack, own: errorLook(error) };
+  }
   const badFetch = await fetch('http://[bad').catch((error: unknown) => error as Error);
   seen.badFetch = { message: describe(badFetch), stack: (badFetch as Error).stack, own: errorLook(badFetch) };
 
