@@ -295,6 +295,15 @@ async function setUpDemo(): Promise<void> {
     { label: 'Anthropic Messages, web search with citations', route: 'pydantic-ai__web-search-server-tool-citations-claude-sonnet-4', read: streamWithAnthropic },
     { label: 'AI SDK UI stream (as useChat reads it)', route: 'vercel-ai__reasoning-multi-part-with-metadata-mock-model', read: readAiSdkUiStream },
   ];
+  const socketButton = document.createElement('button');
+  socketButton.type = 'button';
+  socketButton.textContent = 'Responses over a WebSocket (warm-up, then two chained turns)';
+  socketButton.addEventListener('click', async () => {
+    output.textContent = 'Holding a WebSocket session…';
+    const result = await webSocketSession(['seed__hello-gpt-4.1-nano', 'fantasy__text-gpt-4o']);
+    output.textContent = result.error ?? result.responses.map((response) => response.text || `(${response.status}, no text)`).join('\n\n');
+  });
+  others?.append(socketButton);
   for (const reader of readers) {
     const button = document.createElement('button');
     button.type = 'button';
