@@ -343,14 +343,14 @@ export function RecordView({ record, markdown }: { record: Pick<ResponseRecord, 
 function AskedFor({ capture }: { capture: PanelCapture }) {
   const { body } = requestBodyOf(capture);
   if (!body) return null;
-  const input = body.input;
+  const input = body.input ?? body.messages;
   const items: JsonValue[] = typeof input === 'string' ? [{ role: 'user', content: input }] : Array.isArray(input) ? input : [];
   let lastUser = -1;
   items.forEach((item, index) => {
     if (isJsonObject(item) && (item.type === undefined || item.type === 'message') && item.role === 'user') lastUser = index;
   });
   const earlier = lastUser > 0 ? items.slice(0, lastUser) : [];
-  const instructions = typeof body.instructions === 'string' && body.instructions !== '' ? body.instructions : undefined;
+  const instructions = typeof body.instructions === 'string' && body.instructions !== '' ? body.instructions : typeof body.system === 'string' && body.system !== '' ? body.system : undefined;
   const asked = lastUser >= 0 ? (items[lastUser] as JsonObject) : undefined;
   if (!asked && !instructions && earlier.length === 0) return null;
   return (
@@ -370,7 +370,7 @@ function AskedFor({ capture }: { capture: PanelCapture }) {
         <div class="asked-message">
           <span class="role">user</span>
           <div class="text" data-testid="asked-text">
-            {contentText(asked.content)}
+            {contentText(asked.content ?? asked.parts)}
           </div>
         </div>
       ) : null}

@@ -34,7 +34,7 @@ export function InputItem({ item }: { item: JsonValue }) {
     return (
       <div class="input-message" data-testid="input-message">
         <span class="role">{String(item.role ?? 'user')}</span>
-        <div class="text">{contentText(item.content)}</div>
+        <div class="text">{contentText(item.content ?? item.parts)}</div>
       </div>
     );
   }
@@ -64,9 +64,11 @@ export function RequestView({ capture, store }: { capture: PanelCapture; store: 
   const { text: requestBody, body } = requestBodyOf(capture);
   const previousId = body && typeof body.previous_response_id === 'string' ? body.previous_response_id : undefined;
   const previous = previousId ? [...store.captures.values()].find((candidate) => candidate.responseIds.includes(previousId)) : undefined;
-  const input = body?.input;
+  // Chat Completions, Anthropic and the AI SDK's routes send `messages`, Anthropic its instructions as `system`.
+  const input = body?.input ?? body?.messages;
+  const instructions = typeof body?.instructions === 'string' ? body.instructions : typeof body?.system === 'string' ? body.system : undefined;
   const tools = body && Array.isArray(body.tools) ? body.tools : [];
-  const parameters = body ? Object.entries(body).filter(([key]) => !['model', 'instructions', 'input', 'tools'].includes(key)) : [];
+  const parameters = body ? Object.entries(body).filter(([key]) => !['model', 'instructions', 'system', 'input', 'messages', 'tools'].includes(key)) : [];
   return (
     <div class="request-view" data-testid="request-view">
       <p class="mono">
@@ -94,10 +96,10 @@ export function RequestView({ capture, store }: { capture: PanelCapture; store: 
               ) : null}
             </tbody>
           </table>
-          {typeof body.instructions === 'string' ? (
+          {instructions !== undefined ? (
             <section>
               <h3>Instructions</h3>
-              <div class="text">{body.instructions}</div>
+              <div class="text">{instructions}</div>
             </section>
           ) : null}
           <section>

@@ -92,6 +92,8 @@ export async function expectOtherProtocols(
     if (result.final !== undefined) assert.deepEqual(JSON.parse(JSON.stringify(result.final)), JSON.parse(JSON.stringify(record.result)));
     await panel.waitFor(`${ROW_COUNT} === ${index + 1}`);
     await expectShown(panel, protocol, record);
+    // What was asked, from the request's messages (each client sends "Say hello").
+    await panel.waitFor('document.querySelector("[data-testid=asked-text]")?.textContent === "Say hello"');
   }
   // Carried through a HAR: the panel's own export read by the command, and imported back.
   const transcript = exportHar ? await exportHar() : stringifyJson(buildTranscript(OTHER_PROTOCOL_CASES.flatMap(({ recording }) => callsOfInput(`${recording}.sse`, recordingText(recording), readInput(recordingText(recording))))), 2);
