@@ -120,8 +120,12 @@ function jsBody(body: string): string {
   }
 }
 
-/** The `openai` npm client making the same Responses call (its baseURL, query, extra headers and the body's fields). */
-export function openaiNodeCode(request: ReplayableRequest, options: RequestCodeOptions = {}): string {
+/**
+ * The `openai` npm client making the same call, to the Responses API or to Chat Completions (its baseURL, query, extra
+ * headers and the body's fields).
+ */
+export function openaiNodeCode(request: ReplayableRequest, options: RequestCodeOptions & { api?: 'responses' | 'chat.completions' } = {}): string {
+  const api = options.api ?? 'responses';
   const keepSecrets = options.keepSecrets === true;
   const body = bodyToWrite(request, keepSecrets);
   let params: unknown;
@@ -131,7 +135,7 @@ export function openaiNodeCode(request: ReplayableRequest, options: RequestCodeO
     params = undefined;
   }
   const url = new URL(urlToWrite(request.url, keepSecrets));
-  const path = url.pathname.replace(/\/responses\/?$/, '');
+  const path = url.pathname.replace(api === 'responses' ? /\/responses\/?$/ : /\/chat\/completions\/?$/, '');
   const baseURL = `${url.origin}${path}`;
   const query: Record<string, string> = {};
   url.searchParams.forEach((value, key) => {
@@ -153,16 +157,17 @@ export function openaiNodeCode(request: ReplayableRequest, options: RequestCodeO
   const lines = ["import OpenAI from 'openai';", ''];
   lines.push(clientOptions.length > 0 ? `const client = new OpenAI({\n  ${clientOptions.join(',\n  ')},\n});` : 'const client = new OpenAI(); // reads OPENAI_API_KEY');
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
-    lines.push(`// The request body is not a JSON object, as the Responses API expects:\n// ${(body ?? '').slice(0, 200).replace(/\n/g, ' ')}`);
+    lines.push(`// The request body is not a JSON object, as the API expects:\n// ${(body ?? '').slice(0, 200).replace(/\n/g, ' ')}`);
     return lines.join('\n');
   }
   const streaming = (params as { stream?: unknown }).stream === true;
   const fields = JSON.stringify(params, null, 2);
+  const create = api === 'responses' ? 'client.responses.create' : 'client.chat.completions.create';
   if (streaming) {
-    lines.push(`const stream = await client.responses.create(${fields});`);
+    lines.push(`const stream = await ${create}(${fields});`);
     lines.push('for await (const event of stream) console.log(event);');
   } else {
-    lines.push(`const response = await client.responses.create(${fields});`);
+    lines.push(`const response = await ${create}(${fields});`);
     lines.push('console.log(response);');
   }
   return lines.join('\n');

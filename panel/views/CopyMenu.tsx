@@ -35,14 +35,29 @@ interface CopyAction {
   needsBody: boolean;
 }
 
+function isSocket(capture: PanelCapture): boolean {
+  return capture.start.initiator === 'websocket';
+}
+
 const ACTIONS: Array<CopyAction | typeof SEPARATOR> = [
-  { label: 'Copy as cURL', testId: 'copy-curl', needsBody: true, text: (capture) => curlCommand(requestOf(capture)) },
-  { label: 'Copy as fetch', testId: 'copy-fetch', needsBody: true, text: (capture) => fetchCode(requestOf(capture)) },
-  { label: 'Copy as openai-node code', testId: 'copy-openai-node', needsBody: true, text: (capture) => openaiNodeCode(requestOf(capture)) },
+  // A WebSocket's response was asked for by a frame on an open socket: no HTTP request repeats it.
+  { label: 'Copy as cURL', testId: 'copy-curl', needsBody: true, text: (capture) => (isSocket(capture) ? undefined : curlCommand(requestOf(capture))) },
+  { label: 'Copy as fetch', testId: 'copy-fetch', needsBody: true, text: (capture) => (isSocket(capture) ? undefined : fetchCode(requestOf(capture))) },
+  {
+    label: 'Copy as openai-node code',
+    testId: 'copy-openai-node',
+    needsBody: true,
+    text: (capture) => {
+      if (isSocket(capture)) return undefined;
+      const protocol = capture.protocol;
+      // The openai client calls the Responses API and Chat Completions; other APIs have clients of their own.
+      return protocol === 'responses' || protocol === 'chat.completions' ? openaiNodeCode(requestOf(capture), { api: protocol }) : undefined;
+    },
+  },
   SEPARATOR,
   { label: 'Copy response text', testId: 'copy-response-text', needsBody: true, text: (capture) => responseText(capture) || undefined },
   { label: 'Copy response id', testId: 'copy-response-id', needsBody: false, text: (capture) => capture.responseIds[capture.responseIds.length - 1] },
-  { label: 'Copy response JSON', testId: 'copy-response-json', needsBody: true, text: (capture) => (capture.record ? stringifyJson(capture.record.response, 2) : undefined) },
+  { label: 'Copy response JSON', testId: 'copy-response-json', needsBody: true, text: (capture) => (capture.record ? stringifyJson(capture.record.result, 2) : undefined) },
   SEPARATOR,
   {
     label: 'Export as HAR',

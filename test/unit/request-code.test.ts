@@ -112,3 +112,20 @@ describe('what a person remembers of a call, to search', () => {
     assert.equal(searchTextOf('not json', undefined).trim(), '');
   });
 });
+
+describe('openai-node code for Chat Completions', () => {
+  it('calls client.chat.completions.create against the same base URL', () => {
+    const code = openaiNodeCode(
+      {
+        method: 'POST',
+        url: 'https://api.groq.com/openai/v1/chat/completions',
+        headers: [{ name: 'Authorization', value: 'Bearer gsk_secret_key_1234567890' }],
+        body: JSON.stringify({ model: 'llama-3.3-70b', messages: [{ role: 'user', content: 'Hi' }], stream: true }),
+      },
+      { api: 'chat.completions' },
+    );
+    assert.match(code, /baseURL: "https:\/\/api\.groq\.com\/openai\/v1"/);
+    assert.match(code, /const stream = await client\.chat\.completions\.create\(\{/);
+    assert.doesNotMatch(code, /gsk_secret/);
+  });
+});
