@@ -102,6 +102,10 @@ export class ResponseRecord {
 
   /** Applies one event of the stream (see `AssemblyState.apply`). */
   applyEvent(event: JsonObject, type: string, eventIndex: number): void {
+    if (!this.translator) {
+      this.assembler.apply(event, eventIndex, type);
+      return;
+    }
     const receivedAt = this.events[eventIndex]?.receivedAt;
     this.state.apply(event, type, eventIndex, (applied) => {
       if (receivedAt !== undefined && this.marks.firstOutputAt === undefined && isOutputDelta(applied)) this.marks.firstOutputAt = receivedAt;
