@@ -155,13 +155,14 @@ export function setGroupByThread(layout: ListLayout, grouped: boolean): ListLayo
 }
 
 /**
- * The captures with each thread's together, threads in the order their first capture comes, each thread's in the
- * order they come (the sort's, or arrival). `placeThreads` must have placed them.
+ * The captures with each thread's together (a WebSocket's with their connection), threads in the order their first
+ * capture comes, each thread's in the order they come (the sort's, or arrival). `placeThreads` must have placed them.
  */
 export function groupByThread(captures: readonly PanelCapture[]): PanelCapture[] {
   const groups = new Map<string, PanelCapture[]>();
   captures.forEach((capture, index) => {
-    const key = capture.thread?.id ?? `\u0000${index}`;
+    // A WebSocket's responses stay with their connection, whatever threads they are in.
+    const key = capture.start.connectionId !== undefined ? `\u0001${capture.start.connectionId}` : (capture.thread?.id ?? `\u0000${index}`);
     const group = groups.get(key);
     if (group) group.push(capture);
     else groups.set(key, [capture]);

@@ -123,6 +123,11 @@ function Cell({ column, capture, url }: { column: ColumnDefinition; capture: Pan
   }
 }
 
+/** What a row is grouped by (see `groupByThread`). */
+function groupOf(capture: PanelCapture | undefined): string | undefined {
+  return capture?.start.connectionId ?? capture?.thread?.id;
+}
+
 /** A thread's id shortened to its end, which tells ids of one kind apart. */
 function shortThreadId(id: string): string {
   return id.length > 12 ? `…${id.slice(-8)}` : id;
@@ -340,7 +345,7 @@ export function CaptureList({ store }: { store: PanelStore }) {
               rowIndex={first + offset + 2}
               marked={store.marked.includes(capture.id)}
               threadPlace={threaded && capture.thread ? `${capture.thread.turn} ${capture.thread.id}` : ''}
-              threadStart={grouped && offset + first > 0 && captures[first + offset - 1]?.thread?.id !== capture.thread?.id}
+              threadStart={grouped && offset + first > 0 && groupOf(captures[first + offset - 1]) !== groupOf(capture)}
               onMenu={openRowMenu}
             />
           ))}

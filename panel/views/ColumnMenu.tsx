@@ -17,7 +17,7 @@ export function ColumnMenu({ store, at, narrow, onClose }: { store: PanelStore; 
     };
   });
   const grouped: MenuItem = {
-    label: 'Group by thread',
+    label: 'Group by thread and connection',
     testId: 'group-by-thread',
     checked: store.layout.groupByThread === true,
     onSelect: () => store.setLayout(setGroupByThread(store.layout, store.layout.groupByThread !== true)),

@@ -320,3 +320,17 @@ describe('PanelStore: bodies pinned by several views', () => {
     assert.equal(store.captures.get('a')?.loaded, false);
   });
 });
+
+describe('PanelStore: WebSocket responses grouped by their connection', () => {
+  it('keeps a connection\'s responses together, whatever their threads', () => {
+    const socketCapture = (captureId: string, connectionId: string | undefined, startedAt: number) =>
+      new PanelCapture({
+        ...stored(captureId),
+        start: { captureId, url: connectionId ? 'wss://api.openai.com/v1/responses' : 'https://api.openai.com/v1/responses', method: 'GET', requestHeaders: [], initiator: connectionId ? 'websocket' : 'fetch', startedAt, ...(connectionId ? { connectionId } : {}) },
+      });
+    const store = new PanelStore();
+    store.addLocal([socketCapture('a1', 'ws-1', 1), socketCapture('x', undefined, 2), socketCapture('b1', 'ws-2', 3), socketCapture('a2', 'ws-1', 4), socketCapture('b2', 'ws-2', 5)]);
+    store.placeThreads();
+    assert.deepEqual(groupByThread(store.visibleCaptures()).map((capture) => capture.id), ['a1', 'a2', 'x', 'b1', 'b2']);
+  });
+});
