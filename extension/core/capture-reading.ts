@@ -8,7 +8,7 @@
 import type { CaptureEnd, CaptureResponse, CaptureStart } from './protocol.ts';
 import { searchTextOf } from './search-text.ts';
 import { isWebSocketUrl } from './websocket-frames.ts';
-import type { ForeignProtocol } from './protocols.ts';
+import { protocolOfCall, type ForeignProtocol } from './protocols.ts';
 import { toolCallsOf, type ToolCalls } from './cost.ts';
 import { mergeThreadLinks, requestThreadLinks, responseThreadLinks, type ThreadLinks } from './threads.ts';
 import { readResponsesBody } from './body-reader.ts';
@@ -104,7 +104,10 @@ export class CaptureReading {
   end: CaptureEnd | undefined;
 
   constructor(readonly start: CaptureStart, response?: CaptureResponse, options: { light?: boolean } = {}) {
-    this.reader = new ResponsesStreamReader({ requestStartedAt: start.startedAt, webSocket: isWebSocketUrl(start.url) });
+    const webSocket = isWebSocketUrl(start.url);
+    // The path names the protocol when it can (a stream whose first frame is an error tells nothing itself).
+    const protocol = webSocket ? undefined : protocolOfCall(start.url);
+    this.reader = new ResponsesStreamReader({ requestStartedAt: start.startedAt, webSocket, ...(protocol ? { protocol } : {}) });
     if (options.light) this.frames = new SseDecoder();
     this.askedModel = requestedModel(start.requestBody);
     this.response = response;

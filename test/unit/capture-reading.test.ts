@@ -110,3 +110,17 @@ describe("CaptureReading: the light summary's search text", () => {
     assert.ok(compared > 10, String(compared));
   });
 });
+
+describe('CaptureReading: the protocol a path names', () => {
+  it('reads a Chat Completions stream whose first frame is an error as Chat Completions, failed', () => {
+    const start: CaptureStart = { captureId: 'c', url: 'https://api.groq.com/openai/v1/chat/completions', method: 'POST', requestHeaders: [], initiator: 'fetch', startedAt: 1 };
+    for (const light of [false, true]) {
+      const reading = new CaptureReading(start, { captureId: 'c', status: 200, statusText: 'OK', responseHeaders: [{ name: 'content-type', value: 'text/event-stream' }], receivedAt: 2 }, { light });
+      reading.push('event: error\ndata: {"error":{"message":"Rate limit reached","type":"tokens","code":"rate_limit_exceeded"}}\n\n', 3);
+      reading.finish({ captureId: 'c', state: 'complete', endedAt: 4 });
+      assert.equal(reading.record?.protocol, 'chat.completions');
+      assert.equal(reading.record?.response.status, 'failed');
+      assert.equal(reading.summary().protocol, 'chat.completions');
+    }
+  });
+});
