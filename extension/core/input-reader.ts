@@ -1,6 +1,7 @@
 import { readResponsesBody, UnreadableBodyError, type BodyKind } from './body-reader.ts';
 import { HAR_WEBSOCKET_FIELD, looksLikeHar, noHarCallError, readHar, type HarCall, type HarReading, type HarWebSocketMessage, type TranscriptCall } from './har.ts';
 import type { ResponseRecord } from './stream-reader.ts';
+import type { ProtocolName } from './protocols.ts';
 import { readHarDeferring, type DeferredHarCall } from './deferred-har.ts';
 import { isJsonObject } from './response-types.ts';
 import type { WebSocketMessage } from './websocket-frames.ts';
@@ -70,6 +71,14 @@ function parsedHar(text: string): unknown {
   return looksLikeHar(parsed) ? parsed : undefined;
 }
 
+/** The path a recording's call is given, as its protocol's API names it (an AI SDK route's usual path). */
+const RECORDING_PATHS: Record<ProtocolName, string> = {
+  responses: '/v1/responses',
+  'chat.completions': '/v1/chat/completions',
+  'anthropic.messages': '/v1/messages',
+  'ai-sdk.ui': '/api/chat',
+};
+
 /**
  * A recording as a transcript call. A recording says nothing of its request:
  * the URL names the file, on a reserved domain.
@@ -77,7 +86,7 @@ function parsedHar(text: string): unknown {
 export function recordingCall(fileName: string, body: string, reading: InputReading): TranscriptCall {
   return {
     method: 'POST',
-    url: `https://recording.invalid/v1/responses?recording=${encodeURIComponent(fileName)}`,
+    url: `https://recording.invalid${RECORDING_PATHS[reading.responses[0]?.protocol ?? 'responses']}?recording=${encodeURIComponent(fileName)}`,
     requestHeaders: [],
     status: 200,
     statusText: 'OK',

@@ -608,6 +608,16 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     const inspected = (JSON.parse(result.stdout) as { responses: Array<{ thread: { turn: number }; warnings: unknown[] }> }).responses;
     assert.deepEqual(inspected.map((entry) => entry.thread.turn), [1, 2, 3]);
     assert.deepEqual(inspected.map((entry) => entry.warnings), [[], [], []]);
+    // Imported back: the same three responses, their text and thread.
+    await browser.firstPage().goto(`${server.url}/`);
+    await panel.waitFor(`${ROW_COUNT} === 0`);
+    await importIntoPanel(panel, [{ name: 'ws.har', text: JSON.stringify(transcript) }]);
+    await panel.waitFor(`${ROW_COUNT} === 3`);
+    await panel.evaluate('document.querySelectorAll("[data-testid=capture-row]")[2].click()');
+    await panel.waitFor(messageShown(finalMessageText('fantasy__text-gpt-4o')));
+    await panel.click('[data-testid=tab-thread]');
+    await panel.waitFor('document.querySelectorAll("[data-testid=thread-turn]").length === 3');
+    await panel.click('[data-testid=tab-assembly]');
   });
 
   it('replays a response from its timeline: any event, the Events view marking it, and played to the end', async () => {
