@@ -592,10 +592,24 @@ describe('Chrome: capture and the panel in real DevTools', () => {
 
   it('captures a WebSocket-mode session: each response of the connection, as over SSE, chained in one thread, and exports it as Chrome writes a WebSocket', async () => {
     await expectWebSocketSession(panel, server, (recordings) => browser.firstPage().evaluate((names) => window.e2e.webSocketSession(names), recordings));
-    const transcript = JSON.parse(await exportFromPanel(panel, false)) as { log: { entries: Array<{ request: { url: string; method: string }; response: { status: number }; _resourceType?: string; _webSocketMessages?: Array<{ type: string; data: string }> }> } };
+    // Chrome's own HAR of the page (its Network panel's export) holds the socket whole: read back, one call a response.
+    const networkPath = join(mkdtempSync(join(tmpdir(), 'responses-devtools-ws-network-')), 'network.har');
+    const networkHar = await panel.exportNetworkHar();
+    writeFileSync(networkPath, networkHar);
+    const chromeSocket = (JSON.parse(networkHar) as { log: { entries: Array<{ _resourceType?: string; _webSocketMessages?: Array<Record<string, unknown>> }> } }).log.entries.find((entry) => entry._resourceType === 'websocket');
+    assert.ok(chromeSocket?._webSocketMessages && chromeSocket._webSocketMessages.length > 0, 'Chrome wrote the socket');
+    const fromChrome = spawnSync(process.execPath, [join('dist', 'cli', 'responses-devtools.js'), 'inspect', '--json', networkPath], { encoding: 'utf8' });
+    assert.equal(fromChrome.status, 0, fromChrome.stderr);
+    const chromeResponses = (JSON.parse(fromChrome.stdout) as { responses: Array<{ response: { id?: string; status?: string }; warnings: unknown[] }> }).responses;
+    assert.deepEqual(chromeResponses.map((entry) => entry.response.status), ['completed', 'completed', 'completed']);
+    assert.deepEqual(chromeResponses.map((entry) => entry.warnings), [[], [], []]);
+    const transcript = JSON.parse(await exportFromPanel(panel, false)) as { log: { entries: Array<{ request: { url: string; method: string }; response: { status: number }; _resourceType?: string; _webSocketMessages?: Array<{ type: string; data: string; [key: string]: unknown }> }> } };
     const sockets = transcript.log.entries.filter((entry) => entry._resourceType === 'websocket');
     assert.equal(sockets.length, 3);
+    // Our frames have the fields Chrome's own have.
+    const chromeFields = Object.keys(chromeSocket._webSocketMessages[0] ?? {}).sort();
     for (const entry of sockets) {
+      for (const message of entry._webSocketMessages ?? []) assert.deepEqual(Object.keys(message).sort(), chromeFields);
       assert.match(entry.request.url, /^ws:\/\/127\.0\.0\.1:\d+\/ws\/v1\/responses\?/);
       assert.equal(entry.response.status, 101);
       assert.equal(entry._webSocketMessages?.[0]?.type, 'send');
