@@ -1,13 +1,30 @@
 /**
  * What a person remembers of a call, as one lower-case text to search: the
  * request's input (its end: the latest message) and the response's output
- * (message text, refusals, tool names and arguments, search queries). Bounded,
- * so that a list of thousands of calls searches a few megabytes at most.
+ * (message text, refusals, tool names and arguments, search queries), and the
+ * names and ids of every tool call and item on either side (an agent's steps are
+ * found by a tool's name or a call id). Bounded, so that a list of thousands of
+ * calls searches a few megabytes at most.
  */
 import { isJsonObject, type JsonValue } from './response-types.ts';
 
 const INPUT_CHARS = 1_500;
 const OUTPUT_CHARS = 2_500;
+/** Tool names, call ids and item ids kept of one call. */
+const MAX_IDENTIFIERS = 200;
+
+/** The names and ids of a list of items (tool calls, their outputs, messages). */
+function identifiers(items: JsonValue | undefined, into: Set<string>): void {
+  if (!Array.isArray(items)) return;
+  for (const item of items) {
+    if (into.size >= MAX_IDENTIFIERS) return;
+    if (!isJsonObject(item)) continue;
+    for (const key of ['name', 'call_id', 'id']) {
+      const value = item[key];
+      if (typeof value === 'string' && value !== '') into.add(value);
+    }
+  }
+}
 
 function texts(value: JsonValue | undefined, into: string[]): void {
   if (typeof value === 'string') into.push(value);
@@ -17,25 +34,28 @@ function texts(value: JsonValue | undefined, into: string[]): void {
   }
 }
 
-/** The input's text: a string input, or the text of its items (messages, tool outputs). */
-function inputText(requestBody: string | undefined): string {
-  if (requestBody === undefined) return '';
+/** The request's input items (the Responses API's `input`, the others' `messages`), or a string input. */
+function inputOf(requestBody: string | undefined): JsonValue | undefined {
+  if (requestBody === undefined) return undefined;
   let body: unknown;
   try {
     body = JSON.parse(requestBody);
   } catch {
-    return '';
+    return undefined;
   }
-  if (!isJsonObject(body)) return '';
-  const parts: string[] = [];
-  texts(body.input, parts);
-  return parts.join('\n');
+  return isJsonObject(body) ? (body.input ?? body.messages) : undefined;
 }
 
 export function searchTextOf(requestBody: string | undefined, output: JsonValue | undefined): string {
-  const input = inputText(requestBody);
+  const input = inputOf(requestBody);
+  const asked: string[] = [];
+  texts(input, asked);
   const parts: string[] = [];
   texts(output, parts);
   const said = parts.join('\n');
-  return `${input.slice(-INPUT_CHARS)}\n${said.slice(0, OUTPUT_CHARS)}`.toLowerCase();
+  const ids = new Set<string>();
+  identifiers(output, ids);
+  identifiers(input, ids);
+  const named = ids.size > 0 ? `\n${[...ids].join(' ')}` : '';
+  return `${asked.join('\n').slice(-INPUT_CHARS)}\n${said.slice(0, OUTPUT_CHARS)}${named}`.toLowerCase();
 }

@@ -13,6 +13,7 @@ import type { StreamOptions, StreamResult } from '../server/page/page.ts';
 import { rateLimitHeaders, type ReplayServer } from '../server/replay-server.ts';
 import type { PanelDocument } from './chromium-devtools.ts';
 import { ROW_COUNT } from './recordings.ts';
+import { readFixture } from '../helpers/streams.ts';
 
 /** Opens the list header's menu. Firefox's panel code sees the page's events through `content` (Xray). */
 const OPEN_HEADER_MENU =
@@ -112,6 +113,23 @@ async function expectCompare(panel: PanelDocument, requestBodies: ReadonlyArray<
   await panel.waitFor('document.querySelector("[data-testid=compare-view]") === null');
 }
 
+/** The filter finds the call that made a tool call by the call's id. */
+async function expectFoundByCallId(panel: PanelDocument): Promise<void> {
+  const callId = (/"call_id":"([^"]+)"/.exec(readFixture('fantasy__parallel-function-calls-gpt-4o.sse')) ?? [])[1];
+  assert.ok(callId);
+  const setFilter = (text: string) =>
+    panel.evaluate(`(() => {
+      const filter = document.querySelector("[data-testid=filter]");
+      filter.value = ${JSON.stringify(text)};
+      filter.dispatchEvent(new (typeof content === "object" && content ? content.Event : Event)("input", { bubbles: true }));
+    })()`);
+  const arrival = await panel.evaluate<string[]>(ROW_IDS);
+  await setFilter(callId);
+  await panel.waitFor(`JSON.stringify(${ROW_IDS}) === ${JSON.stringify(JSON.stringify([arrival[2]]))}`);
+  await setFilter('');
+  await panel.waitFor(`${ROW_COUNT} === 7`);
+}
+
 async function expectGroupedByThread(panel: PanelDocument): Promise<void> {
   const threads = expectedThreads();
   const arrival = await panel.evaluate<string[]>(ROW_IDS);
@@ -164,6 +182,7 @@ export async function expectThreadsAndRateLimits(
   await expectThreadView(panel);
   await expectCompare(panel, requests.map((request) => request.body));
   await expectGroupedByThread(panel);
+  await expectFoundByCallId(panel);
   const left = (index: number) => {
     const headers = rateLimitHeaders(requests[index]?.id ?? 0);
     return { requests: `${headers['x-ratelimit-remaining-requests']} of 500 left`, tokens: `${headers['x-ratelimit-remaining-tokens']} of 200000 left` };

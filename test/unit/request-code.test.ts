@@ -111,6 +111,25 @@ describe('what a person remembers of a call, to search', () => {
     assert.ok(long.includes('the end'), 'the input is kept by its end');
     assert.equal(searchTextOf('not json', undefined).trim(), '');
   });
+
+  it('finds an agent\'s steps by a tool\'s name or a call id, however long the texts around them', () => {
+    const body = JSON.stringify({
+      model: 'm',
+      input: [
+        { role: 'user', content: 'Add them.' },
+        { type: 'function_call', id: 'fc_68a1', call_id: 'call_ADD_1', name: 'add', arguments: '{"a":2,"b":3}' },
+        { type: 'function_call_output', call_id: 'call_ADD_1', output: '5' },
+      ],
+    });
+    const output = [
+      { type: 'message', id: 'msg_1', content: [{ type: 'output_text', text: 'z'.repeat(10_000) }] },
+      { type: 'function_call', id: 'fc_99', call_id: 'call_MUL_2', name: 'multiply', arguments: '{}' },
+    ];
+    const text = searchTextOf(body, output);
+    for (const id of ['call_add_1', 'call_mul_2', 'multiply', 'fc_99', 'fc_68a1']) assert.ok(text.includes(id), id);
+    // Messages of the other APIs are their input.
+    assert.ok(searchTextOf(JSON.stringify({ messages: [{ role: 'user', content: 'Bonjour tout le monde' }] }), []).includes('bonjour tout le monde'));
+  });
 });
 
 describe('openai-node code for Chat Completions', () => {
