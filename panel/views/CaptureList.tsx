@@ -71,6 +71,11 @@ function Cell({ column, capture, url }: { column: ColumnDefinition; capture: Pan
           <span class="method">{capture.start.method}</span> {shortName(url)}
           {capture.start.initiator === 'xhr' ? <span class="tag">xhr</span> : null}
           {capture.start.initiator === 'network' ? <span class="tag">network</span> : null}
+          {capture.isJsonBody ? (
+            <span class="tag" data-testid="json-tag" title="Not streamed: the body was one JSON document">
+              json
+            </span>
+          ) : null}
           {capture.start.initiator === 'websocket' ? (
             <span class="tag" data-testid="socket-tag" data-connection={capture.start.connectionId} title={`WebSocket ${capture.start.connectionId ?? ''}: one response of the connection`}>
               ws {capture.start.connectionId?.split('-ws-')[1] ?? ''}

@@ -4,7 +4,7 @@ import { formatCount, formatMs } from '../format.ts';
 import { StatusBadge } from './CaptureList.tsx';
 import { AssemblyView } from './AssemblyView.tsx';
 import { UsageView } from './UsageView.tsx';
-import { EventsView } from './EventsView.tsx';
+import { EventsView, NotStreamedView } from './EventsView.tsx';
 import { RequestView } from './RequestView.tsx';
 import { RawView } from './RawView.tsx';
 import { ThreadView } from './ThreadView.tsx';
@@ -272,7 +272,7 @@ export function Detail({ store }: { store: PanelStore }) {
           <>
             {store.view === 'assembly' ? <AssemblyView capture={capture} store={store} /> : null}
             {store.view === 'usage' ? <UsageView capture={capture} store={store} /> : null}
-            {store.view === 'events' ? <EventsView capture={capture} store={store} /> : null}
+            {store.view === 'events' ? capture.isJsonBody ? <NotStreamedView capture={capture} /> : <EventsView capture={capture} store={store} /> : null}
             {store.view === 'request' ? <RequestView capture={capture} store={store} /> : null}
             {store.view === 'raw' ? <RawView capture={capture} /> : null}
             {store.view === 'thread' ? <ThreadView capture={capture} store={store} /> : null}

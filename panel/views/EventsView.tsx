@@ -69,6 +69,23 @@ function gapText(at: number | undefined, previous: number | undefined): string {
   return formatMs(Math.max(0, at - previous));
 }
 
+/** A call that was not streamed has no events: its body was one JSON document, shown whole. */
+export function NotStreamedView({ capture }: { capture: PanelCapture }) {
+  const text = redactText(capture.bodyText());
+  let value: JsonValue | undefined;
+  try {
+    value = JSON.parse(text) as JsonValue;
+  } catch {
+    value = undefined;
+  }
+  return (
+    <div class="events-view not-streamed" data-testid="events-not-streamed">
+      <p class="sub">Not streamed: the server sent the response as one JSON document, so there are no events. The body:</p>
+      {value === undefined ? <pre class="code">{text}</pre> : <JsonTree value={value} testId="not-streamed-body" />}
+    </div>
+  );
+}
+
 export function EventsView({ capture, store }: { capture: PanelCapture; store: PanelStore }) {
   const [typeWidth, setTypeWidth] = useState(storedTypeWidth);
   const [typeFilter, setTypeFilter] = useState('');

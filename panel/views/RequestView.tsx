@@ -28,6 +28,16 @@ export function contentText(content: JsonValue | undefined): string {
   return content === undefined ? '' : stringifyJson(content, 2);
 }
 
+/** A tool call's `arguments` (JSON in a string) as the JSON they are, as the Assembly view shows a call's arguments. */
+function withArgumentsReadable(item: JsonObject): JsonObject {
+  if (typeof item.arguments !== 'string') return item;
+  try {
+    return { ...item, arguments: JSON.parse(item.arguments) as JsonValue };
+  } catch {
+    return item;
+  }
+}
+
 export function InputItem({ item }: { item: JsonValue }) {
   if (!isJsonObject(item)) return <pre class="code">{stringifyJson(item, 2)}</pre>;
   if (item.type === undefined || item.type === 'message') {
@@ -41,7 +51,7 @@ export function InputItem({ item }: { item: JsonValue }) {
   return (
     <div class="input-message">
       <span class="role">{String(item.type)}</span>
-      <pre class="code">{stringifyJson(item, 2)}</pre>
+      <pre class="code">{stringifyJson(withArgumentsReadable(item), 2)}</pre>
     </div>
   );
 }
@@ -68,7 +78,8 @@ export function RequestView({ capture, store }: { capture: PanelCapture; store: 
   const input = body?.input ?? body?.messages;
   const instructions = typeof body?.instructions === 'string' ? body.instructions : typeof body?.system === 'string' ? body.system : undefined;
   const tools = body && Array.isArray(body.tools) ? body.tools : [];
-  const parameters = body ? Object.entries(body).filter(([key]) => !['model', 'instructions', 'system', 'input', 'messages', 'tools'].includes(key)) : [];
+  // previous_response_id has a row of its own, with its link.
+  const parameters = body ? Object.entries(body).filter(([key]) => !['model', 'instructions', 'system', 'input', 'messages', 'tools', 'previous_response_id'].includes(key)) : [];
   return (
     <div class="request-view" data-testid="request-view">
       <p class="mono">
@@ -85,7 +96,16 @@ export function RequestView({ capture, store }: { capture: PanelCapture; store: 
                   <td>
                     {previousId}{' '}
                     {previous ? (
-                      <button type="button" class="link" data-testid="previous-response" onClick={() => store.select(previous.id)}>
+                      <button
+                        type="button"
+                        class="link"
+                        data-testid="previous-response"
+                        onClick={() => {
+                          // The response it continues is what one wants to read: its output.
+                          store.select(previous.id);
+                          store.setView('assembly');
+                        }}
+                      >
                         show that response
                       </button>
                     ) : (

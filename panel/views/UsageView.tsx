@@ -218,7 +218,13 @@ export function UsageView({ capture, store }: { capture: PanelCapture; store: Pa
             <tr><th>Duration</th><td class="num">{formatMs(capture.durationMs)}</td></tr>
             <tr><th>Output tokens/s</th><td class="num">{timing?.outputTokensPerSecond ?? '–'}</td></tr>
             {timing?.serverDurationMs !== null && timing?.serverDurationMs !== undefined ? (
-              <tr><th>Server time (created → completed)</th><td class="num">{formatMs(timing.serverDurationMs)}</td></tr>
+              <tr>
+                <th>Server time (created → completed, whole seconds)</th>
+                <td class="num" data-testid="server-time">
+                  {/* The API's timestamps are whole seconds: no more precision is shown than they have. */}
+                  {Math.round(timing.serverDurationMs / 1000)} s
+                </td>
+              </tr>
             ) : null}
           </tbody>
         </table>

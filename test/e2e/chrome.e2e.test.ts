@@ -16,6 +16,7 @@ import { expectBigResponsesShown } from './big-responses.ts';
 import { expectThreadsAndRateLimits } from './threads.ts';
 import { expectPriceOverrides } from './prices.ts';
 import { expectReplay } from './replay.ts';
+import { expectNotStreamedShown } from './not-streamed.ts';
 import { expectWebSocketSession } from './websocket.ts';
 import { expectOtherProtocols, type PageReader } from './other-protocols.ts';
 import { expectCancelClosesConnection } from './cancel.ts';
@@ -268,6 +269,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     assert.equal(result.error, undefined);
     await expectFinal(panel, name);
     await panel.waitFor('document.querySelector("[data-item-type=file_search_call]") !== null');
+    await expectNotStreamedShown(panel);
   });
 
   it('captures a request made from an iframe', async () => {

@@ -14,6 +14,7 @@ import { expectBigResponsesShown } from './big-responses.ts';
 import { expectThreadsAndRateLimits } from './threads.ts';
 import { expectPriceOverrides } from './prices.ts';
 import { expectReplay } from './replay.ts';
+import { expectNotStreamedShown } from './not-streamed.ts';
 import { expectWebSocketSession } from './websocket.ts';
 import { expectOtherProtocols, type PageReader } from './other-protocols.ts';
 import { expectCancelClosesConnection } from './cancel.ts';
@@ -185,6 +186,7 @@ describe('Firefox: capture in the page (and the background, for workers) and the
     const result = await stream({ route: name, stream: false });
     assert.equal(result.error, undefined);
     await expectFinal(panel, name);
+    await expectNotStreamedShown(panel);
   });
 
   it("reads the HAR that Firefox's Network panel saves, in the command and in the panel", async () => {

@@ -113,6 +113,16 @@ async function expectCompare(panel: PanelDocument, requestBodies: ReadonlyArray<
   await panel.waitFor('document.querySelector("[data-testid=compare-view]") === null');
 }
 
+/** The Request view names the response a call continues once, and its link opens that response's output. */
+async function expectPreviousResponseLink(panel: PanelDocument): Promise<void> {
+  await selectRow(panel, 2);
+  await panel.click('[data-testid=tab-request]');
+  await panel.waitFor('document.querySelector("[data-testid=previous-response]") !== null');
+  assert.equal(await panel.evaluate<number>('document.querySelector("[data-testid=request-view]").innerText.split("previous_response_id").length - 1'), 1);
+  await panel.click('[data-testid=previous-response]');
+  await panel.waitFor(`${rowSelector(0)}.getAttribute("aria-selected") === "true" && document.querySelector("[data-testid=tab-assembly]").getAttribute("aria-selected") === "true"`);
+}
+
 /** The filter finds the call that made a tool call by the call's id. */
 async function expectFoundByCallId(panel: PanelDocument): Promise<void> {
   const callId = (/"call_id":"([^"]+)"/.exec(readFixture('fantasy__parallel-function-calls-gpt-4o.sse')) ?? [])[1];
@@ -183,6 +193,7 @@ export async function expectThreadsAndRateLimits(
   await expectCompare(panel, requests.map((request) => request.body));
   await expectGroupedByThread(panel);
   await expectFoundByCallId(panel);
+  await expectPreviousResponseLink(panel);
   const left = (index: number) => {
     const headers = rateLimitHeaders(requests[index]?.id ?? 0);
     return { requests: `${headers['x-ratelimit-remaining-requests']} of 500 left`, tokens: `${headers['x-ratelimit-remaining-tokens']} of 200000 left` };
