@@ -76,6 +76,7 @@ export const natives = {
   typedArrayLength: descriptorGetter(Object.getPrototypeOf(Uint8Array.prototype) as object, 'length'),
   typedArrayBuffer: descriptorGetter(Object.getPrototypeOf(Uint8Array.prototype) as object, 'buffer'),
   webSocketUrl: typeof WebSocket === 'function' ? descriptorGetter(WebSocket.prototype, 'url') : undefined,
+  webSocketReadyState: typeof WebSocket === 'function' ? descriptorGetter(WebSocket.prototype, 'readyState') : undefined,
   messageEventData: descriptorGetter(MessageEvent.prototype, 'data'),
   jsonParse: JSON.parse,
   xhrReadyState: descriptorGetter(XMLHttpRequest.prototype, 'readyState'),

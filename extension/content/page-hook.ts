@@ -651,6 +651,8 @@ const sockets = new PrivateMap<object, SocketState>();
 let socketCounter = 0;
 /** After a response's terminal event, how long its socket may still send frames that belong to it (rate limits…). */
 const SOCKET_QUIET_MS = 250;
+/** `WebSocket.OPEN`. */
+const SOCKET_OPEN = 1;
 
 const RESPONSES_PATH = /\/responses\/?$/;
 const TERMINAL_FRAME = /^\s*\{\s*"type"\s*:\s*"(response\.(completed|failed|incomplete)|error)"/;
@@ -688,13 +690,22 @@ function endCurrent(state: SocketState, how: 'complete' | 'cancelled' | 'error')
 function hookWebSocket(): void {
   if (typeof WebSocket !== 'function') return;
   disguiseMethod(WebSocket.prototype, 'send', (native, thisArg, args) => {
+    // The native first: a frame it refuses (a socket still connecting) or drops (a closed one) asked for nothing.
+    const result = callNative(native, thisArg, args);
     try {
       const data = args[0];
-      if (!settings.paused && typeof data === 'string' && call<boolean>(natives.includes, data, 'response.create')) observeSocketSend(thisArg, data);
+      if (
+        !settings.paused &&
+        typeof data === 'string' &&
+        call<boolean>(natives.includes, data, 'response.create') &&
+        getVia<number>(natives.webSocketReadyState, thisArg) === SOCKET_OPEN
+      ) {
+        observeSocketSend(thisArg, data);
+      }
     } catch {
       // observer only
     }
-    return callNative(native, thisArg, args);
+    return result;
   });
 }
 
@@ -732,9 +743,12 @@ function listenToSocket(socket: WebSocket, state: SocketState): void {
       const data = getVia<unknown>(natives.messageEventData, event);
       if (typeof data !== 'string') return;
       // A new response begins: the one before is over. A response's first frame may be its error, too.
-      const begins = state.nextAsked < state.asked.length && (matches(CREATED_FRAME, data) || (state.current === undefined && matches(TERMINAL_FRAME, data)));
+      // A response that is over (or ending) gives way to the next asked for at its first frame, an error too.
+      const created = matches(CREATED_FRAME, data);
+      const begins = created || ((state.current === undefined || state.ending !== undefined) && state.nextAsked < state.asked.length && matches(TERMINAL_FRAME, data));
       if (begins) {
         endCurrent(state, 'complete');
+        // A response asked for while recording was paused is not ours: its frames go nowhere.
         state.current = nextAsked();
       }
       if (state.current === undefined) return;

@@ -1,6 +1,7 @@
 import { stringifyJson } from './json-text.ts';
 import { isJsonObject, looksLikeResponseObject } from './response-types.ts';
 import { ResponseRecord, ResponsesStreamReader } from './stream-reader.ts';
+import type { ProtocolName } from './protocols.ts';
 
 export type BodyKind = 'sse' | 'json' | 'json-lines';
 
@@ -26,6 +27,8 @@ export function oneLine(text: string): string {
 export interface BodyOptions {
   /** The body is a WebSocket call's received frames, framed as SSE: see `StreamReaderOptions.webSocket`. */
   webSocket?: boolean;
+  /** The protocol the call's path or headers name (see `protocolOfCall`); otherwise the first telling event decides. */
+  protocol?: ProtocolName;
 }
 
 /**
@@ -39,7 +42,7 @@ export function readResponsesBody(input: Uint8Array | string, options: BodyOptio
   const start = text.replace(/^\uFEFF/, '').trimStart();
   if (start === '') throw new UnreadableBodyError(options.webSocket ? 'no frame was received' : 'the input is empty');
   if (!options.webSocket && (start.startsWith('{') || start.startsWith('['))) return readJson(start);
-  const reader = new ResponsesStreamReader(options.webSocket ? { webSocket: true } : {});
+  const reader = new ResponsesStreamReader({ ...(options.webSocket ? { webSocket: true } : {}), ...(options.protocol ? { protocol: options.protocol } : {}) });
   reader.push(text);
   reader.end();
   if (reader.responses.length === 0) {

@@ -18,7 +18,8 @@
  * Reading, an entry with `_webSocketMessages` (ours, or a browser's holding a
  * whole socket) gives one call per `response.create` sent (`websocket-frames.ts`).
  */
-import { readResponsesBody, UnreadableBodyError } from './body-reader.ts';
+import { readResponsesBody, UnreadableBodyError, type BodyOptions } from './body-reader.ts';
+import { protocolOfCall } from './protocols.ts';
 import { JsonItems, stringifyJson } from './json-text.ts';
 import type { HeaderList, NetworkTimings } from './protocol.ts';
 import { redactBody, redactHeaders, redactText, redactUrl } from './redact.ts';
@@ -474,7 +475,9 @@ function readEntryParts(entry: HarEntry, entryIndex: number, reading: HarReading
     call.endedAt = started + Math.max(0, finite(entry.time));
   }
   const where = `entry ${entryIndex} (${entry.request.method} ${entry.request.url})`;
-  return [{ call, written, times, readRecords: () => readRecordsOf(body, times, where, false) }];
+  // The path or a header names the protocol where the body's first event cannot (a stream that begins with an error).
+  const protocol = protocolOfCall(call.url, call.responseHeaders);
+  return [{ call, written, times, readRecords: () => readRecordsOf(body, times, where, protocol ? { protocol } : {}) }];
 }
 
 /** The frames of a Responses socket's responses: a terminal event, which another API's socket (the Realtime API's) never sends. */
@@ -498,7 +501,7 @@ function webSocketParts(entry: HarEntry, entryIndex: number, reading: HarReading
     reading.problems.push({ entryIndex, message: `${where} has no response.create frame among its WebSocket messages` });
     return [];
   }
-  if (turns.length === 0 || !(ours || isResponsesPath(url) || turns.some((turn) => turn.received.some((frame) => RESPONSES_TERMINAL_FRAME.test(frame.data))))) {
+  if (turns.length === 0 || !(ours || protocolOfCall(url) === 'responses' || turns.some((turn) => turn.received.some((frame) => RESPONSES_TERMINAL_FRAME.test(frame.data))))) {
     reading.skipped++;
     return [];
   }
@@ -532,17 +535,10 @@ function webSocketParts(entry: HarEntry, entryIndex: number, reading: HarReading
       writtenTimings: (written ?? []).map(writtenTiming),
     };
     const named = turns.length === 1 ? where : `${where}, response.create ${index + 1} of ${turns.length}`;
-    return { call, written, times, readRecords: () => readRecordsOf(call.body, times, named, true) };
+    return { call, written, times, readRecords: () => readRecordsOf(call.body, times, named, { webSocket: true }) };
   });
 }
 
-function isResponsesPath(url: string): boolean {
-  try {
-    return /\/responses\/?$/.test(new URL(url).pathname);
-  } catch {
-    return false;
-  }
-}
 
 function lastReceivedAt(turn: WebSocketTurn): number | undefined {
   for (let index = turn.received.length - 1; index >= 0; index--) {
@@ -596,10 +592,10 @@ function writtenTiming(summary: unknown): WrittenTiming | undefined {
   return found;
 }
 
-function readRecordsOf(body: string, times: RecordTimes, where: string, webSocket: boolean): ResponseRecord[] {
+function readRecordsOf(body: string, times: RecordTimes, where: string, options: BodyOptions): ResponseRecord[] {
   let records: ResponseRecord[];
   try {
-    records = readResponsesBody(body, { webSocket }).responses;
+    records = readResponsesBody(body, options).responses;
   } catch (error) {
     throw new UnreadableBodyError(`${where}: ${(error as Error).message}`);
   }

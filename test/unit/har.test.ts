@@ -9,6 +9,7 @@ import validator from '@har-sdk/validator';
 
 const { HarValidator } = validator;
 import { FIXTURE_DIR, fixtureNames, readFixture, readFixtureBytes, splitFrames } from '../helpers/streams.ts';
+import { buildTranscript, readHar, readResponsesBody, stringifyJson } from '../../extension/core/index.ts';
 import { assertChromeImportable, type HarJson } from '../helpers/har-rules.ts';
 import { KEPT, leakedSecrets, PLANTED, plantedHar } from '../helpers/planted-secrets.ts';
 
@@ -270,5 +271,25 @@ describe('responses-devtools har', () => {
     assert.equal(responses[0]?.response.status, 'completed');
     assert.notEqual(responses[1]?.response.status, 'completed');
     assert.ok(responses[1]?.warnings.some((warning) => warning.code === 'no_terminal_event'));
+  });
+});
+
+describe('readHar: the protocol a path names', () => {
+  it('reads a Chat Completions entry whose stream begins with an error as Chat Completions, as a live capture reads it', () => {
+    const har = buildTranscript([
+      {
+        method: 'POST',
+        url: 'https://api.groq.com/openai/v1/chat/completions',
+        requestHeaders: [],
+        status: 200,
+        statusText: 'OK',
+        responseHeaders: [{ name: 'content-type', value: 'text/event-stream' }],
+        body: 'event: error\ndata: {"error":{"message":"Rate limit reached","type":"tokens","code":"rate_limit_exceeded"}}\n\n',
+        records: readResponsesBody('event: error\ndata: {"error":{"message":"Rate limit reached","type":"tokens","code":"rate_limit_exceeded"}}\n\n', { protocol: 'chat.completions' }).responses,
+      },
+    ]);
+    const record = readHar(JSON.parse(stringifyJson(har))).calls[0]?.records[0];
+    assert.equal(record?.protocol, 'chat.completions');
+    assert.equal(record?.response.status, 'failed');
   });
 });
