@@ -13,8 +13,10 @@
  *   `code_interpreter_call`; tool search → `tool_search_call` and `tool_search_output`; `mcp_tool_use` + its
  *   result → `mcp_call`; any other block → an item of the block's own type, with its fields.
  */
+import { copyJson } from './assembler.ts';
 import { isJsonObject, numberField, stringField, type JsonObject, type JsonValue } from './response-types.ts';
 import { isKnownEventType } from './stream-events.ts';
+import { quotedExcerpt } from './warnings.ts';
 import type { ClosingFields, ProtocolTranslator } from './protocols.ts';
 
 /** How a Responses item is built from what its blocks streamed. */
@@ -219,7 +221,7 @@ class AnthropicMessagesTranslator implements ProtocolTranslator {
       const id = stringField(block, 'id') ?? `at index ${position}`;
       this.failure ??= {
         code: 'invalid_tool_input',
-        message: `The input of ${String(block.type)} ${id} is not JSON (${error instanceof Error ? error.message : String(error)}): ${excerpt(json)}`,
+        message: `The input of ${String(block.type)} ${id} is not JSON (${error instanceof Error ? error.message : String(error)}): ${quotedExcerpt(json)}`,
       };
     }
   }
@@ -881,29 +883,7 @@ function wholeNumber(value: JsonValue | undefined): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
 }
 
-function excerpt(text: string): string {
-  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
-}
 
-/** A deep copy of a JSON value, with a stack rather than recursion (values may nest arbitrarily deep). */
-function copyJson<T extends JsonValue>(root: T): T {
-  if (typeof root !== 'object' || root === null) return root;
-  const copyOf = (value: object): object => (Array.isArray(value) ? value.slice() : { ...value });
-  const rootCopy = copyOf(root);
-  const stack: object[] = [rootCopy];
-  while (stack.length > 0) {
-    const copy = stack.pop() as Record<string, unknown>;
-    for (const key of Object.keys(copy)) {
-      const value = copy[key];
-      if (typeof value === 'object' && value !== null) {
-        const child = copyOf(value);
-        copy[key] = child;
-        stack.push(child);
-      }
-    }
-  }
-  return rootCopy as T;
-}
 
 // ── partial JSON ─────────────────────────────────────────────────────────
 

@@ -809,6 +809,14 @@ function copyTree<T>(root: T, copied: (original: object, copy: object) => void):
 }
 
 /** An array's slice, an object's spread: own keys as data properties, a `__proto__` key among them. */
+/**
+ * A deep copy of a JSON value, without recursion (values may nest arbitrarily deep); a list's holes stay holes and
+ * an own `__proto__` key stays a key, as with slice and spread.
+ */
+export function copyJson<T>(root: T): T {
+  return copyTree(root, () => undefined);
+}
+
 function shallowCopy(value: object): object {
   return Array.isArray(value) ? value.slice() : { ...value };
 }

@@ -13,9 +13,17 @@
  * one item per tool call), the items of a choice after the first placed after the first's (a later choice's chunks
  * wait until the choices before it finish).
  */
+import { copyJson } from './assembler.ts';
+import { asObject } from './streamed-values.ts';
 import { stringifyJson } from './json-text.ts';
 import type { ClosingFields, ProtocolTranslator } from './protocols.ts';
-import { isJsonObject, type JsonObject, type JsonValue, type ResponseError, type Usage } from './response-types.ts';
+import { isJsonObject, numberField, type JsonObject, type JsonValue, type ResponseError, type Usage } from './response-types.ts';
+
+
+/** A finite number at `key` of an object that may be missing. */
+function fieldNumber(object: JsonObject | undefined, key: string): number | undefined {
+  return object ? numberField(object, key) : undefined;
+}
 
 /** The SDK's bounds on a choice's and a tool call's index: past them it throws. */
 const MAX_STREAM_CHOICES = 128;
@@ -32,28 +40,6 @@ function setOwn(target: JsonObject, key: string, value: JsonValue | undefined): 
   else target[key] = value;
 }
 
-/** A deep copy of a JSON value, made with a stack: values may nest deeper than recursion goes. */
-function copyJson<T extends JsonValue | undefined>(root: T): T {
-  if (typeof root !== 'object' || root === null) return root;
-  const rootCopy = (Array.isArray(root) ? new Array<JsonValue>(root.length) : {}) as JsonObject | JsonValue[];
-  const stack: Array<[JsonObject | JsonValue[], JsonObject | JsonValue[]]> = [[root, rootCopy]];
-  while (stack.length > 0) {
-    const [original, copy] = stack.pop() as [JsonObject | JsonValue[], JsonObject | JsonValue[]];
-    const copyValue = (value: JsonValue | undefined): JsonValue | undefined => {
-      if (typeof value !== 'object' || value === null) return value;
-      const child = (Array.isArray(value) ? new Array<JsonValue>(value.length) : {}) as JsonObject | JsonValue[];
-      stack.push([value, child]);
-      return child;
-    };
-    if (Array.isArray(original)) {
-      // A hole stays a hole (the SDK's lists of choices and tool calls may have them).
-      for (let index = 0; index < original.length; index++) if (index in original) (copy as JsonValue[])[index] = copyValue(original[index]) as JsonValue;
-    } else {
-      for (const key of Object.keys(original)) setOwn(copy as JsonObject, key, copyValue(original[key]));
-    }
-  }
-  return rootCopy as T;
-}
 
 /** `Object.assign(target, source)`, for a source of the translator's own (its values are not the input's). */
 function assignOwn(target: JsonObject, source: JsonObject): void {
@@ -89,9 +75,6 @@ function isIndexBelow(value: JsonValue | undefined, bound: number): value is num
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value < bound;
 }
 
-function asObject(value: JsonValue | undefined): JsonObject | undefined {
-  return isJsonObject(value) ? value : undefined;
-}
 
 /** The properties JavaScript finds on a value: an array's too (the SDK writes a message's fields on whatever holds it). */
 function propertiesOf(value: JsonValue | undefined): JsonObject | undefined {
@@ -585,30 +568,25 @@ function nonEmptyString(value: JsonValue | undefined): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** A count the provider reports, when it is one. */
-function count(object: JsonObject | undefined, key: string): number | undefined {
-  const value = object?.[key];
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
 
 /** A Chat Completions usage in the Responses API's shape; `total_tokens` stays the provider's own when it gives one. */
 function responsesUsageOf(usage: JsonObject): Usage {
-  const input = count(usage, 'prompt_tokens') ?? 0;
-  const output = count(usage, 'completion_tokens') ?? 0;
+  const input = fieldNumber(usage, 'prompt_tokens') ?? 0;
+  const output = fieldNumber(usage, 'completion_tokens') ?? 0;
   const promptDetails = asObject(usage.prompt_tokens_details);
   const completionDetails = asObject(usage.completion_tokens_details);
   const inputDetails: NonNullable<Usage['input_tokens_details']> = {
     // DeepSeek reports its cache hits beside the details.
-    cached_tokens: count(promptDetails, 'cached_tokens') ?? count(usage, 'prompt_cache_hit_tokens') ?? 0,
+    cached_tokens: fieldNumber(promptDetails, 'cached_tokens') ?? fieldNumber(usage, 'prompt_cache_hit_tokens') ?? 0,
   };
-  const cacheWrite = count(promptDetails, 'cache_write_tokens');
+  const cacheWrite = fieldNumber(promptDetails, 'cache_write_tokens');
   if (cacheWrite !== undefined) inputDetails.cache_write_tokens = cacheWrite;
   return {
     input_tokens: input,
     input_tokens_details: inputDetails,
     output_tokens: output,
-    output_tokens_details: { reasoning_tokens: count(completionDetails, 'reasoning_tokens') ?? 0 },
-    total_tokens: count(usage, 'total_tokens') ?? input + output,
+    output_tokens_details: { reasoning_tokens: fieldNumber(completionDetails, 'reasoning_tokens') ?? 0 },
+    total_tokens: fieldNumber(usage, 'total_tokens') ?? input + output,
   };
 }
 

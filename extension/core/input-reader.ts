@@ -4,6 +4,7 @@ import type { ResponseRecord } from './stream-reader.ts';
 import type { ProtocolName } from './protocols.ts';
 import { readHarDeferring, type DeferredHarCall } from './deferred-har.ts';
 import { isJsonObject } from './response-types.ts';
+import { quotedExcerpt } from './warnings.ts';
 import type { WebSocketMessage } from './websocket-frames.ts';
 
 export interface InputReading {
@@ -147,7 +148,7 @@ export function readWebSocketTrace(text: string): WebSocketMessage[] | undefined
       continue;
     }
     if (messages.length === 0) return undefined;
-    throw new UnreadableBodyError(`line ${index + 1} of the WebSocket trace is not a {"dir","data"} frame: ${JSON.stringify(line.length > 80 ? `${line.slice(0, 80)}…` : line)}`);
+    throw new UnreadableBodyError(`line ${index + 1} of the WebSocket trace is not a {"dir","data"} frame: ${quotedExcerpt(line)}`);
   }
   return messages.length === 0 ? undefined : messages;
 }

@@ -5,12 +5,11 @@
  * events: the event log, warnings, usage, timing, cost, replay and the panel's views are then the same for all.
  */
 import { isJsonObject, type JsonObject, type ResponseObject } from './response-types.ts';
+import { AI_SDK_UI_STREAM_HEADER, ANTHROPIC_MESSAGES_PATH, CHAT_COMPLETIONS_PATH, RESPONSES_PATH } from './request-match.ts';
 
 export type ProtocolName = 'responses' | 'chat.completions' | 'anthropic.messages' | 'ai-sdk.ui';
 
 export type ForeignProtocol = Exclude<ProtocolName, 'responses'>;
-
-export const PROTOCOL_NAMES: readonly ProtocolName[] = ['responses', 'chat.completions', 'anthropic.messages', 'ai-sdk.ui'];
 
 /**
  * What closes a translated response: the fields of the Response it ends as (status, usage in the Responses API's
@@ -90,16 +89,16 @@ export function protocolOfEvent(event: JsonObject): ProtocolName | undefined {
 
 /** The protocol a request's URL and response headers name, when they name one. */
 export function protocolOfCall(url: string, responseHeaders: ReadonlyArray<{ name: string; value: string }> = []): ProtocolName | undefined {
-  if (responseHeaders.some((header) => header.name.toLowerCase() === 'x-vercel-ai-ui-message-stream')) return 'ai-sdk.ui';
+  if (responseHeaders.some((header) => header.name.toLowerCase() === AI_SDK_UI_STREAM_HEADER)) return 'ai-sdk.ui';
   let path: string;
   try {
     path = new URL(url).pathname;
   } catch {
     return undefined;
   }
-  if (/\/chat\/completions\/?$/.test(path)) return 'chat.completions';
-  if (/\/v1\/messages\/?$/.test(path)) return 'anthropic.messages';
-  if (/\/responses\/?$/.test(path)) return 'responses';
+  if (CHAT_COMPLETIONS_PATH.test(path)) return 'chat.completions';
+  if (ANTHROPIC_MESSAGES_PATH.test(path)) return 'anthropic.messages';
+  if (RESPONSES_PATH.test(path)) return 'responses';
   return undefined;
 }
 

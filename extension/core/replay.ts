@@ -129,14 +129,16 @@ export class ResponseReplay {
       for (let index = checkpoint.count; index < target; index++) this.applyLogged(state, index);
     }
     if (target === this.eventCount && this.finished) {
-      state.endTranslation(target - 1);
-      state.assembler.finish();
+      state.finish(target - 1);
     }
     const { assembler } = state;
     return {
       count: target,
       response: assembler.response,
-      result: state.result,
+      // Built when asked for: another protocol's result is a copy of its SDK's object.
+      get result() {
+        return state.result;
+      },
       status: assembler.response.status,
       terminal: assembler.terminal,
       warnings: assembler.warnings,

@@ -53,11 +53,17 @@ export function isResponsesEventData(data: string): boolean {
   return /^\s*\{[^]*"type"\s*:\s*"response\./.test(data.slice(0, 4096));
 }
 
+/** The paths each API is called on, on any host. */
+export const CHAT_COMPLETIONS_PATH = /\/chat\/completions\/?$/;
+export const ANTHROPIC_MESSAGES_PATH = /\/v1\/messages\/?$/;
+export const RESPONSES_PATH = CREATE_PATH;
+
 /** POST to an OpenAI-style Chat Completions path or to Anthropic's Messages path, on any host. */
 export function isOtherLlmEndpoint(method: string, url: string): boolean {
   if (method.toUpperCase() !== 'POST') return false;
   try {
-    return /\/chat\/completions\/?$|\/v1\/messages\/?$/.test(new URL(url).pathname);
+    const path = new URL(url).pathname;
+    return CHAT_COMPLETIONS_PATH.test(path) || ANTHROPIC_MESSAGES_PATH.test(path);
   } catch {
     return false;
   }

@@ -4,7 +4,7 @@ import { isJsonObject, numberField, stringField, type JsonObject, type ResponseO
 import { SseDecoder, type SseFrame } from './sse-decoder.ts';
 import { isOutputDelta } from './stream-events.ts';
 import { computeTiming, summarizeUsage, type ResponseTiming, type TimingMarks, type UsageSummary } from './usage-timing.ts';
-import type { StreamWarning, WarningCode } from './warnings.ts';
+import { quotedExcerpt, type StreamWarning, type WarningCode } from './warnings.ts';
 import { foreignEventType, protocolOfEvent, type ProtocolName, type ProtocolTranslator } from './protocols.ts';
 import { translatorFor } from './translators.ts';
 
@@ -62,6 +62,12 @@ export class AssemblyState {
     this.assembler.closeWith(closing);
   }
 
+  /** The stream has ended: a translated one closes, and a response left without its end is warned about. */
+  finish(eventIndex: number): void {
+    this.endTranslation(eventIndex);
+    this.assembler.finish();
+  }
+
   clone(): AssemblyState {
     const copy = new AssemblyState(this.assembler.clone(), this.translator?.clone());
     copy.translationEnded = this.translationEnded;
@@ -102,14 +108,16 @@ export class ResponseRecord {
 
   /** Applies one event of the stream (see `AssemblyState.apply`). */
   applyEvent(event: JsonObject, type: string, eventIndex: number): void {
-    if (!this.translator) {
-      this.assembler.apply(event, eventIndex, type);
-      return;
-    }
+    // A translated stream's first output is seen among the Responses events it stands for (the reader sees the
+    // Responses API's own); watched only until it comes, so nothing is made per event after.
     const receivedAt = this.events[eventIndex]?.receivedAt;
-    this.state.apply(event, type, eventIndex, (applied) => {
-      if (receivedAt !== undefined && this.marks.firstOutputAt === undefined && isOutputDelta(applied)) this.marks.firstOutputAt = receivedAt;
-    });
+    const watch =
+      this.translator && receivedAt !== undefined && this.marks.firstOutputAt === undefined
+        ? (applied: string) => {
+            if (this.marks.firstOutputAt === undefined && isOutputDelta(applied)) this.marks.firstOutputAt = receivedAt;
+          }
+        : undefined;
+    this.state.apply(event, type, eventIndex, watch);
     if (this.translator?.done) this.closed = true;
   }
 
@@ -150,8 +158,7 @@ export class ResponseRecord {
     if (this.finished) return;
     this.finished = true;
     if (endedAt !== undefined) this.marks.endedAt = endedAt;
-    this.endTranslation();
-    this.assembler.finish();
+    this.state.finish(this.events.length - 1);
   }
 
   /** The record of a non-streaming call: a whole Response object. */
@@ -226,7 +233,7 @@ export class ResponsesStreamReader {
     if (type === undefined) {
       const record = this.recordFor(undefined, receivedAt);
       const index = record.log({ type: '(no type)', data, ...(receivedAt === undefined ? {} : { receivedAt }) });
-      record.assembler.warnAboutFrame('not_an_event', `A line's JSON has no "type": ${excerpt(data)}`, index);
+      record.assembler.warnAboutFrame('not_an_event', `A line's JSON has no "type": ${quotedExcerpt(data)}`, index);
       return;
     }
     this.applyEvent(event, type, data, receivedAt);
@@ -324,14 +331,14 @@ export function readFrame(data: string, sseEventName: string | undefined, unterm
     parsed = JSON.parse(data);
   } catch (error) {
     const type = sseEventName ?? '(not JSON)';
-    if (unterminated) return { kind: 'no-event', type, code: 'truncated_event', message: `The stream ended in the middle of an event: ${excerpt(data)}` };
+    if (unterminated) return { kind: 'no-event', type, code: 'truncated_event', message: `The stream ended in the middle of an event: ${quotedExcerpt(data)}` };
     // An engine whose parser recurses gives up on JSON nested deep enough: that frame is lost, not the stream.
-    if (error instanceof RangeError) return { kind: 'no-event', type, code: 'invalid_json', message: `A frame's JSON is too deep to read (${error.message}): ${excerpt(data)}` };
-    return { kind: 'no-event', type, code: 'invalid_json', message: `A frame is not JSON: ${excerpt(data)}` };
+    if (error instanceof RangeError) return { kind: 'no-event', type, code: 'invalid_json', message: `A frame's JSON is too deep to read (${error.message}): ${quotedExcerpt(data)}` };
+    return { kind: 'no-event', type, code: 'invalid_json', message: `A frame is not JSON: ${quotedExcerpt(data)}` };
   }
   const type = isJsonObject(parsed) ? eventType(parsed, sseEventName) : undefined;
   if (!isJsonObject(parsed) || type === undefined) {
-    return { kind: 'no-event', type: sseEventName ?? '(no type)', code: 'not_an_event', message: `A frame's JSON is not a Responses event (no "type"): ${excerpt(data)}` };
+    return { kind: 'no-event', type: sseEventName ?? '(no type)', code: 'not_an_event', message: `A frame's JSON is not a Responses event (no "type"): ${quotedExcerpt(data)}` };
   }
   return { kind: 'event', event: parsed, type };
 }
@@ -345,6 +352,3 @@ function eventType(event: JsonObject, sseEventName: string | undefined): string 
   return foreignEventType(event) ?? sseEventName;
 }
 
-function excerpt(text: string): string {
-  return JSON.stringify(text.length > 80 ? text.slice(0, 80) + '…' : text);
-}

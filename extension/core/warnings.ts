@@ -52,3 +52,8 @@ export function describeDifference(built: string, final: string): string {
   };
   return `built ${built.length} chars, final ${final.length}; first difference at char ${index}: built ${excerpt(built)}, final ${excerpt(final)}`;
 }
+
+/** A text's start, quoted as JSON, for a warning that quotes input. */
+export function quotedExcerpt(text: string): string {
+  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+}

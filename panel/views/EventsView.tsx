@@ -40,15 +40,20 @@ function storedTypeWidth(): number {
   }
 }
 
-/** The selected event: its JSON as a tree (credentials masked, as everywhere), with a copy of the text. */
-function EventDetail({ row, store }: { row: Row; store: PanelStore }) {
-  const text = redactText(prettyJson(row.event.data).text);
+/** JSON text as a tree that folds, or as the text it is when it is not JSON. */
+function JsonOrText({ text, testId }: { text: string; testId: string }) {
   let value: JsonValue | undefined;
   try {
     value = JSON.parse(text) as JsonValue;
   } catch {
     value = undefined;
   }
+  return value === undefined ? <pre class="code">{text}</pre> : <JsonTree value={value} testId={testId} />;
+}
+
+/** The selected event: its JSON as a tree (credentials masked, as everywhere), with a copy of the text. */
+function EventDetail({ row, store }: { row: Row; store: PanelStore }) {
+  const text = redactText(prettyJson(row.event.data).text);
   return (
     <div class="event-detail" data-testid="event-detail">
       <div class="event-detail-toolbar">
@@ -58,7 +63,7 @@ function EventDetail({ row, store }: { row: Row; store: PanelStore }) {
         </button>
       </div>
       {row.warning ? <div class="problem">{row.warning}</div> : null}
-      {value === undefined ? <pre class="code">{text}</pre> : <JsonTree value={value} testId="event-json" />}
+      <JsonOrText text={text} testId="event-json" />
     </div>
   );
 }
@@ -71,17 +76,10 @@ function gapText(at: number | undefined, previous: number | undefined): string {
 
 /** A call that was not streamed has no events: its body was one JSON document, shown whole. */
 export function NotStreamedView({ capture }: { capture: PanelCapture }) {
-  const text = redactText(capture.bodyText());
-  let value: JsonValue | undefined;
-  try {
-    value = JSON.parse(text) as JsonValue;
-  } catch {
-    value = undefined;
-  }
   return (
     <div class="events-view not-streamed" data-testid="events-not-streamed">
       <p class="sub">Not streamed: the server sent the response as one JSON document, so there are no events. The body:</p>
-      {value === undefined ? <pre class="code">{text}</pre> : <JsonTree value={value} testId="not-streamed-body" />}
+      <JsonOrText text={redactText(capture.bodyText())} testId="not-streamed-body" />
     </div>
   );
 }

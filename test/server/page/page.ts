@@ -163,42 +163,41 @@ export interface OtherStreamResult {
   error?: string;
 }
 
-/** openai-node's Chat Completions stream, as a page using an OpenAI-compatible endpoint reads it. */
-export async function streamChatWithOpenAI(route: string): Promise<OtherStreamResult> {
+/** Reads through a client given our recording `fetch`: what it got, and the bytes the page read. */
+async function readThroughClient(read: (fetch: typeof window.fetch, result: OtherStreamResult) => Promise<void>): Promise<OtherStreamResult> {
   const received: Uint8Array[] = [];
-  const client = new OpenAI({ apiKey: 'sk-test-secret-key-1234567890', baseURL: `${location.origin}/r/${route}/v1`, dangerouslyAllowBrowser: true, fetch: recordingFetch(received), maxRetries: 0 });
   const result: OtherStreamResult = { bodyBase64: '', outputText: '' };
   try {
-    const stream = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Say hello' }], stream: true, stream_options: { include_usage: true } });
-    for await (const chunk of stream) result.outputText += chunk.choices[0]?.delta?.content ?? '';
+    await read(recordingFetch(received), result);
   } catch (error) {
     result.error = error instanceof Error ? error.message : String(error);
   }
   result.bodyBase64 = toBase64(received);
   return result;
+}
+
+/** openai-node's Chat Completions stream, as a page using an OpenAI-compatible endpoint reads it. */
+export function streamChatWithOpenAI(route: string): Promise<OtherStreamResult> {
+  return readThroughClient(async (fetch, result) => {
+    const client = new OpenAI({ apiKey: 'sk-test-secret-key-1234567890', baseURL: `${location.origin}/r/${route}/v1`, dangerouslyAllowBrowser: true, fetch, maxRetries: 0 });
+    const stream = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Say hello' }], stream: true, stream_options: { include_usage: true } });
+    for await (const chunk of stream) result.outputText += chunk.choices[0]?.delta?.content ?? '';
+  });
 }
 
 /** `@anthropic-ai/sdk`'s Messages stream, in the browser (`dangerouslyAllowBrowser`). */
-export async function streamWithAnthropic(route: string): Promise<OtherStreamResult> {
-  const received: Uint8Array[] = [];
-  const client = new Anthropic({ apiKey: 'sk-ant-test-secret-key-123456', baseURL: `${location.origin}/r/${route}`, dangerouslyAllowBrowser: true, fetch: recordingFetch(received), maxRetries: 0 });
-  const result: OtherStreamResult = { bodyBase64: '', outputText: '' };
-  try {
+export function streamWithAnthropic(route: string): Promise<OtherStreamResult> {
+  return readThroughClient(async (fetch, result) => {
+    const client = new Anthropic({ apiKey: 'sk-ant-test-secret-key-123456', baseURL: `${location.origin}/r/${route}`, dangerouslyAllowBrowser: true, fetch, maxRetries: 0 });
     const stream = await client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 1024, messages: [{ role: 'user', content: 'Say hello' }], stream: true });
     for await (const event of stream) if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') result.outputText += event.delta.text;
-  } catch (error) {
-    result.error = error instanceof Error ? error.message : String(error);
-  }
-  result.bodyBase64 = toBase64(received);
-  return result;
+  });
 }
 
 /** An app's route that relays an AI SDK UI message stream, read as `useChat` reads it: its transport, then `readUIMessageStream`. */
-export async function readAiSdkUiStream(route: string): Promise<OtherStreamResult> {
-  const received: Uint8Array[] = [];
-  const result: OtherStreamResult = { bodyBase64: '', outputText: '' };
-  try {
-    const transport = new DefaultChatTransport<UIMessage>({ api: `${location.origin}/r/${route}/api/chat`, fetch: recordingFetch(received) });
+export function readAiSdkUiStream(route: string): Promise<OtherStreamResult> {
+  return readThroughClient(async (fetch, result) => {
+    const transport = new DefaultChatTransport<UIMessage>({ api: `${location.origin}/r/${route}/api/chat`, fetch });
     const chunks = await transport.sendMessages({
       trigger: 'submit-message',
       chatId: 'chat-1',
@@ -210,11 +209,7 @@ export async function readAiSdkUiStream(route: string): Promise<OtherStreamResul
     for await (const message of readUIMessageStream({ stream: chunks, onError: (error) => (result.error = error instanceof Error ? error.message : String(error)) })) last = message;
     result.final = last;
     result.outputText = (last?.parts ?? []).map((part) => (part.type === 'text' ? part.text : '')).join('');
-  } catch (error) {
-    result.error = error instanceof Error ? error.message : String(error);
-  }
-  result.bodyBase64 = toBase64(received);
-  return result;
+  });
 }
 
 /** What a WebSocket-mode session got: each response's id, status and text, and every frame's text in order. */
