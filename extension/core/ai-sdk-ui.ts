@@ -31,6 +31,8 @@ type Rule = (value: Value) => boolean;
 
 const isString: Rule = (value) => typeof value === 'string';
 const isBoolean: Rule = (value) => typeof value === 'boolean';
+/** A key the schema types as `unknown`: any value, but there (Zod 4, which the SDK is built with, requires it). */
+const isPresent: Rule = (value) => value !== undefined;
 const optional =
   (rule: Rule): Rule =>
   (value) =>
@@ -128,11 +130,11 @@ const CHUNK_SCHEMA: Record<string, Record<string, Rule>> = {
   error: { errorText: isString },
   'tool-input-start': { ...TOOL_CALL_FIELDS, inputEncoding: optional(oneOf('json', 'text')) },
   'tool-input-delta': { toolCallId: isString, inputTextDelta: isString },
-  'tool-input-available': TOOL_CALL_FIELDS,
-  'tool-input-error': { ...TOOL_CALL_FIELDS, errorText: isString },
+  'tool-input-available': { ...TOOL_CALL_FIELDS, input: isPresent },
+  'tool-input-error': { ...TOOL_CALL_FIELDS, input: isPresent, errorText: isString },
   'tool-approval-request': { approvalId: isString, toolCallId: isString, reason: optional(isString), isAutomatic: optional(isBoolean), signature: optional(isString) },
   'tool-approval-response': { approvalId: isString, approved: isBoolean, reason: optional(isString), providerExecuted: optional(isBoolean), ...PROVIDER_METADATA },
-  'tool-output-available': { ...TOOL_RESULT_FIELDS, preliminary: optional(isBoolean) },
+  'tool-output-available': { ...TOOL_RESULT_FIELDS, output: isPresent, preliminary: optional(isBoolean) },
   'tool-output-error': { ...TOOL_RESULT_FIELDS, errorText: isString },
   'tool-output-denied': { toolCallId: isString },
   'reasoning-start': { id: isString, ...PROVIDER_METADATA },
@@ -150,10 +152,10 @@ const CHUNK_SCHEMA: Record<string, Record<string, Rule>> = {
   start: { messageId: optional(isString) },
   finish: { finishReason: optional(oneOf('stop', 'length', 'content-filter', 'tool-calls', 'error', 'interrupted', 'other')) },
   abort: { reason: optional(isString) },
-  'message-metadata': {},
+  'message-metadata': { messageMetadata: isPresent },
 };
 const CHUNK_FIELDS = new Map(Object.entries(CHUNK_SCHEMA).map(([type, fields]) => [type, Object.entries(fields)]));
-const DATA_FIELDS: Array<[string, Rule]> = Object.entries({ id: optional(isString), transient: optional(isBoolean) });
+const DATA_FIELDS: Array<[string, Rule]> = Object.entries({ id: optional(isString), data: isPresent, transient: optional(isBoolean) });
 
 /**
  * Whether JSON text holding this value is refused by the SDK's JSON reading, which rejects a `__proto__` key and a
