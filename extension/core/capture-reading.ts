@@ -6,7 +6,8 @@
  * reads live captures, keeps their summaries and lets the bodies go to disk.
  */
 import type { CaptureEnd, CaptureResponse, CaptureStart } from './protocol.ts';
-import { searchTextOf } from './search-text.ts';
+import { searchTextOfInput } from './search-text.ts';
+import { requestInputOf, toolAnswersOf, type ToolAnswer } from './tool-answers.ts';
 import { isWebSocketUrl } from './websocket-frames.ts';
 import { protocolOfCall, type ForeignProtocol } from './protocols.ts';
 import { toolCallsOf, type ToolCalls } from './cost.ts';
@@ -42,6 +43,10 @@ export interface CaptureSummary {
   /** What ties the call to earlier turns (its request's, else what its last response echoes): see `threads.ts`. */
   previousResponseId?: string;
   conversationId?: string;
+  inputRefs?: string[];
+  outputRefs?: string[];
+  /** What the request sent back for earlier tool calls (an agent's next step), in short. */
+  toolAnswers?: ToolAnswer[];
   usage?: UsageSummary;
   /** Events read (streamed bodies). */
   events: number;
@@ -221,7 +226,10 @@ export class CaptureReading {
   }
 }
 
-type ResponsesPart = Pick<CaptureSummary, 'model' | 'responseId' | 'responseIds' | 'serviceTier' | 'toolCalls' | 'previousResponseId' | 'conversationId' | 'usage' | 'searchText'>;
+type ResponsesPart = Pick<
+  CaptureSummary,
+  'model' | 'responseId' | 'responseIds' | 'serviceTier' | 'toolCalls' | 'previousResponseId' | 'conversationId' | 'inputRefs' | 'outputRefs' | 'toolAnswers' | 'usage' | 'searchText'
+>;
 
 /** What ties a call to earlier turns: its request's links, each completed from its (last) response's echo. */
 export function callThreadLinks(requestBody: string | undefined, response: ResponseObject | undefined): ThreadLinks {
@@ -230,7 +238,8 @@ export function callThreadLinks(requestBody: string | undefined, response: Respo
 
 /**
  * What a summary says of a body's responses, the last one first: its model (else the one asked for), id, service
- * tier, usage and the text searched, and every response's id when there are several. One place for the store's
+ * tier, usage, its links to other turns, the tool answers its request sent and the text searched, and every
+ * response's id when there are several. One place for the store's
  * reading and for a transcript's written summaries alike.
  */
 export function responsesSummary(
@@ -250,7 +259,10 @@ export function responsesSummary(
   const toolCalls = toolCallsOf(last?.output);
   if (toolCalls.webSearch > 0 || toolCalls.fileSearch > 0) summary.toolCalls = toolCalls;
   Object.assign(summary, callThreadLinks(requestBody, last));
-  const searchText = searchTextOf(requestBody, last?.output as JsonValue | undefined);
+  const input = requestInputOf(requestBody);
+  const answers = toolAnswersOf(input);
+  if (answers.length > 0) summary.toolAnswers = answers;
+  const searchText = searchTextOfInput(input, last?.output as JsonValue | undefined);
   if (searchText.trim() !== '') summary.searchText = searchText;
   return summary;
 }

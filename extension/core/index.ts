@@ -24,6 +24,7 @@ export * from './deferred-har.ts';
 export * from './cost.ts';
 export * from './rate-limits.ts';
 export * from './threads.ts';
+export * from './tool-answers.ts';
 export * from './inspection.ts';
 export * from './replay.ts';
 export * from './protocols.ts';

@@ -7,6 +7,7 @@
  * calls searches a few megabytes at most.
  */
 import { isJsonObject, type JsonValue } from './response-types.ts';
+import { requestInputOf } from './tool-answers.ts';
 
 const INPUT_CHARS = 1_500;
 const OUTPUT_CHARS = 2_500;
@@ -34,20 +35,12 @@ function texts(value: JsonValue | undefined, into: string[]): void {
   }
 }
 
-/** The request's input items (the Responses API's `input`, the others' `messages`), or a string input. */
-function inputOf(requestBody: string | undefined): JsonValue | undefined {
-  if (requestBody === undefined) return undefined;
-  let body: unknown;
-  try {
-    body = JSON.parse(requestBody);
-  } catch {
-    return undefined;
-  }
-  return isJsonObject(body) ? (body.input ?? body.messages) : undefined;
+export function searchTextOf(requestBody: string | undefined, output: JsonValue | undefined): string {
+  return searchTextOfInput(requestInputOf(requestBody), output);
 }
 
-export function searchTextOf(requestBody: string | undefined, output: JsonValue | undefined): string {
-  const input = inputOf(requestBody);
+/** `searchTextOf` for a request already parsed: its input items (`requestInputOf`). */
+export function searchTextOfInput(input: JsonValue | undefined, output: JsonValue | undefined): string {
   const asked: string[] = [];
   texts(input, asked);
   const parts: string[] = [];

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nextView, PanelStore } from '../../panel/model/panel-store.ts';
 import { PanelCapture } from '../../panel/model/panel-capture.ts';
-import { CaptureReading, DEFAULT_SETTINGS, inspectCalls, PROTOCOL_VERSION, type CaptureSnapshot } from '../../extension/core/index.ts';
+import { CaptureReading, DEFAULT_SETTINGS, inspectCalls, PROTOCOL_VERSION, type CaptureSnapshot, type TranscriptCall } from '../../extension/core/index.ts';
 import { priceTable } from '../../extension/prices/price-table.ts';
 import { DEFAULT_LAYOUT, groupByThread, parseLayout, setGroupByThread } from '../../panel/model/list-layout.ts';
 import { recordingIds, threadedTranscriptCalls } from '../helpers/threaded-calls.ts';
+import { agentLoopCalls } from '../helpers/agent-loop.ts';
 import { fixtureNames, readFixture, terminalSnapshot } from '../helpers/streams.ts';
 
 function stored(captureId: string): CaptureSnapshot {
@@ -262,6 +263,44 @@ describe('PanelStore: threads', () => {
     const store = threadedStore();
     assert.deepEqual(store.captures.get('t3')?.rateLimits, { requests: { limit: 500, remaining: 497, reset: '120ms' }, tokens: { limit: 30000, remaining: 26000, reset: '6m0s' } });
     assert.equal(store.captures.get('t1')?.rateLimits, null);
+  });
+});
+
+describe('PanelStore: an agent loop without previous_response_id', () => {
+  function summaryStore(calls: TranscriptCall[]): PanelStore {
+    const store = new PanelStore();
+    store.applyMessage({
+      kind: 'store.snapshot',
+      protocolVersion: PROTOCOL_VERSION,
+      tabId: 1,
+      captures: calls.map((call, index) => {
+        const reading = new CaptureReading({ captureId: `s${index}`, url: call.url, method: call.method, requestHeaders: call.requestHeaders, requestBody: call.requestBody, initiator: 'fetch', startedAt: index }, { captureId: `s${index}`, status: 200, statusText: 'OK', responseHeaders: call.responseHeaders, receivedAt: index });
+        reading.push(call.body, index);
+        reading.finish({ captureId: `s${index}`, state: 'complete', endedAt: index + 1 });
+        return { ...stored(`s${index}`), stored: { chars: call.body.length, summary: reading.summary() } };
+      }),
+      settings: DEFAULT_SETTINGS,
+      evicted: 0,
+    });
+    return store;
+  }
+
+  it('places the loop in one thread and pairs each tool call with the answer the next call sent, loaded or not', () => {
+    const calls = agentLoopCalls();
+    const expected = [...inspectCalls(calls, priceTable)].map(({ summary }) => summary.thread);
+    const loaded = new PanelStore();
+    loaded.addLocal(calls.map((call, index) => PanelCapture.fromImport(call, `t${index}`)));
+    const listed = summaryStore(calls);
+    for (const [store, prefix] of [[loaded, 't'], [listed, 's']] as const) {
+      store.placeThreads();
+      assert.deepEqual(store.order.map((id) => store.captures.get(id)?.thread), expected);
+      const first = store.captures.get(`${prefix}0`) as PanelCapture;
+      const answers = ['call_NnEvpiwdL8XrZ6F3T9VJyVw7', 'call_TQ8336oa6YnuT2leYzRDBBLz'].map((callId) => store.answerFor(first, callId));
+      assert.deepEqual(answers.map((found) => [found?.capture.id, found?.answer.text]), [[`${prefix}2`, '5'], [`${prefix}2`, '6']]);
+      assert.equal(store.answerFor(first, 'call_never_made'), undefined);
+      assert.equal(store.answerFor(store.captures.get(`${prefix}2`) as PanelCapture, 'call_NnEvpiwdL8XrZ6F3T9VJyVw7'), undefined, 'an answer comes from a later turn only');
+    }
+    assert.equal(listed.captures.get('s2')?.loaded, false);
   });
 });
 
