@@ -18,6 +18,9 @@ import {
   type ProtocolName,
   requestedModel,
   searchTextOf,
+  requestInputOf,
+  toolAnswersOf,
+  type ToolAnswer,
   type CaptureChunk,
   type CaptureEnd,
   type CaptureResponse,
@@ -392,8 +395,11 @@ export class PanelCapture {
   get threadLinks(): ThreadLinks {
     if (!this.loaded) {
       const links: ThreadLinks = {};
-      if (this.summary?.previousResponseId !== undefined) links.previousResponseId = this.summary.previousResponseId;
-      if (this.summary?.conversationId !== undefined) links.conversationId = this.summary.conversationId;
+      const summary = this.summary;
+      if (summary?.previousResponseId !== undefined) links.previousResponseId = summary.previousResponseId;
+      if (summary?.conversationId !== undefined) links.conversationId = summary.conversationId;
+      if (summary?.inputRefs !== undefined) links.inputRefs = summary.inputRefs;
+      if (summary?.outputRefs !== undefined) links.outputRefs = summary.outputRefs;
       return links;
     }
     // The request's links are read once (its body may be large); the response's echo is two fields.
@@ -406,6 +412,18 @@ export class PanelCapture {
   }
 
   private requestLinks: { body: string | undefined; links: ThreadLinks } | undefined;
+
+  private answersCache: { body: string | undefined; answers: ToolAnswer[] } | undefined;
+
+  /** What the request sent back for earlier tool calls, by call id, loaded or not (a summary keeps them in short). */
+  get toolAnswers(): ToolAnswer[] {
+    if (!this.loaded) return this.summary?.toolAnswers ?? [];
+    const body = this.start.requestBody;
+    const kept = this.answersCache;
+    const cached = kept !== undefined && kept.body === body ? kept : { body, answers: toolAnswersOf(requestInputOf(body)) };
+    this.answersCache = cached;
+    return cached.answers;
+  }
 
   private rateLimitCache: { response: CaptureResponse | undefined; limits: RateLimits | null } | undefined;
 

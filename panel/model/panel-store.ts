@@ -1,4 +1,4 @@
-import { DEFAULT_SETTINGS, ThreadTracker, withPriceOverrides, type PriceLookup, type BackgroundToPanel, type CaptureMessage, type CaptureSettings } from '../../extension/core/index.ts';
+import { DEFAULT_SETTINGS, ThreadTracker, withPriceOverrides, type PriceLookup, type ToolAnswer, type BackgroundToPanel, type CaptureMessage, type CaptureSettings } from '../../extension/core/index.ts';
 import { PanelCapture } from './panel-capture.ts';
 import { priceTable } from '../../extension/prices/price-table.ts';
 import { DEFAULT_LAYOUT, loadLayout, saveLayout, type LayoutStorage, type ListLayout } from './list-layout.ts';
@@ -112,6 +112,22 @@ export class PanelStore {
     this.placeThreads();
     const captures = this.order.map((id) => this.captures.get(id)).filter((capture): capture is PanelCapture => capture?.thread?.id === threadId);
     return captures.sort((a, b) => (a.thread?.turn ?? 0) - (b.thread?.turn ?? 0));
+  }
+
+  /**
+   * What the app sent back for a tool call of this capture's response: the first later turn of its thread whose
+   * request answers the call id. Summaries keep the answers, so no body is loaded to find it.
+   */
+  answerFor(capture: PanelCapture, callId: string): { capture: PanelCapture; answer: ToolAnswer } | undefined {
+    this.placeThreads();
+    const thread = capture.thread;
+    if (!thread) return undefined;
+    for (const later of this.threadCaptures(thread.id)) {
+      if (later === capture || (later.thread?.turn ?? 0) <= thread.turn) continue;
+      const answer = later.toolAnswers.find((candidate) => candidate.callId === callId);
+      if (answer) return { capture: later, answer };
+    }
+    return undefined;
   }
 
   visibleCaptures(): PanelCapture[] {

@@ -8,6 +8,7 @@ import { contentText, requestBodyOf } from './RequestView.tsx';
 import { Markdown, MARKDOWN_MAX_CHARS, looksLikeMarkdown } from './Markdown.tsx';
 import type { PanelStore } from '../model/panel-store.ts';
 import { useMemo } from 'preact/hooks';
+import { AnswerContext, ItemAnswer } from './ToolAnswer.tsx';
 
 function parts(value: unknown): ContentPart[] {
   return Array.isArray(value) ? (value.filter(isJsonObject) as ContentPart[]) : [];
@@ -52,6 +53,7 @@ function ItemCard({ item, index, meta, title, children }: { item: OutputItem; in
         {meta?.partial ? <span class="item-status" title="The stream never showed this item's beginning">partial</span> : null}
       </header>
       {children}
+      <ItemAnswer item={item} />
     </article>
   );
 }
@@ -410,25 +412,27 @@ export function AssemblyView({ capture, store }: { capture: PanelCapture; store:
     );
   }
   return (
-    <div class="assembly" data-testid="assembly">
-      {replayable ? <Timeline key={capture.id} capture={capture} record={last} store={store} /> : null}
-      <TextModeToggle store={store} />
-      <AskedFor capture={capture} />
-      {records.map((record, index) => (
-        <>
-          {records.length > 1 ? <h3 class="record-title">Response {index + 1} of {records.length}: {record.response.id ?? ''}</h3> : null}
-          {replayed && record === last ? (
-            <div class="replayed" data-testid="replayed" data-count={replayed.count} data-status={replayed.status ?? ''}>
-              <p class="sub replay-note">
-                As it stood after event {replayed.count}: status {replayed.status ?? '–'}
-              </p>
-              <RecordView record={replayed} markdown={store.markdown} />
-            </div>
-          ) : (
-            <RecordView record={record} markdown={store.markdown} />
-          )}
-        </>
-      ))}
-    </div>
+    <AnswerContext.Provider value={{ store, capture }}>
+      <div class="assembly" data-testid="assembly">
+        {replayable ? <Timeline key={capture.id} capture={capture} record={last} store={store} /> : null}
+        <TextModeToggle store={store} />
+        <AskedFor capture={capture} />
+        {records.map((record, index) => (
+          <>
+            {records.length > 1 ? <h3 class="record-title">Response {index + 1} of {records.length}: {record.response.id ?? ''}</h3> : null}
+            {replayed && record === last ? (
+              <div class="replayed" data-testid="replayed" data-count={replayed.count} data-status={replayed.status ?? ''}>
+                <p class="sub replay-note">
+                  As it stood after event {replayed.count}: status {replayed.status ?? '–'}
+                </p>
+                <RecordView record={replayed} markdown={store.markdown} />
+              </div>
+            ) : (
+              <RecordView record={record} markdown={store.markdown} />
+            )}
+          </>
+        ))}
+      </div>
+    </AnswerContext.Provider>
   );
 }

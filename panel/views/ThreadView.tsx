@@ -5,6 +5,8 @@ import type { PanelStore } from '../model/panel-store.ts';
 import { formatCount } from '../format.ts';
 import { RecordView } from './AssemblyView.tsx';
 import { InputItem, requestBodyOf } from './RequestView.tsx';
+import { ThreadSteps } from './ThreadSteps.tsx';
+import { AnswerContext } from './ToolAnswer.tsx';
 
 /** The input a turn added: with `previous_response_id` or a `conversation`, the request's input is only what is new. */
 function addedInput(capture: PanelCapture): JsonValue[] | undefined {
@@ -58,9 +60,11 @@ function Turn({ store, capture, previous, running }: { store: PanelStore; captur
             {input === undefined ? <p class="sub">The request was not recorded.</p> : input.length === 0 ? <p class="sub">No new input.</p> : input.map((item) => <InputItem item={item} />)}
           </div>
           <div class="thread-turn-output" data-testid="thread-turn-output">
-            {capture.records.map((record) => (
-              <RecordView record={record} markdown={store.markdown} />
-            ))}
+            <AnswerContext.Provider value={{ store, capture }}>
+              {capture.records.map((record) => (
+                <RecordView record={record} markdown={store.markdown} />
+              ))}
+            </AnswerContext.Provider>
           </div>
         </>
       )}
@@ -96,6 +100,7 @@ export function ThreadView({ capture, store }: { capture: PanelCapture; store: P
           Earlier turns were not captured: this thread continues <span class="mono">{first?.threadLinks.previousResponseId ?? thread?.id}</span>, which this panel never saw.
         </p>
       ) : null}
+      <ThreadSteps turns={turns} store={store} />
       {turns.map((turn, index) => {
         if (turn.usage) usage = usage ? addUsage(usage, turn.usage) : turn.usage;
         if (turn.cost?.cost) cost += turn.cost.cost.total;
