@@ -14,6 +14,7 @@ import { longMessageStream, messageStream } from '../helpers/synthetic.ts';
 import { buildTranscript, callsOfInput, readInput, stringifyJson, type TranscriptCall } from '../../extension/core/index.ts';
 import { expectBigResponsesShown } from './big-responses.ts';
 import { expectThreadsAndRateLimits } from './threads.ts';
+import { expectAgentLoops } from './agent-loops.ts';
 import { expectPriceOverrides } from './prices.ts';
 import { expectReplay } from './replay.ts';
 import { expectNotStreamedShown } from './not-streamed.ts';
@@ -658,6 +659,19 @@ describe('Chrome: capture and the panel in real DevTools', () => {
         await browser.firstPage().goto(`${server.url}/`);
         await panel.waitFor(`${ROW_COUNT} === 0`);
       },
+    );
+  });
+
+  it('shows an Agents SDK run as one thread of steps, each tool call with what the app sent back, streamed or not, with or without previousResponseId', async () => {
+    await expectAgentLoops(
+      panel,
+      server,
+      (options) => browser.firstPage().evaluate((runOptions) => window.e2e.runAgent(runOptions), options),
+      async () => {
+        await browser.firstPage().goto(`${server.url}/`);
+        await panel.waitFor(`${ROW_COUNT} === 0`);
+      },
+      () => exportFromPanel(panel, false),
     );
   });
 

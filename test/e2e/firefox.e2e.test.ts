@@ -12,6 +12,7 @@ import { expectFinal, finalCostText, finalOf, ROW_COUNT } from './recordings.ts'
 import { PRICE_TABLE_SOURCE } from '../../extension/prices/price-table.ts';
 import { expectBigResponsesShown } from './big-responses.ts';
 import { expectThreadsAndRateLimits } from './threads.ts';
+import { expectAgentLoops } from './agent-loops.ts';
 import { expectPriceOverrides } from './prices.ts';
 import { expectReplay } from './replay.ts';
 import { expectNotStreamedShown } from './not-streamed.ts';
@@ -159,6 +160,10 @@ describe('Firefox: capture in the page (and the background, for workers) and the
       importIntoPanel,
       clearPanel,
     );
+  });
+
+  it('shows an Agents SDK run as one thread of steps, each tool call with what the app sent back, streamed or not, with or without previousResponseId', async () => {
+    await expectAgentLoops(panel, server, (options) => page.evaluate((runOptions) => window.e2e.runAgent(runOptions), options), clearPanel);
   });
 
   it('places calls in their threads and shows the rate limits, live and from an imported HAR', async () => {

@@ -1,8 +1,9 @@
 /**
  * The page cannot tell the extension is there: the same probe page, served by
  * the same server, observed in a browser without the extension and in one with
- * it loaded and its panel open, must see exactly the same things. In Chromium
- * and in Firefox.
+ * it loaded and its panel open, must see exactly the same things; and an agent
+ * run by the OpenAI Agents SDK in the page must send the same requests and end
+ * with the same result. In Chromium and in Firefox.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +14,8 @@ import { ROW_COUNT } from './recordings.ts';
 import type { Observations } from '../server/page/probe.ts';
 import type { ReplayServer } from '../server/replay-server.ts';
 import { startTestSite } from '../server/test-site.ts';
+import type { AgentRunOptions, AgentRunResult } from '../server/page/agent-run.ts';
+import { FINAL_ANSWER, loopRoute } from './agent-loops.ts';
 
 let server: ReplayServer;
 
@@ -74,6 +77,28 @@ function assertSame(withExtension: { seen: Observations; atServer: unknown }, wi
   assert.deepEqual(withExtension.atServer, without.atServer);
 }
 
+/**
+ * An Agents SDK run in the page, each way (streamed, not streamed, chained by previousResponseId): what the run
+ * returned and every request body the server got.
+ */
+async function agentRuns(runAgent: (options: AgentRunOptions) => Promise<AgentRunResult>, label: string): Promise<{ results: AgentRunResult[]; bodies: string[] }> {
+  const from = server.requests.length;
+  const results = [await runAgent({ route: loopRoute(`${label}-streamed`), stream: true }), await runAgent({ route: loopRoute(`${label}-json`), stream: false })];
+  const opening = await runAgent({ route: loopRoute(`${label}-opening`, 'fantasy__text-gpt-4o'), stream: true, input: 'Hello' });
+  results.push(opening, await runAgent({ route: loopRoute(`${label}-chained`), stream: true, previousResponseId: opening.lastResponseId }));
+  return { results, bodies: server.requests.slice(from).map((request) => request.body) };
+}
+
+function assertSameRuns(withExtension: Awaited<ReturnType<typeof agentRuns>>, without: Awaited<ReturnType<typeof agentRuns>>): void {
+  assert.deepEqual(
+    without.results.map((result) => result.finalOutput),
+    [FINAL_ANSWER, FINAL_ANSWER, without.results[2]?.finalOutput, FINAL_ANSWER],
+  );
+  assert.equal(without.bodies.length, 7);
+  assert.deepEqual(withExtension.results, without.results);
+  assert.deepEqual(withExtension.bodies, without.bodies);
+}
+
 describe('The page cannot tell the extension is there', () => {
   before(async () => {
     server = await startTestSite();
@@ -82,16 +107,19 @@ describe('The page cannot tell the extension is there', () => {
     await server?.stop();
   });
 
-  it('Chrome: the same fetch, XMLHttpRequest, Response and window with and without the extension', async () => {
+  it('Chrome: the same fetch, XMLHttpRequest, Response and window, and the same agent run, with and without the extension', async () => {
     const bare = await chromium.launch({
       executablePath: CHROMIUM_PATH,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     let without: Awaited<ReturnType<typeof observe>>;
+    let runsWithout: Awaited<ReturnType<typeof agentRuns>>;
     try {
       const page = await bare.newPage();
       await page.goto(`${server.url}/probe.html`);
       without = await observe(() => page.evaluate(() => window.probe.observe()));
+      await page.goto(`${server.url}/`);
+      runsWithout = await agentRuns((options) => page.evaluate((runOptions) => window.e2e.runAgent(runOptions), options), 'bare');
     } finally {
       await bare.close();
     }
@@ -104,18 +132,25 @@ describe('The page cannot tell the extension is there', () => {
       // The extension was at work: the probe's Responses calls are in the panel.
       await panel.waitFor(`${ROW_COUNT} >= 5`);
       assertSame(withExtension, without);
+      await browser.firstPage().goto(`${server.url}/`);
+      const runs = await agentRuns((options) => browser.firstPage().evaluate((runOptions) => window.e2e.runAgent(runOptions), options), 'extension');
+      await panel.waitFor(`${ROW_COUNT} === 7`);
+      assertSameRuns(runs, runsWithout);
     } finally {
       await browser.close();
     }
   });
 
-  it('Firefox: the same fetch, XMLHttpRequest, Response and window with and without the extension', async () => {
+  it('Firefox: the same fetch, XMLHttpRequest, Response and window, and the same agent run, with and without the extension', async () => {
     const bare = await FirefoxWithDevtools.launchBare();
     let without: Awaited<ReturnType<typeof observe>>;
+    let runsWithout: Awaited<ReturnType<typeof agentRuns>>;
     try {
       const page = await bare.newPage();
       await page.goto(`${server.url}/probe.html`);
       without = await observe(() => probeInFirefox(page));
+      await page.goto(`${server.url}/`);
+      runsWithout = await agentRuns((options) => page.evaluate((runOptions) => window.e2e.runAgent(runOptions), options), 'bare');
     } finally {
       await bare.close();
     }
@@ -129,6 +164,10 @@ describe('The page cannot tell the extension is there', () => {
       const withExtension = await observe(() => probeInFirefox(page));
       await panel.waitFor(`${ROW_COUNT} >= 5`);
       assertSame({ ...withExtension, seen: withoutSocketErrorLocation(withoutOurFirefoxFrames(withExtension.seen)) }, { ...without, seen: withoutSocketErrorLocation(without.seen) });
+      await page.goto(`${server.url}/`);
+      const runs = await agentRuns((options) => page.evaluate((runOptions) => window.e2e.runAgent(runOptions), options), 'extension');
+      await panel.waitFor(`${ROW_COUNT} === 7`);
+      assertSameRuns(runs, runsWithout);
     } finally {
       await firefox.close();
     }

@@ -7,6 +7,7 @@
  *        waiting `pace` ms after every `batch` frames (1 by default); with `bytes`, in pieces of n bytes
  *        cut anywhere, even inside a character, `pace` ms (at least 1) apart;
  *        `hold` stops after that many frames until the test calls `release()`.
+ *        `/r/<a>,<b>[/run/<id>]/…` answers the calls of one run (an agent's loop) with a, then b, then b again.
  *   ANY  /echo  answers with the request it got, as JSON {method, headers, body}.
  *   GET  /… static files of the test page (see `staticRoutes`).
  *
@@ -61,6 +62,8 @@ export class ReplayServer {
   readonly requests: ReplayRequest[] = [];
   private waiters: Array<{ predicate: (request: ReplayRequest) => boolean; resolve: (request: ReplayRequest) => void }> = [];
   private nextId = 1;
+  /** How many calls each list of recordings (and run) has answered. */
+  private readonly turnsServed = new Map<string, number>();
   /** Recordings made up by a test, served like the files. */
   private readonly generated = new Map<string, string>();
   url = '';
@@ -206,15 +209,20 @@ export class ReplayServer {
       response.end(JSON.stringify({ method: request.method, headers: request.headers, body }));
       return;
     }
-    const route = /^\/r\/([\w.-]+)((?:\/(?:pace|hold|type|batch|bytes)\/[^/]+)*)\//.exec(url.pathname);
-    if (!route || (!this.generated.has(route[1] as string) && !this.dirOf(route[1] as string))) {
+    const route = /^\/r\/([\w.,-]+)((?:\/(?:pace|hold|type|batch|bytes|run)\/[^/]+)*)\//.exec(url.pathname);
+    const names = (route?.[1] ?? '').split(',');
+    if (!route || !names.every((name) => this.generated.has(name) || this.dirOf(name))) {
       response.writeHead(404, { 'content-type': 'text/plain' });
       response.end('not found');
       return;
     }
-    const recording = route[1] as string;
     const options = new Map<string, string>();
-    for (const [, key, value] of (route[2] ?? '').matchAll(/\/(pace|hold|type|batch|bytes)\/([^/]+)/g)) options.set(key as string, decodeURIComponent(value as string));
+    for (const [, key, value] of (route[2] ?? '').matchAll(/\/(pace|hold|type|batch|bytes|run)\/([^/]+)/g)) options.set(key as string, decodeURIComponent(value as string));
+    // A list of recordings answers the calls of one run in turn (an agent's loop), the last one again after the end.
+    const sequence = `${route[1] as string} ${options.get('run') ?? ''}`;
+    const turn = this.turnsServed.get(sequence) ?? 0;
+    this.turnsServed.set(sequence, turn + 1);
+    const recording = names[Math.min(turn, names.length - 1)] as string;
     const body = await readBody(request);
     let parsed: { stream?: boolean } = {};
     try {

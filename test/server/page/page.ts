@@ -7,6 +7,7 @@
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { DefaultChatTransport, readUIMessageStream, type UIMessage } from 'ai';
+import { runAgent } from './agent-run.ts';
 
 export interface StreamResult {
   /** The body as the page read it, base64. */
@@ -316,6 +317,7 @@ async function setUpDemo(): Promise<void> {
 declare global {
   interface Window {
     e2e: {
+      runAgent: typeof runAgent;
       streamWithOpenAI: typeof streamWithOpenAI;
       streamChatWithOpenAI: typeof streamChatWithOpenAI;
       streamWithAnthropic: typeof streamWithAnthropic;
@@ -328,5 +330,5 @@ declare global {
     };
   }
 }
-window.e2e = { streamWithOpenAI, streamChatWithOpenAI, streamWithAnthropic, readAiSdkUiStream, webSocketSession, streamWithXhr, fetchText, streamInWorker, readThenCancel };
+window.e2e = { runAgent, streamWithOpenAI, streamChatWithOpenAI, streamWithAnthropic, readAiSdkUiStream, webSocketSession, streamWithXhr, fetchText, streamInWorker, readThenCancel };
 void setUpDemo();
