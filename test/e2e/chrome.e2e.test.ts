@@ -673,6 +673,14 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       },
       () => exportFromPanel(panel, false),
     );
+    // The demo's agent button: the run in the page, and its two calls in one thread in the panel.
+    await browser.firstPage().goto(`${server.url}/`);
+    await panel.waitFor(`${ROW_COUNT} === 0`);
+    await browser.firstPage().getByRole('button', { name: 'Agent run with two tools (OpenAI Agents SDK)' }).click();
+    await browser.firstPage().waitForFunction(() => document.getElementById('output')?.textContent?.includes('their product is 6'));
+    await panel.waitFor(`${ROW_COUNT} === 2 && !document.querySelector("[data-testid=capture-row] .live-dot")`);
+    await panel.click('[data-testid=tab-thread]');
+    await panel.waitFor('document.querySelectorAll("[data-testid=thread-turn]").length === 2 && document.querySelectorAll("[data-testid=thread-step][data-kind=tool]").length === 2');
   });
 
   it("reads the HAR that Chrome's Network panel saves, in the command and in the panel", async () => {

@@ -300,6 +300,16 @@ async function setUpDemo(): Promise<void> {
     output.textContent = result.error ?? result.responses.map((response) => response.text || `(${response.status}, no text)`).join('\n\n');
   });
   others?.append(socketButton);
+  let agentRuns = 0;
+  const agentButton = document.createElement('button');
+  agentButton.type = 'button';
+  agentButton.textContent = 'Agent run with two tools (OpenAI Agents SDK)';
+  agentButton.addEventListener('click', async () => {
+    output.textContent = 'Running the agent…';
+    const result = await runAgent({ route: `fantasy__parallel-function-calls-gpt-4o,fantasy__tool-results-answer-gpt-4o/run/demo-${++agentRuns}/pace/25`, stream: true });
+    output.textContent = result.error ?? `${result.toolRuns.join('\n')}\n\n${result.finalOutput ?? ''}`;
+  });
+  others?.append(agentButton);
   for (const reader of readers) {
     const button = document.createElement('button');
     button.type = 'button';
