@@ -11,6 +11,7 @@ import { Toolbar } from './views/Toolbar.tsx';
 import { SettingsDialog } from './views/SettingsDialog.tsx';
 import { ExportDialog } from './views/ExportDialog.tsx';
 import { importFile } from './transcripts.ts';
+import { ProxyLinks } from './proxy-links.ts';
 
 /** In DevTools the panel shows its tab's captures; opened as a page (viewer.html) it shows files only. */
 const inspectedTabId = (browser as { devtools?: { inspectedWindow?: { tabId: number } } }).devtools?.inspectedWindow?.tabId;
@@ -20,6 +21,14 @@ const connection = inspectedTabId === undefined ? undefined : new BackgroundConn
 if (!connection) store.setConnection('connected');
 // Bodies of finished captures stay in the background's store until a view needs one.
 if (connection) store.loader = (captureId) => connection.send({ kind: 'panel.load', tabId: connection.tabId, captureId });
+// The server's calls, from the proxies Settings name: heard once the settings are known, and as they change.
+if (connection) {
+  const proxies = new ProxyLinks(store);
+  store.subscribe(() => {
+    if (store.connection === 'connected') proxies.follow(store.settings.proxyAddresses ?? []);
+  });
+  addEventListener('pagehide', () => proxies.close());
+}
 
 /** Renders at most every 16 ms however fast events arrive (a timer, not rAF: rAF stops in a hidden panel and in some headless windows). */
 function useStoreRevision(): number {
@@ -80,7 +89,8 @@ function EmptyState() {
       </p>
       <p class="sub">
         {store.settings.paused ? 'Recording is paused: press “Recording” in the toolbar to resume. ' : ''}
-        Calls to other URLs (a proxy of your own)? Add their pattern in Settings. A saved transcript? Import it, or drop it here.
+        Calls to other URLs (a proxy of your own)? Add their pattern in Settings. Your server's calls? Run <code>npx responses-devtools proxy</code> and set{' '}
+        <code>OPENAI_BASE_URL=http://127.0.0.1:8788/v1</code> for it. A saved transcript? Import it, or drop it here.
       </p>
     </div>
   );

@@ -26,6 +26,7 @@ import { formatResponseText, formatThreadHeading } from './format-text.ts';
 import { cannotRead, named, readFile, readNamed, reportHarProblems, UsageError } from './input-files.ts';
 import { priceTable } from '../prices/price-table.ts';
 import { diffCommand } from './diff-command.ts';
+import { proxyCommand } from './proxy-command.ts';
 
 const USAGE = `Usage:
   responses-devtools inspect [--json] FILE         Assemble the Responses API stream(s) in FILE ("-" for stdin)
@@ -34,6 +35,10 @@ const USAGE = `Usage:
                          [--keep-secrets]          (credentials are redacted unless this is given)
   responses-devtools diff [--json] A B             Compare two calls: request differences, outputs, usage, cost
                                                    and timing (A and B: FILE, or FILE#N for a HAR's N-th call)
+  responses-devtools proxy [--port 8788]           Forward an app's server calls to the API, chunk for chunk, and
+                         [--upstream URL]          show them live in the panel (OPENAI_BASE_URL=http://127.0.0.1:8788/v1);
+                         [--har FILE]              upstream https://api.openai.com unless given; --har keeps a
+                         [--host ADDRESS]          redacted HAR; --host listens beyond 127.0.0.1 (with a warning)
 
 FILE may be a Server-Sent Events recording of a streaming call (several may be
 concatenated), a Response JSON body, JSON lines of stream events, or a HAR file
@@ -326,9 +331,16 @@ function inspect(args: string[]): string[] {
   return inspectOutput(inspectCalls(reading.har ? reading.har.calls : [{ records: reading.responses }], priceTable, at), json);
 }
 
-function main(argv: string[]): number {
+/** The exit code, or undefined for a command that runs on (the proxy). */
+function main(argv: string[]): number | undefined {
   const [command, ...args] = argv;
   try {
+    if (command === 'proxy') {
+      proxyCommand(args).catch((error: unknown) => {
+        process.exitCode = reportError(error);
+      });
+      return undefined;
+    }
     if (command === 'inspect') {
       for (const piece of inspect(args)) process.stdout.write(piece);
       return 0;
@@ -347,18 +359,22 @@ function main(argv: string[]): number {
     }
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`responses-devtools: ${error.message}\n${USAGE}\n`);
-      return 2;
-    }
-    if (error instanceof UnreadableBodyError) {
-      process.stderr.write(`responses-devtools: ${oneLine(error.message)}\n`);
-      return 1;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`responses-devtools: internal error: ${oneLine(message)}\n`);
-    return 70;
+    return reportError(error);
   }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof UsageError) {
+    process.stderr.write(`responses-devtools: ${error.message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (error instanceof UnreadableBodyError) {
+    process.stderr.write(`responses-devtools: ${oneLine(error.message)}\n`);
+    return 1;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`responses-devtools: internal error: ${oneLine(message)}\n`);
+  return 70;
 }
 
 // A reader that stops early (`| head`) closes the pipe: what it did not read is not an error of ours.
@@ -367,4 +383,5 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-process.exitCode = main(process.argv.slice(2));
+const exitCode = main(process.argv.slice(2));
+if (exitCode !== undefined) process.exitCode = exitCode;

@@ -29,3 +29,4 @@ export * from './inspection.ts';
 export * from './replay.ts';
 export * from './protocols.ts';
 export * from './websocket-frames.ts';
+export * from './proxy-protocol.ts';

@@ -12,7 +12,8 @@ export const PROTOCOL_VERSION = 2;
 
 export type HeaderList = Array<{ name: string; value: string }>;
 
-export type CaptureInitiator = 'fetch' | 'xhr' | 'websocket' | 'network' | 'background' | 'import';
+/** `server`: a call of the app's server, recorded by `responses-devtools proxy`. */
+export type CaptureInitiator = 'fetch' | 'xhr' | 'websocket' | 'network' | 'background' | 'import' | 'server';
 
 export type CaptureState = 'pending' | 'streaming' | 'complete' | 'cancelled' | 'error';
 
@@ -136,9 +137,19 @@ export interface CaptureSettings {
   maxMegabytesPerTab: number;
   /** Model prices the user set, over the bundled table's. */
   priceOverrides: PriceOverride[];
+  /** Where `responses-devtools proxy` may listen (`host:port` on the loopback interface): the panel shows their calls. */
+  proxyAddresses: string[];
 }
 
-export const DEFAULT_SETTINGS: CaptureSettings = { urlPatterns: [], paused: false, preserveLog: false, maxCapturesPerTab: 10_000, maxMegabytesPerTab: 1024, priceOverrides: [] };
+export const DEFAULT_SETTINGS: CaptureSettings = {
+  urlPatterns: [],
+  paused: false,
+  preserveLog: false,
+  maxCapturesPerTab: 10_000,
+  maxMegabytesPerTab: 1024,
+  priceOverrides: [],
+  proxyAddresses: ['127.0.0.1:8788'],
+};
 
 /**
  * Page hook ⇄ ISOLATED relay, over a private MessageChannel whose port the

@@ -135,7 +135,8 @@ export class PanelCapture {
 
   /** Lets the body go (it stays in the store): what lists show stays, from this panel's own reading. */
   unload(): void {
-    if (!this.loaded || this.live || this.importedRecords || !this.reading) return;
+    // A server call's body is nowhere else: the proxy serves a panel its calls once.
+    if (!this.loaded || this.live || this.importedRecords || this.isServerCall || !this.reading) return;
     this.summary = this.reading.summary();
     this.reading = undefined;
     this.previewed = undefined;
@@ -143,6 +144,11 @@ export class PanelCapture {
     this.lineCache = undefined;
     this.loaded = false;
     this.revision++;
+  }
+
+  /** A call of the app's server, recorded by `responses-devtools proxy`. */
+  get isServerCall(): boolean {
+    return this.start.initiator === 'server';
   }
 
   /** The body is a JSON document (a non-streaming call), read whole at the end. */

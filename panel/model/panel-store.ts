@@ -1,3 +1,4 @@
+import type { ProxyStatus } from '../proxy-links.ts';
 import { DEFAULT_SETTINGS, ThreadTracker, withPriceOverrides, type PriceLookup, type ToolAnswer, type BackgroundToPanel, type CaptureMessage, type CaptureSettings } from '../../extension/core/index.ts';
 import { PanelCapture } from './panel-capture.ts';
 import { priceTable } from '../../extension/prices/price-table.ts';
@@ -146,11 +147,18 @@ export class PanelStore {
     switch (message.kind) {
       case 'store.snapshot': {
         const previousSelection = this.selectedId;
+        // The server's calls come from proxies, not from the background: they stay, in their place by time.
+        const serverCaptures = this.order.map((id) => this.captures.get(id)).filter((capture): capture is PanelCapture => capture?.isServerCall === true);
         this.captures.clear();
         this.order = [];
         this.marked = [];
         this.comparing = undefined;
         for (const snapshot of message.captures) this.add(new PanelCapture(snapshot));
+        if (serverCaptures.length > 0) {
+          for (const capture of serverCaptures) this.add(capture);
+          const startOf = (id: string) => this.captures.get(id)?.start.startedAt ?? 0;
+          this.order.sort((a, b) => startOf(a) - startOf(b));
+        }
         this.settings = { ...DEFAULT_SETTINGS, ...message.settings };
         this.evicted = message.evicted;
         this.connection = 'connected';
@@ -281,6 +289,25 @@ export class PanelStore {
         this.unloadUnviewed();
         return;
     }
+  }
+
+  /** The proxies Settings name, and how the panel's link to each stands (`panel/proxy-links.ts`). */
+  proxies: ProxyStatus[] = [];
+
+  setProxies(proxies: ProxyStatus[]): void {
+    this.proxies = proxies;
+    this.changed();
+  }
+
+  setProxyStatus(status: ProxyStatus): void {
+    this.proxies = this.proxies.map((known) => (known.address === status.address ? status : known));
+    this.changed();
+  }
+
+  /** A capture message from a proxy: a call of the app's server, shown as the page's are. */
+  applyServerCapture(message: CaptureMessage): void {
+    this.applyCapture(message);
+    this.changed();
   }
 
   /** Asks for the body of a capture the panel is about to show. */

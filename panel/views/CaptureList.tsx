@@ -71,6 +71,11 @@ function Cell({ column, capture, url }: { column: ColumnDefinition; capture: Pan
           <span class="method">{capture.start.method}</span> {shortName(url)}
           {capture.start.initiator === 'xhr' ? <span class="tag">xhr</span> : null}
           {capture.start.initiator === 'network' ? <span class="tag">network</span> : null}
+          {capture.isServerCall ? (
+            <span class="tag tag-server" data-testid="server-tag" title="A call of the app's server, through responses-devtools proxy">
+              server
+            </span>
+          ) : null}
           {capture.isJsonBody ? (
             <span class="tag" data-testid="json-tag" title="Not streamed: the body was one JSON document">
               json

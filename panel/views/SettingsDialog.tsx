@@ -1,5 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
-import { formatPriceOverrides, parsePriceOverrides } from '../../extension/core/index.ts';
+import { DEFAULT_PROXY_ADDRESS, formatPriceOverrides, parsePriceOverrides, proxyCapturesUrl } from '../../extension/core/index.ts';
 import { PRICE_TABLE_SOURCE } from '../../extension/prices/price-table.ts';
 import type { PanelStore } from '../model/panel-store.ts';
 import type { BackgroundConnection } from '../connection.ts';
@@ -9,13 +9,22 @@ export function SettingsDialog({ store, connection, onClose }: { store: PanelSto
   const maxCaptures = useRef<HTMLInputElement>(null);
   const maxMegabytes = useRef<HTMLInputElement>(null);
   const prices = useRef<HTMLTextAreaElement>(null);
+  const proxies = useRef<HTMLTextAreaElement>(null);
   const [priceErrors, setPriceErrors] = useState<string[]>([]);
+  const [proxyErrors, setProxyErrors] = useState<string[]>([]);
   const save = () => {
     const { overrides: priceOverrides, errors } = parsePriceOverrides(prices.current?.value ?? '');
-    if (errors.length > 0) {
-      setPriceErrors(errors);
-      return;
-    }
+    setPriceErrors(errors);
+    const proxyAddresses = (proxies.current?.value ?? '')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '');
+    const badProxies = proxyAddresses.flatMap((address) => {
+      const target = proxyCapturesUrl(address);
+      return 'error' in target ? [target.error] : [];
+    });
+    setProxyErrors(badProxies);
+    if (errors.length > 0 || badProxies.length > 0) return;
     const urlPatterns = (textarea.current?.value ?? '')
       .split('\n')
       .map((line) => line.trim())
@@ -30,6 +39,7 @@ export function SettingsDialog({ store, connection, onClose }: { store: PanelSto
       maxCapturesPerTab: number(maxCaptures.current, store.settings.maxCapturesPerTab),
       maxMegabytesPerTab: number(maxMegabytes.current, store.settings.maxMegabytesPerTab),
       priceOverrides,
+      proxyAddresses,
     };
     store.setSettings(settings);
     connection.send({ kind: 'panel.settings', settings });
@@ -82,6 +92,30 @@ export function SettingsDialog({ store, connection, onClose }: { store: PanelSto
           </p>
         ))}
         <p class="sub">Other models: prices from {PRICE_TABLE_SOURCE}, bundled with the extension. Each cost names where its prices come from.</p>
+      </fieldset>
+      <fieldset class="proxies">
+        <legend>Your server's calls</legend>
+        <label for="proxy-addresses">
+          Show the calls that go through <code>responses-devtools proxy</code> at these addresses, one a line (on this machine only):
+        </label>
+        <textarea
+          id="proxy-addresses"
+          data-testid="proxy-addresses"
+          rows={2}
+          placeholder={DEFAULT_PROXY_ADDRESS}
+          ref={proxies}
+          defaultValue={(store.settings.proxyAddresses ?? []).join('\n')}
+          aria-invalid={proxyErrors.length > 0}
+        />
+        {proxyErrors.map((error) => (
+          <p class="problem" data-testid="proxy-error" role="alert">
+            {error}
+          </p>
+        ))}
+        <p class="sub">
+          Start it with <code>npx responses-devtools proxy</code> and your server with <code>OPENAI_BASE_URL=http://{DEFAULT_PROXY_ADDRESS}/v1</code>. The panel only
+          listens to it, while DevTools is open; nothing goes anywhere else.
+        </p>
       </fieldset>
       <div class="dialog-buttons">
         <button

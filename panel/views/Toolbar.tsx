@@ -74,6 +74,7 @@ export function Toolbar({ store, connection, onSettings, onExport, onImport }: T
       ) : null}
       <span class="spacer" />
       {store.connection === 'reconnecting' ? <span class="connection-note" data-testid="reconnecting">reconnecting to the background…</span> : null}
+      {connection ? <ProxyIndicator store={store} /> : null}
       {store.marked.length === 2 ? (
         <button
           type="button"
@@ -97,5 +98,26 @@ export function Toolbar({ store, connection, onSettings, onExport, onImport }: T
         </button>
       ) : null}
     </div>
+  );
+}
+
+const START_PROXY = 'Run `npx responses-devtools proxy` and start your server with OPENAI_BASE_URL=http://127.0.0.1:8788/v1: its calls then show here, tagged "server". Addresses in Settings.';
+
+/** Whether the panel hears from a `responses-devtools proxy`: the server's calls come only while it does. */
+function ProxyIndicator({ store }: { store: PanelStore }) {
+  if (store.proxies.length === 0) return null;
+  const connected = store.proxies.filter((proxy) => proxy.state === 'connected');
+  const refused = store.proxies.filter((proxy) => proxy.state === 'refused');
+  const state = connected.length > 0 ? 'connected' : refused.length > 0 ? 'refused' : 'unreachable';
+  const title =
+    state === 'connected'
+      ? connected.map((proxy) => `Showing the calls that go through the proxy at ${proxy.address} to ${proxy.upstream ?? 'its upstream'}.`).join('\n')
+      : state === 'refused'
+        ? refused.map((proxy) => `Proxy ${proxy.address}: ${proxy.reason ?? 'refused'}`).join('\n')
+        : `No proxy answers at ${store.proxies.map((proxy) => proxy.address).join(', ')}. ${START_PROXY}`;
+  return (
+    <span class={`proxy-status proxy-${state}`} data-testid="proxy-status" data-state={state} role="status" title={title}>
+      {state === 'connected' ? `● proxy ${connected.map((proxy) => proxy.address).join(', ')}` : state === 'refused' ? 'proxy refused' : 'no proxy'}
+    </span>
   );
 }
