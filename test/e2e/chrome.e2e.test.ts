@@ -15,6 +15,7 @@ import { buildTranscript, callsOfInput, readInput, stringifyJson, type Transcrip
 import { expectBigResponsesShown } from './big-responses.ts';
 import { expectThreadsAndRateLimits } from './threads.ts';
 import { expectAgentLoops } from './agent-loops.ts';
+import { expectServerCalls } from './server-proxy.ts';
 import { expectPriceOverrides } from './prices.ts';
 import { expectReplay } from './replay.ts';
 import { expectNotStreamedShown } from './not-streamed.ts';
@@ -655,6 +656,18 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       server,
       stream,
       (name, text) => importIntoPanel(panel, [{ name, text }]),
+      async () => {
+        await browser.firstPage().goto(`${server.url}/`);
+        await panel.waitFor(`${ROW_COUNT} === 0`);
+      },
+    );
+  });
+
+  it("shows the app server's calls live beside the page's, through responses-devtools proxy, and says whether a proxy is connected", async () => {
+    await expectServerCalls(
+      panel,
+      server,
+      async (name) => assert.equal((await stream({ route: name })).error, undefined),
       async () => {
         await browser.firstPage().goto(`${server.url}/`);
         await panel.waitFor(`${ROW_COUNT} === 0`);

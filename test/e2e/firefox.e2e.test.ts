@@ -13,6 +13,7 @@ import { PRICE_TABLE_SOURCE } from '../../extension/prices/price-table.ts';
 import { expectBigResponsesShown } from './big-responses.ts';
 import { expectThreadsAndRateLimits } from './threads.ts';
 import { expectAgentLoops } from './agent-loops.ts';
+import { expectServerCalls } from './server-proxy.ts';
 import { expectPriceOverrides } from './prices.ts';
 import { expectReplay } from './replay.ts';
 import { expectNotStreamedShown } from './not-streamed.ts';
@@ -160,6 +161,10 @@ describe('Firefox: capture in the page (and the background, for workers) and the
       importIntoPanel,
       clearPanel,
     );
+  });
+
+  it("shows the app server's calls live beside the page's, through responses-devtools proxy, and says whether a proxy is connected", async () => {
+    await expectServerCalls(panel, server, async (name) => assert.equal((await stream({ route: name })).error, undefined), clearPanel);
   });
 
   it('shows an Agents SDK run as one thread of steps, each tool call with what the app sent back, streamed or not, with or without previousResponseId', async () => {
