@@ -9,6 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { chromium } from 'playwright';
 import { ChromiumWithDevtools, EXTENSION_DIR } from '../e2e/chromium-devtools.ts';
 import { startTestSite } from '../server/test-site.ts';
+import { startServerCallDemo } from '../server/server-call-demo.ts';
+import type { CaptureProxy } from '../../extension/cli/proxy-command.ts';
 import { ensureBrowsers } from '../setup/ensure-browsers.ts';
 import { FIREFOX_PATH, FirefoxWithDevtools } from '../e2e/firefox-devtools.ts';
 
@@ -49,6 +51,20 @@ async function main(): Promise<void> {
   const server = await startTestSite({ port });
   const url = `${server.url}/`;
   console.log(`Demo server: ${url} (replaying ${server.recordings().length} recordings from test/fixtures/responses-streams)`);
+  // The demo app's server calls through responses-devtools proxy, at the address the panel listens to by default.
+  const proxyPort = Number(process.env.PROXY_PORT ?? 8788);
+  let proxy: CaptureProxy | undefined;
+  try {
+    proxy = await startServerCallDemo(server, proxyPort, (line) => console.log(`proxy: ${line}`));
+    console.log(`The demo app's server calls through responses-devtools proxy at ${proxy.url}: the panel shows those calls too.`);
+  } catch (error) {
+    console.log(`The demo's proxy cannot listen on 127.0.0.1:${proxyPort} (${error instanceof Error ? error.message : String(error)}): the server-call button's call will not show in the panel.`);
+    console.log('PROXY_PORT=… npm start picks another port; give the panel the same address in its Settings.');
+  }
+  const stopServers = async () => {
+    await proxy?.stop();
+    await server.stop();
+  };
 
   const wantsFirefox = process.argv.includes('firefox') && process.argv.includes('--browser');
   // `--headless`: the same demo with no window (a machine without a display; the tests of the demo itself).
@@ -56,7 +72,7 @@ async function main(): Promise<void> {
   // Installs Debian's browser when it can (root with apt-get); otherwise the messages below say what to do.
   ensureBrowsers([wantsFirefox ? 'firefox' : 'chromium']);
   if (wantsFirefox) {
-    await startFirefox(url, () => server.stop(), headless);
+    await startFirefox(url, stopServers, headless);
     return;
   }
   const executablePath = findChromium();
@@ -65,7 +81,7 @@ async function main(): Promise<void> {
     console.log(`No display found ($DISPLAY is not set), so no browser window can open here.`);
     console.log(`Run it on a desktop session, or under a virtual display: xvfb-run -a npm start`);
     console.log(manual);
-    await server.stop();
+    await stopServers();
     process.exitCode = 1;
     return;
   }
@@ -85,7 +101,7 @@ async function main(): Promise<void> {
     (stopping ??= browser
       .close()
       .catch(() => undefined)
-      .then(() => server.stop())
+      .then(stopServers)
       .finally(() => process.exit(0)));
   browser.context.on('close', () => void stop());
   process.on('SIGINT', () => void stop());

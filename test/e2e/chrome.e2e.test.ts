@@ -15,7 +15,9 @@ import { buildTranscript, callsOfInput, readInput, stringifyJson, type Transcrip
 import { expectBigResponsesShown } from './big-responses.ts';
 import { expectThreadsAndRateLimits } from './threads.ts';
 import { expectAgentLoops } from './agent-loops.ts';
-import { expectServerCalls } from './server-proxy.ts';
+import { expectServerCalls, finalText, PROXY_STATE, setProxyAddresses } from './server-proxy.ts';
+import { SERVER_CALL_RECORDING, startServerCallDemo } from '../server/server-call-demo.ts';
+import { DEFAULT_PROXY_ADDRESS } from '../../extension/core/index.ts';
 import { expectPriceOverrides } from './prices.ts';
 import { expectReplay } from './replay.ts';
 import { expectNotStreamedShown } from './not-streamed.ts';
@@ -673,6 +675,22 @@ describe('Chrome: capture and the panel in real DevTools', () => {
         await panel.waitFor(`${ROW_COUNT} === 0`);
       },
     );
+    // The demo's button: the demo app's own server calls through a proxy; the page gets only the text.
+    const demoProxy = await startServerCallDemo(server, 0, () => undefined, 0);
+    try {
+      await setProxyAddresses(panel, new URL(demoProxy.url).host);
+      await panel.waitFor(`${PROXY_STATE} === "connected"`);
+      await browser.firstPage().goto(`${server.url}/`);
+      await panel.waitFor(`${ROW_COUNT} === 0`);
+      await browser.firstPage().getByRole('button', { name: "Your server's call (through responses-devtools proxy)" }).click();
+      await browser.firstPage().waitForFunction(() => document.getElementById('output')?.textContent !== 'Asking the server…');
+      assert.equal(await browser.firstPage().textContent('#output'), finalText(SERVER_CALL_RECORDING));
+      await panel.waitFor(`${ROW_COUNT} === 1 && document.querySelector("[data-testid=capture-row] [data-testid=server-tag]") !== null && !document.querySelector("[data-testid=capture-row] .live-dot")`);
+    } finally {
+      await demoProxy.stop();
+      await setProxyAddresses(panel, DEFAULT_PROXY_ADDRESS);
+      await panel.waitFor('document.querySelector("[data-testid=settings-dialog]") === null');
+    }
   });
 
   it('shows an Agents SDK run as one thread of steps, each tool call with what the app sent back, streamed or not, with or without previousResponseId', async () => {

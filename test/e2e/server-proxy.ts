@@ -15,9 +15,9 @@ import { ROW_COUNT } from './recordings.ts';
 
 const SERVER_RECORDING = 'fantasy__text-gpt-4o';
 const PAGE_RECORDING = 'seed__hello-gpt-4.1-nano';
-const PROXY_STATE = 'document.querySelector("[data-testid=proxy-status]")?.dataset.state';
+export const PROXY_STATE = 'document.querySelector("[data-testid=proxy-status]")?.dataset.state';
 
-async function setProxyAddresses(panel: PanelDocument, text: string): Promise<void> {
+export async function setProxyAddresses(panel: PanelDocument, text: string): Promise<void> {
   await panel.click('[data-testid=settings]');
   await panel.waitFor('document.querySelector("[data-testid=proxy-addresses]") !== null');
   await panel.evaluate(`(() => {
@@ -26,7 +26,7 @@ async function setProxyAddresses(panel: PanelDocument, text: string): Promise<vo
   })()`);
 }
 
-function finalText(recording: string): string {
+export function finalText(recording: string): string {
   const response = readResponsesBody(readFixture(`${recording}.sse`)).responses[0]?.response;
   const message = response?.output.find((item) => item.type === 'message');
   const parts = Array.isArray(message?.content) ? message.content : [];

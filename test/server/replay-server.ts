@@ -9,6 +9,7 @@
  *        `hold` stops after that many frames until the test calls `release()`.
  *        `/r/<a>,<b>[/run/<id>]/…` answers the calls of one run (an agent's loop) with a, then b, then b again.
  *   ANY  /echo  answers with the request it got, as JSON {method, headers, body}.
+ *   ANY  a route added by `addAppRoute` (the demo app's own server).
  *   GET  /… static files of the test page (see `staticRoutes`).
  *
  * Every request is recorded: what was asked, every byte sent, whether the
@@ -62,6 +63,8 @@ export class ReplayServer {
   readonly requests: ReplayRequest[] = [];
   private waiters: Array<{ predicate: (request: ReplayRequest) => boolean; resolve: (request: ReplayRequest) => void }> = [];
   private nextId = 1;
+  /** Routes of a demo app's own server (`addAppRoute`). */
+  private readonly appRoutes = new Map<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>>();
   /** How many calls each list of recordings (and run) has answered. */
   private readonly turnsServed = new Map<string, number>();
   /** Recordings made up by a test, served like the files. */
@@ -89,6 +92,11 @@ export class ReplayServer {
   /** The folder a recording is in. */
   private dirOf(name: string): RecordingsDir | undefined {
     return this.recordingsDirs.find((dir) => existsSync(join(dir.path, `${name}.sse`)));
+  }
+
+  /** A route of the app's own server, as a web app has (the demo's server-side call). */
+  addAppRoute(path: string, handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>): void {
+    this.appRoutes.set(path, handle);
   }
 
   addRecording(name: string, text: string): void {
@@ -201,6 +209,11 @@ export class ReplayServer {
       const file = this.staticRoutes[url.pathname] as StaticFile;
       response.writeHead(200, { 'content-type': file.contentType, 'cache-control': 'no-store' });
       response.end(file.body());
+      return;
+    }
+    const appRoute = this.appRoutes.get(url.pathname);
+    if (appRoute) {
+      await appRoute(request, response);
       return;
     }
     if (url.pathname === '/echo') {

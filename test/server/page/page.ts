@@ -310,6 +310,16 @@ async function setUpDemo(): Promise<void> {
     output.textContent = result.error ?? `${result.toolRuns.join('\n')}\n\n${result.finalOutput ?? ''}`;
   });
   others?.append(agentButton);
+  const serverButton = document.createElement('button');
+  serverButton.type = 'button';
+  serverButton.textContent = "Your server's call (through responses-devtools proxy)";
+  serverButton.title = 'The demo app’s server calls the API from Node; the panel hears of it from the proxy';
+  serverButton.addEventListener('click', async () => {
+    output.textContent = 'Asking the server…';
+    const response = await fetch('/app/server-call', { method: 'POST' });
+    output.textContent = response.ok ? await response.text() : `The demo server has no proxy running (${response.status}).`;
+  });
+  others?.append(serverButton);
   for (const reader of readers) {
     const button = document.createElement('button');
     button.type = 'button';
