@@ -10,7 +10,7 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders, type In
 import { request as httpsRequest } from 'node:https';
 import { writeFileSync, renameSync } from 'node:fs';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import type { Transform } from 'node:stream';
+import type { Duplex, Transform } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import {
   buildTranscript,
@@ -189,6 +189,7 @@ export class CaptureProxy {
 
   async start(): Promise<string> {
     const server = createServer((request, response) => this.handle(request, response));
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.tunnel(request, socket, head));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -214,9 +215,7 @@ export class CaptureProxy {
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
-    const remote = request.socket.remoteAddress ?? '';
-    // Listening on loopback, only this machine connects; listening elsewhere was asked for, with a warning.
-    if (isLoopbackHost(this.options.host) && !isLoopbackHost(remote.replace(/^::ffff:/, ''))) {
+    if (!this.acceptsFrom(request)) {
       response.writeHead(403).end();
       return;
     }
@@ -226,6 +225,59 @@ export class CaptureProxy {
       return;
     }
     this.forward(request, response);
+  }
+
+  /**
+   * A WebSocket (the Responses API's WebSocket mode): the handshake forwarded, then the bytes both ways as they come.
+   * Passed through, not read: its frames are not recorded.
+   */
+  private tunnel(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    if (!this.acceptsFrom(request)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    const target = this.targetUrl(request.url ?? '/');
+    const label = `${request.method ?? 'GET'} ${maskedPath(request.url ?? '/')}`;
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    // The handshake's own headers go too: they ask for the upgrade.
+    const headers = { ...forwardedHeaders(request.headers, target.host), connection: 'Upgrade', upgrade: request.headers.upgrade ?? 'websocket' };
+    const upstreamRequest = send(target, { method: request.method ?? 'GET', headers });
+    const statusLine = (status: number, message: string, rawHeaders: string[]) => {
+      let text = `HTTP/1.1 ${status} ${message}\r\n`;
+      for (let index = 0; index + 1 < rawHeaders.length; index += 2) text += `${rawHeaders[index]}: ${rawHeaders[index + 1]}\r\n`;
+      return `${text}\r\n`;
+    };
+    upstreamRequest.on('upgrade', (upstream, upstreamSocket: Duplex, upstreamHead: Buffer) => {
+      socket.write(statusLine(upstream.statusCode ?? 101, upstream.statusMessage ?? 'Switching Protocols', upstream.rawHeaders));
+      if (upstreamHead.length > 0) socket.write(upstreamHead);
+      if (head.length > 0) upstreamSocket.write(head);
+      upstreamSocket.on('error', () => socket.destroy());
+      socket.on('close', () => upstreamSocket.destroy());
+      upstreamSocket.on('close', () => {
+        socket.destroy();
+        this.log(`${label}  101  WebSocket passed through (its frames are not read)`);
+      });
+      upstreamSocket.pipe(socket);
+      socket.pipe(upstreamSocket);
+    });
+    // The upstream said no to the upgrade: its answer goes back as it is.
+    upstreamRequest.on('response', (upstream) => {
+      socket.write(statusLine(upstream.statusCode ?? 502, upstream.statusMessage ?? '', upstream.rawHeaders.filter((_, index, all) => !HOP_BY_HOP.has(String(all[index - (index % 2)]).toLowerCase()))));
+      upstream.pipe(socket);
+      this.log(`${label}  ${upstream.statusCode ?? ''}  WebSocket refused by the upstream`);
+    });
+    upstreamRequest.on('error', (error) => {
+      this.log(`${label}  502 (${error.message})`);
+      socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
+    });
+    upstreamRequest.end();
+  }
+
+  /** Listening on loopback, only this machine connects; listening elsewhere was asked for, with a warning. */
+  private acceptsFrom(request: IncomingMessage): boolean {
+    const remote = (request.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    return !isLoopbackHost(this.options.host) || isLoopbackHost(remote);
   }
 
   /**

@@ -9,6 +9,7 @@ import { existsSync, readFileSync, watch } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
+import { WebSocket } from 'ws';
 import validator from '@har-sdk/validator';
 import { PROXY_CAPTURES_PATH, type ProxyToPanel } from '../../extension/core/index.ts';
 import { ReplayServer, type ReplayRequest } from '../server/replay-server.ts';
@@ -195,6 +196,27 @@ describe('responses-devtools proxy', () => {
     } finally {
       await nowhere.stop();
     }
+  });
+
+  it("passes a WebSocket-mode session through, frame for frame, both ways", async () => {
+    const path = `/ws/v1/responses?recordings=${RECORDING}`;
+    const socket = new WebSocket(`${proxy.url.replace(/^http/, 'ws')}${path}`, { headers: { authorization: `Bearer ${KEY}` } });
+    const received: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'response.create', model: 'gpt-4.1-nano', input: 'Say hello' })));
+      socket.on('message', (data) => {
+        received.push(String(data));
+        if (String(data).includes('"response.completed"')) resolve();
+      });
+      socket.on('error', reject);
+    });
+    const session = server.sockets.find((candidate) => candidate.url === path);
+    assert.ok(session);
+    assert.deepEqual(received, session.frames.filter((frame) => frame.dir === 'receive').map((frame) => frame.data));
+    assert.deepEqual(session.frames.filter((frame) => frame.dir === 'send').map((frame) => JSON.parse(frame.data).type), ['response.create']);
+    socket.close();
+    await session.closed;
+    await proxy.waitForOutput(/GET \/ws\/v1\/responses\?recordings=\S+ {2}101 {2}WebSocket passed through/);
   });
 
   it('prints a line for each call, with its model, status, tokens, cost and time, and no credential', async () => {
