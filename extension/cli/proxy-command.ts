@@ -14,6 +14,7 @@ import type { Duplex, Transform } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import {
   buildTranscript,
+  captureTranscriptCall,
   CaptureReading,
   formatUsd,
   isEventStream,
@@ -33,7 +34,6 @@ import {
   type CaptureStart,
   type HeaderList,
   type ProxyToPanel,
-  type TranscriptCall,
 } from '../core/index.ts';
 import { priceTable } from '../prices/price-table.ts';
 import { UsageError } from './input-files.ts';
@@ -482,25 +482,12 @@ export class CaptureProxy {
   private writeHar(): void {
     const path = this.options.harPath;
     if (!path) return;
-    const calls: TranscriptCall[] = this.calls
+    const calls = this.calls
       .filter((call) => call.done)
       .map((call) => {
         const { reading } = call;
         const body = call.messages.map(({ message }) => (message.kind === 'capture.chunk' ? message.chunk.text : '')).join('');
-        const transcript: TranscriptCall = {
-          method: reading.start.method,
-          url: reading.start.url,
-          requestHeaders: reading.start.requestHeaders,
-          status: reading.response?.status ?? 0,
-          statusText: reading.response?.statusText ?? '',
-          responseHeaders: reading.response?.responseHeaders ?? [],
-          body,
-          startedAt: reading.start.startedAt,
-          records: reading.records,
-        };
-        if (reading.start.requestBody !== undefined) transcript.requestBody = reading.start.requestBody;
-        if (reading.end) transcript.endedAt = reading.end.endedAt;
-        return transcript;
+        return captureTranscriptCall(reading.start, reading.response, body, reading.records, { startedAt: reading.start.startedAt, endedAt: reading.end?.endedAt });
       });
     const temporary = `${path}.partial`;
     writeFileSync(temporary, stringifyJson(buildTranscript(calls), 2));

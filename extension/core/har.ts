@@ -21,7 +21,7 @@
 import { readResponsesBody, UnreadableBodyError, type BodyOptions } from './body-reader.ts';
 import { protocolOfCall } from './protocols.ts';
 import { JsonItems, stringifyJson } from './json-text.ts';
-import type { HeaderList, NetworkTimings } from './protocol.ts';
+import type { CaptureResponse, CaptureStart, HeaderList, NetworkTimings } from './protocol.ts';
 import { redactBody, redactHeaders, redactText, redactUrl } from './redact.ts';
 import { AI_SDK_UI_STREAM_HEADER, isEventStream, isLlmEventData, isOtherLlmEndpoint, isResponsesEndpoint } from './request-match.ts';
 import { isOutputDelta } from './stream-events.ts';
@@ -231,6 +231,33 @@ function webSocketMessages(call: TranscriptCall, keep: boolean): HarWebSocketMes
   });
   for (; next < sent.length; next++) messages.push(message('send', (sent[next] as SentFrame).data, (sent[next] as SentFrame).at));
   return messages;
+}
+
+/**
+ * A capture as a transcript writes it: its request, its response's status and headers, its body and the responses
+ * read from it; with its start and end times when they are known (an import without times has none).
+ */
+export function captureTranscriptCall(
+  start: CaptureStart,
+  response: CaptureResponse | undefined,
+  body: string,
+  records: readonly ResponseRecord[],
+  times?: { startedAt: number; endedAt: number | undefined },
+): TranscriptCall {
+  const call: TranscriptCall = {
+    method: start.method,
+    url: start.url,
+    requestHeaders: start.requestHeaders,
+    status: response?.status ?? 0,
+    statusText: response?.statusText ?? '',
+    responseHeaders: response?.responseHeaders ?? [],
+    body,
+    records,
+  };
+  if (start.requestBody !== undefined) call.requestBody = start.requestBody;
+  if (times) call.startedAt = times.startedAt;
+  if (times?.endedAt !== undefined) call.endedAt = times.endedAt;
+  return call;
 }
 
 /** When each frame of a body came: the receive time of the event the reader logged for it (one event a frame, in order). */

@@ -18,6 +18,7 @@ import {
   type ProtocolName,
   requestedModel,
   searchTextOf,
+  captureTranscriptCall,
   requestInputOf,
   toolAnswersOf,
   type ToolAnswer,
@@ -304,20 +305,8 @@ export class PanelCapture {
 
   /** What a transcript needs of this capture (a loaded one). */
   toTranscriptCall(): TranscriptCall {
-    const call: TranscriptCall = {
-      method: this.start.method,
-      url: this.start.url,
-      requestHeaders: this.start.requestHeaders,
-      status: this.response?.status ?? 0,
-      statusText: this.response?.statusText ?? '',
-      responseHeaders: this.response?.responseHeaders ?? [],
-      body: this.bodyText(),
-      records: this.records,
-    };
-    if (this.timesKnown) call.startedAt = this.start.startedAt;
-    if (this.start.requestBody !== undefined) call.requestBody = this.start.requestBody;
     const endedAt = this.end?.endedAt ?? this.chunks[this.chunks.length - 1]?.receivedAt;
-    if (endedAt !== undefined && this.timesKnown) call.endedAt = endedAt;
+    const call = captureTranscriptCall(this.start, this.response, this.bodyText(), this.records, this.timesKnown ? { startedAt: this.start.startedAt, endedAt } : undefined);
     if (this.networkTimings) call.networkTimings = this.networkTimings;
     return call;
   }

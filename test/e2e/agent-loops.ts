@@ -14,7 +14,7 @@ import type { ReplayServer } from '../server/replay-server.ts';
 import { TOOL_CALLS_RECORDING, TOOL_RESULTS_RECORDING } from '../helpers/agent-loop.ts';
 import { readFixture, terminalSnapshot } from '../helpers/streams.ts';
 import type { PanelDocument } from './chromium-devtools.ts';
-import { ROW_COUNT } from './recordings.ts';
+import { ROW_COUNT, ROW_IDS, rowSelector, selectRow, setFilter } from './recordings.ts';
 
 const LOOP = `${TOOL_CALLS_RECORDING},${TOOL_RESULTS_RECORDING}`;
 const ADD_CALL_ID = 'call_NnEvpiwdL8XrZ6F3T9VJyVw7';
@@ -27,17 +27,9 @@ export function loopRoute(label: string, recordings = LOOP): string {
   return `${recordings}/run/${label}-${++runs}`;
 }
 
-const ROW_IDS = '[...document.querySelectorAll("[data-testid=capture-row]")].map((row) => row.dataset.captureId)';
 const NO_LIVE_ROW = '!document.querySelector("[data-testid=capture-row] .live-dot")';
 
-function rowSelector(index: number): string {
-  return `document.querySelectorAll("[data-testid=capture-row]")[${index}]`;
-}
 
-async function selectRow(panel: PanelDocument, index: number): Promise<void> {
-  await panel.evaluate(`${rowSelector(index)}.click()`);
-  await panel.waitFor(`${rowSelector(index)}.getAttribute("aria-selected") === "true"`);
-}
 
 function assertRanTheLoop(result: AgentRunResult, how: string): void {
   assert.equal(result.error, undefined, how);
@@ -103,21 +95,15 @@ async function expectLoopShown(panel: PanelDocument, firstRow: number, turns: nu
 
 /** The filter finds calls by a tool's name, a call id and a response id. */
 async function expectFound(panel: PanelDocument, responseId: string): Promise<void> {
-  const setFilter = (text: string) =>
-    panel.evaluate(`(() => {
-      const filter = document.querySelector("[data-testid=filter]");
-      filter.value = ${JSON.stringify(text)};
-      filter.dispatchEvent(new (typeof content === "object" && content ? content.Event : Event)("input", { bubbles: true }));
-    })()`);
   const all = await panel.evaluate<string[]>(ROW_IDS);
   // Both calls of a loop name the tool and its call id: the first made the call, the second answered it.
-  await setFilter('multiply');
+  await setFilter(panel, 'multiply');
   await panel.waitFor(`${ROW_COUNT} === ${all.length}`);
-  await setFilter(MULTIPLY_CALL_ID);
+  await setFilter(panel, MULTIPLY_CALL_ID);
   await panel.waitFor(`${ROW_COUNT} === ${all.length}`);
-  await setFilter(responseId);
+  await setFilter(panel, responseId);
   await panel.waitFor(`JSON.stringify(${ROW_IDS}) === ${JSON.stringify(JSON.stringify([all[all.length - 1]]))}`);
-  await setFilter('');
+  await setFilter(panel, '');
   await panel.waitFor(`${ROW_COUNT} === ${all.length}`);
 }
 

@@ -67,6 +67,12 @@ let browser: ChromiumWithDevtools;
 let server: ReplayServer;
 let panel: DevtoolsPanel;
 
+/** A fresh document of the test page: the panel's list empties. */
+async function clearPanel(): Promise<void> {
+  await browser.firstPage().goto(`${server.url}/`);
+  await panel.waitFor(`${ROW_COUNT} === 0`);
+}
+
 function stream(options: StreamOptions): Promise<StreamResult> {
   return browser.firstPage().evaluate((streamOptions) => window.e2e.streamWithOpenAI(streamOptions), options);
 }
@@ -503,8 +509,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     for (const value of planted) assert.ok(kept.includes(value), `the export with credentials lacks ${value}`);
 
     // A fresh document clears the panel; the file brings the same responses back.
-    await browser.firstPage().goto(`${server.url}/`);
-    await panel.waitFor(`${ROW_COUNT} === 0`);
+    await clearPanel();
     await importIntoPanel(panel, [{ name: 'transcript.har', text: exported }]);
     await panel.waitFor(`${ROW_COUNT} === 2`);
     await expectFinal(panel, names[1] as string);
@@ -534,8 +539,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     await expectNoPlantedSecretsInViews(panel, 3);
     assert.deepEqual(leakedSecrets(await exportFromPanel(panel, false)), []);
     // Live too: a page call with credentials in its URL query, headers and body.
-    await browser.firstPage().goto(`${server.url}/`);
-    await panel.waitFor(`${ROW_COUNT} === 0`);
+    await clearPanel();
     const result = await stream(PLANTED_STREAM);
     assert.equal(result.error, undefined);
     await expectNoPlantedSecretsInViews(panel, 1);
@@ -575,15 +579,11 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       server,
       (reader, route) => browser.firstPage().evaluate(([name, path]) => window.e2e[name as PageReader](path as string), [reader, route]),
       (name, text) => importIntoPanel(panel, [{ name, text }]),
-      async () => {
-        await browser.firstPage().goto(`${server.url}/`);
-        await panel.waitFor(`${ROW_COUNT} === 0`);
-      },
+      clearPanel,
       () => exportFromPanel(panel, false),
     );
     // The demo's buttons for the other APIs.
-    await browser.firstPage().goto(`${server.url}/`);
-    await panel.waitFor(`${ROW_COUNT} === 0`);
+    await clearPanel();
     for (const [label, protocol] of [
       ['Chat Completions (openai)', 'chat.completions'],
       ['Anthropic Messages, web search with citations', 'anthropic.messages'],
@@ -629,8 +629,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     assert.deepEqual(inspected.map((entry) => entry.thread.turn), [1, 2, 3]);
     assert.deepEqual(inspected.map((entry) => entry.warnings), [[], [], []]);
     // Imported back: the same three responses, their text and thread.
-    await browser.firstPage().goto(`${server.url}/`);
-    await panel.waitFor(`${ROW_COUNT} === 0`);
+    await clearPanel();
     await importIntoPanel(panel, [{ name: 'ws.har', text: JSON.stringify(transcript) }]);
     await panel.waitFor(`${ROW_COUNT} === 3`);
     await panel.evaluate('document.querySelectorAll("[data-testid=capture-row]")[2].click()');
@@ -645,10 +644,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       panel,
       async (name) => assert.equal((await stream({ route: name })).error, undefined),
       (name, text) => importIntoPanel(panel, [{ name, text }]),
-      async () => {
-        await browser.firstPage().goto(`${server.url}/`);
-        await panel.waitFor(`${ROW_COUNT} === 0`);
-      },
+      clearPanel,
     );
   });
 
@@ -658,10 +654,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       server,
       stream,
       (name, text) => importIntoPanel(panel, [{ name, text }]),
-      async () => {
-        await browser.firstPage().goto(`${server.url}/`);
-        await panel.waitFor(`${ROW_COUNT} === 0`);
-      },
+      clearPanel,
     );
   });
 
@@ -670,18 +663,14 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       panel,
       server,
       async (name) => assert.equal((await stream({ route: name })).error, undefined),
-      async () => {
-        await browser.firstPage().goto(`${server.url}/`);
-        await panel.waitFor(`${ROW_COUNT} === 0`);
-      },
+      clearPanel,
     );
     // The demo's button: the demo app's own server calls through a proxy; the page gets only the text.
     const demoProxy = await startServerCallDemo(server, 0, () => undefined, 0);
     try {
       await setProxyAddresses(panel, new URL(demoProxy.url).host);
       await panel.waitFor(`${PROXY_STATE} === "connected"`);
-      await browser.firstPage().goto(`${server.url}/`);
-      await panel.waitFor(`${ROW_COUNT} === 0`);
+      await clearPanel();
       await browser.firstPage().getByRole('button', { name: "Your server's call (through responses-devtools proxy)" }).click();
       await browser.firstPage().waitForFunction(() => document.getElementById('output')?.textContent !== 'Asking the server…');
       assert.equal(await browser.firstPage().textContent('#output'), finalText(SERVER_CALL_RECORDING));
@@ -698,15 +687,11 @@ describe('Chrome: capture and the panel in real DevTools', () => {
       panel,
       server,
       (options) => browser.firstPage().evaluate((runOptions) => window.e2e.runAgent(runOptions), options),
-      async () => {
-        await browser.firstPage().goto(`${server.url}/`);
-        await panel.waitFor(`${ROW_COUNT} === 0`);
-      },
+      clearPanel,
       () => exportFromPanel(panel, false),
     );
     // The demo's agent button: the run in the page, and its two calls in one thread in the panel.
-    await browser.firstPage().goto(`${server.url}/`);
-    await panel.waitFor(`${ROW_COUNT} === 0`);
+    await clearPanel();
     await browser.firstPage().getByRole('button', { name: 'Agent run with two tools (OpenAI Agents SDK)' }).click();
     await browser.firstPage().waitForFunction(() => document.getElementById('output')?.textContent?.includes('their product is 6'));
     await panel.waitFor(`${ROW_COUNT} === 2 && !document.querySelector("[data-testid=capture-row] .live-dot")`);
@@ -726,8 +711,7 @@ describe('Chrome: capture and the panel in real DevTools', () => {
     const responses = (JSON.parse(result.stdout) as { responses: Array<{ response: unknown; warnings: unknown[] }> }).responses;
     assert.deepEqual(responses.map((entry) => entry.response), [JSON.parse(JSON.stringify(finalOf(name)))]);
     assert.deepEqual(responses[0]?.warnings, []);
-    await browser.firstPage().goto(`${server.url}/`);
-    await panel.waitFor(`${ROW_COUNT} === 0`);
+    await clearPanel();
     await importIntoPanel(panel, [{ name: 'network.har', text: networkHar }]);
     await expectFinal(panel, name);
     await panel.waitFor('document.querySelector("[data-item-type=code_interpreter_call]") !== null');

@@ -40,6 +40,28 @@ export function finalCostText(name: string): string {
 
 export const ROW_COUNT = 'document.querySelectorAll("[data-testid=capture-row]").length';
 
+/** The captures listed, in the list's order. */
+export const ROW_IDS = '[...document.querySelectorAll("[data-testid=capture-row]")].map((row) => row.dataset.captureId)';
+
+export function rowSelector(index: number): string {
+  return `document.querySelectorAll("[data-testid=capture-row]")[${index}]`;
+}
+
+/** Clicks a row of the list, and waits until it is selected. */
+export async function selectRow(panel: Pick<PanelDocument, 'evaluate' | 'waitFor'>, index: number): Promise<void> {
+  await panel.evaluate(`${rowSelector(index)}.click()`);
+  await panel.waitFor(`${rowSelector(index)}.getAttribute("aria-selected") === "true"`);
+}
+
+/** Types into the list's filter, as a user does (Firefox's panel code sees the page's constructors through `content`). */
+export function setFilter(panel: Pick<PanelDocument, 'evaluate'>, text: string): Promise<unknown> {
+  return panel.evaluate(`(() => {
+    const filter = document.querySelector("[data-testid=filter]");
+    filter.value = ${JSON.stringify(text)};
+    filter.dispatchEvent(new (typeof content === "object" && content ? content.Event : Event)("input", { bubbles: true }));
+  })()`);
+}
+
 /**
  * A condition (in the panel) that the model's text `text` is shown: as plain text on screen, or rendered as Markdown
  * from exactly that source (its `data-source`; what the Markdown shows is tested on its own).

@@ -12,25 +12,17 @@ import { MISSING_RESPONSE_ID, recordingIds, threadedCalls, threadedTranscriptCal
 import type { StreamOptions, StreamResult } from '../server/page/page.ts';
 import { rateLimitHeaders, type ReplayServer } from '../server/replay-server.ts';
 import type { PanelDocument } from './chromium-devtools.ts';
-import { ROW_COUNT } from './recordings.ts';
+import { ROW_COUNT, ROW_IDS, rowSelector, selectRow, setFilter } from './recordings.ts';
 import { readFixture } from '../helpers/streams.ts';
 
 /** Opens the list header's menu. Firefox's panel code sees the page's events through `content` (Xray). */
 const OPEN_HEADER_MENU =
   'document.querySelector("[data-testid=capture-list] thead th").dispatchEvent(new (typeof content === "object" && content ? content.MouseEvent : MouseEvent)("contextmenu", { bubbles: true, clientX: 40, clientY: 10 }))';
 
-const ROW_IDS = '[...document.querySelectorAll("[data-testid=capture-row]")].map((row) => row.dataset.captureId)';
 
 const ROW_THREADS = '[...document.querySelectorAll("[data-testid=capture-row]")].map((row) => row.dataset.threadId)';
 
-function rowSelector(index: number): string {
-  return `document.querySelectorAll("[data-testid=capture-row]")[${index}]`;
-}
 
-async function selectRow(panel: PanelDocument, index: number): Promise<void> {
-  await panel.evaluate(`${rowSelector(index)}.click()`);
-  await panel.waitFor(`${rowSelector(index)}.getAttribute("aria-selected") === "true"`);
-}
 
 /** The thread every call belongs to, as inspect places them (checked against the command in the unit tests). */
 function expectedThreads(): string[] {
@@ -127,16 +119,10 @@ async function expectPreviousResponseLink(panel: PanelDocument): Promise<void> {
 async function expectFoundByCallId(panel: PanelDocument): Promise<void> {
   const callId = (/"call_id":"([^"]+)"/.exec(readFixture('fantasy__parallel-function-calls-gpt-4o.sse')) ?? [])[1];
   assert.ok(callId);
-  const setFilter = (text: string) =>
-    panel.evaluate(`(() => {
-      const filter = document.querySelector("[data-testid=filter]");
-      filter.value = ${JSON.stringify(text)};
-      filter.dispatchEvent(new (typeof content === "object" && content ? content.Event : Event)("input", { bubbles: true }));
-    })()`);
   const arrival = await panel.evaluate<string[]>(ROW_IDS);
-  await setFilter(callId);
+  await setFilter(panel, callId);
   await panel.waitFor(`JSON.stringify(${ROW_IDS}) === ${JSON.stringify(JSON.stringify([arrival[2]]))}`);
-  await setFilter('');
+  await setFilter(panel, '');
   await panel.waitFor(`${ROW_COUNT} === 7`);
 }
 

@@ -218,6 +218,25 @@ describe('PanelCapture: the cost of a response not loaded', () => {
   });
 });
 
+/** A store listing these calls from the background's summaries, their bodies not loaded. */
+function summaryStore(calls: TranscriptCall[]): PanelStore {
+  const store = new PanelStore();
+  store.applyMessage({
+    kind: 'store.snapshot',
+    protocolVersion: PROTOCOL_VERSION,
+    tabId: 1,
+    captures: calls.map((call, index) => {
+      const reading = new CaptureReading({ captureId: `s${index}`, url: call.url, method: call.method, requestHeaders: call.requestHeaders, requestBody: call.requestBody, initiator: 'fetch', startedAt: index }, { captureId: `s${index}`, status: 200, statusText: 'OK', responseHeaders: call.responseHeaders, receivedAt: index });
+      reading.push(call.body, index);
+      reading.finish({ captureId: `s${index}`, state: 'complete', endedAt: index + 1 });
+      return { ...stored(`s${index}`), stored: { chars: call.body.length, summary: reading.summary() } };
+    }),
+    settings: DEFAULT_SETTINGS,
+    evicted: 0,
+  });
+  return store;
+}
+
 describe('PanelStore: threads', () => {
   function threadedStore(): PanelStore {
     const store = new PanelStore();
@@ -231,20 +250,7 @@ describe('PanelStore: threads', () => {
     const expected = [...inspectCalls(threadedTranscriptCalls(), priceTable)].map(({ summary }) => summary.thread);
     assert.deepEqual(store.order.map((id) => store.captures.get(id)?.thread), expected);
     // The same from the background's summaries of bodies not loaded.
-    const summaries = new PanelStore();
-    summaries.applyMessage({
-      kind: 'store.snapshot',
-      protocolVersion: PROTOCOL_VERSION,
-      tabId: 1,
-      captures: threadedTranscriptCalls().map((call, index) => {
-        const reading = new CaptureReading({ captureId: `s${index}`, url: call.url, method: call.method, requestHeaders: call.requestHeaders, requestBody: call.requestBody, initiator: 'fetch', startedAt: index }, { captureId: `s${index}`, status: 200, statusText: 'OK', responseHeaders: call.responseHeaders, receivedAt: index });
-        reading.push(call.body, index);
-        reading.finish({ captureId: `s${index}`, state: 'complete', endedAt: index + 1 });
-        return { ...stored(`s${index}`), stored: { chars: call.body.length, summary: reading.summary() } };
-      }),
-      settings: DEFAULT_SETTINGS,
-      evicted: 0,
-    });
+    const summaries = summaryStore(threadedTranscriptCalls());
     summaries.placeThreads();
     assert.deepEqual(summaries.order.map((id) => summaries.captures.get(id)?.thread), expected);
     assert.equal(summaries.captures.get('s2')?.loaded, false);
@@ -267,23 +273,6 @@ describe('PanelStore: threads', () => {
 });
 
 describe('PanelStore: an agent loop without previous_response_id', () => {
-  function summaryStore(calls: TranscriptCall[]): PanelStore {
-    const store = new PanelStore();
-    store.applyMessage({
-      kind: 'store.snapshot',
-      protocolVersion: PROTOCOL_VERSION,
-      tabId: 1,
-      captures: calls.map((call, index) => {
-        const reading = new CaptureReading({ captureId: `s${index}`, url: call.url, method: call.method, requestHeaders: call.requestHeaders, requestBody: call.requestBody, initiator: 'fetch', startedAt: index }, { captureId: `s${index}`, status: 200, statusText: 'OK', responseHeaders: call.responseHeaders, receivedAt: index });
-        reading.push(call.body, index);
-        reading.finish({ captureId: `s${index}`, state: 'complete', endedAt: index + 1 });
-        return { ...stored(`s${index}`), stored: { chars: call.body.length, summary: reading.summary() } };
-      }),
-      settings: DEFAULT_SETTINGS,
-      evicted: 0,
-    });
-    return store;
-  }
 
   it('places the loop in one thread and pairs each tool call with the answer the next call sent, loaded or not', () => {
     const calls = agentLoopCalls();
