@@ -28,6 +28,9 @@ describe("HARs that Playwright's recordHar wrote", () => {
     try {
       const context = await browser.newContext({ recordHar: { path: harPath, content: 'embed' } });
       const page = await context.newPage();
+      // Playwright writes a body into the HAR once the browser says the request finished, which may come after the
+      // page has read the whole stream: the context closes only after every call has.
+      const finished = names.map((name) => page.waitForEvent('requestfinished', { predicate: (request) => request.url().includes(`/r/${name}/`), timeout: 0 }));
       await page.goto(`${server.url}/`);
       for (const name of names) {
         const result = await page.evaluate(
@@ -36,6 +39,7 @@ describe("HARs that Playwright's recordHar wrote", () => {
         );
         assert.equal(result.error, undefined);
       }
+      await Promise.all(finished);
       await context.close();
     } finally {
       await browser.close();
