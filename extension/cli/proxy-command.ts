@@ -8,7 +8,8 @@
  */
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { writeFileSync, renameSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Duplex, Transform } from 'node:stream';
 import type { AddressInfo } from 'node:net';
@@ -51,6 +52,8 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'p
 /** What the proxy keeps of finished calls for a panel that subscribes later, and for the HAR. */
 const KEPT_CALLS = 500;
 const KEPT_CHARS = 64 * 1024 * 1024;
+/** What a panel may leave unread before the proxy lets it go. */
+const MAX_UNREAD_CHARS = 32 * 1024 * 1024;
 /** Request bodies read for the capture (the upstream gets all of it regardless). */
 const MAX_REQUEST_CHARS = 32 * 1024 * 1024;
 
@@ -98,8 +101,12 @@ function headerList(headers: IncomingHttpHeaders): HeaderList {
 
 /** A request's path and query as a log shows it: a key in the query (Azure's `api-key`) masked. */
 function maskedPath(path: string): string {
-  const url = new URL(redactUrl(new URL(path, 'http://proxy').href));
-  return url.pathname + url.search;
+  try {
+    const url = new URL(redactUrl(new URL(path, 'http://proxy').href));
+    return url.pathname + url.search;
+  } catch {
+    return redactUrl(path);
+  }
 }
 
 /** The headers as the upstream got them. */
@@ -178,8 +185,8 @@ export class CaptureProxy {
   private nextCall = 1;
   private nextSeq = 1;
   /** Names this run of the proxy: a panel that stays open across a restart keeps both runs' calls apart. */
-  readonly proxyId = `proxy${Date.now().toString(36)}`;
-  private harTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly proxyId = `proxy-${randomUUID().slice(0, 8)}`;
+  private har: HarFile | undefined;
   url = '';
 
   constructor(
@@ -188,6 +195,7 @@ export class CaptureProxy {
   ) {}
 
   async start(): Promise<string> {
+    if (this.options.harPath) this.har = new HarFile(this.options.harPath);
     const server = createServer((request, response) => this.handle(request, response));
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.tunnel(request, socket, head));
     this.server = server;
@@ -204,10 +212,7 @@ export class CaptureProxy {
   async stop(): Promise<void> {
     for (const subscriber of this.subscribers) subscriber.end();
     this.subscribers.clear();
-    if (this.harTimer) {
-      clearTimeout(this.harTimer);
-      this.writeHar();
-    }
+    this.har?.close();
     const server = this.server;
     if (!server) return;
     server.closeAllConnections();
@@ -215,6 +220,17 @@ export class CaptureProxy {
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
+    try {
+      this.route(request, response);
+    } catch (error) {
+      // A request the proxy cannot read (a target that is no URL) is the client's error, not the end of the proxy.
+      this.log(`${request.method ?? '?'} ${maskedPath(request.url ?? '/')}  400 (${error instanceof Error ? error.message : String(error)})`);
+      if (!response.headersSent) response.writeHead(400, { 'content-type': 'text/plain' });
+      response.end('responses-devtools proxy: this request cannot be forwarded.\n');
+    }
+  }
+
+  private route(request: IncomingMessage, response: ServerResponse): void {
     if (!this.acceptsFrom(request)) {
       response.writeHead(403).end();
       return;
@@ -233,8 +249,21 @@ export class CaptureProxy {
    */
   private tunnel(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
+    try {
+      this.openTunnel(request, socket, head);
+    } catch {
+      socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+    }
+  }
+
+  private openTunnel(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (!this.acceptsFrom(request)) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    if (String(request.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+      this.log(`${request.method ?? '?'} ${maskedPath(request.url ?? '/')}  501 (an upgrade to ${String(request.headers.upgrade)}, which the proxy does not forward)`);
+      socket.end('HTTP/1.1 501 Not Implemented\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
     }
     const target = this.targetUrl(request.url ?? '/');
@@ -248,7 +277,15 @@ export class CaptureProxy {
       for (let index = 0; index + 1 < rawHeaders.length; index += 2) text += `${rawHeaders[index]}: ${rawHeaders[index + 1]}\r\n`;
       return `${text}\r\n`;
     };
+    // The app gave up during the handshake: so does the proxy.
+    const abandon = () => upstreamRequest.destroy();
+    socket.once('close', abandon);
     upstreamRequest.on('upgrade', (upstream, upstreamSocket: Duplex, upstreamHead: Buffer) => {
+      socket.off('close', abandon);
+      if (socket.destroyed) {
+        upstreamSocket.destroy();
+        return;
+      }
       socket.write(statusLine(upstream.statusCode ?? 101, upstream.statusMessage ?? 'Switching Protocols', upstream.rawHeaders));
       if (upstreamHead.length > 0) socket.write(upstreamHead);
       if (head.length > 0) upstreamSocket.write(head);
@@ -268,6 +305,7 @@ export class CaptureProxy {
       this.log(`${label}  ${upstream.statusCode ?? ''}  WebSocket refused by the upstream`);
     });
     upstreamRequest.on('error', (error) => {
+      if (socket.destroyed) return;
       this.log(`${label}  502 (${error.message})`);
       socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
     });
@@ -315,7 +353,11 @@ export class CaptureProxy {
     const seq = this.nextSeq++;
     call.messages.push({ seq, message });
     const event = this.event(seq, message);
-    for (const subscriber of this.subscribers) subscriber.write(event);
+    for (const subscriber of this.subscribers) {
+      // A panel that stopped reading (paused in a debugger) is let go: it reconnects and resumes from its last event.
+      if (subscriber.writableLength > MAX_UNREAD_CHARS) subscriber.destroy();
+      else subscriber.write(event);
+    }
   }
 
   private targetUrl(requestUrl: string): URL {
@@ -342,14 +384,20 @@ export class CaptureProxy {
     request.pipe(upstreamRequest);
     let call: RecordedCall | undefined;
     let answered = false;
+    let appGone = false;
     // The app went away before the end: the upstream hears of it at once.
     response.on('close', () => {
       if (!response.writableFinished) {
+        appGone = true;
         upstreamRequest.destroy();
         if (call && !call.done) this.endCall(call, { captureId: call.id, state: 'cancelled', endedAt: Date.now() });
       }
     });
     upstreamRequest.on('error', (error) => {
+      if (appGone && !answered) {
+        this.log(`${label}  cancelled by the app before the upstream answered`);
+        return;
+      }
       if (answered) {
         if (call && !call.done) this.endCall(call, { captureId: call.id, state: 'error', endedAt: Date.now(), error: error.message });
         response.destroy();
@@ -363,7 +411,11 @@ export class CaptureProxy {
     upstreamRequest.on('response', (upstream) => {
       answered = true;
       const receivedAt = Date.now();
-      response.writeHead(upstream.statusCode ?? 502, upstream.statusMessage, forwardedHeaders(upstream.headers));
+      const answerHeaders = forwardedHeaders(upstream.headers);
+      // A page the upstream sends (a gateway's UI, an error page) would share the proxy's origin, and with it the
+      // right to read the panel's endpoint: it is served sandboxed, in an origin of its own.
+      if (/html/i.test(String(upstream.headers['content-type'] ?? ''))) answerHeaders['content-security-policy'] = 'sandbox';
+      response.writeHead(upstream.statusCode ?? 502, upstream.statusMessage, answerHeaders);
       response.flushHeaders();
       const contentType = upstream.headers['content-type'];
       if (llmCall || isEventStream(contentType)) {
@@ -385,6 +437,7 @@ export class CaptureProxy {
               const chunk = { captureId: recorded.id, index: index++, text, receivedAt: Date.now() };
               recorded.reading.push(text, chunk.receivedAt);
               recorded.chars += text.length;
+              this.keptChars += text.length;
               this.publish(recorded, { kind: 'capture.chunk', chunk });
             },
             (error) => {
@@ -429,6 +482,7 @@ export class CaptureProxy {
     const reading = new CaptureReading(start, { ...response, captureId: id });
     const call: RecordedCall = { id, label, messages: [], reading, chars: requestBody.length, done: false };
     this.calls.push(call);
+    this.keptChars += call.chars;
     this.publish(call, { kind: 'capture.start', start });
     this.publish(call, { kind: 'capture.response', response: { ...response, captureId: id } });
     return call;
@@ -439,13 +493,14 @@ export class CaptureProxy {
     call.reading.finish(end);
     this.publish(call, { kind: 'capture.end', end });
     this.log(this.callLine(call));
-    this.keptChars += call.chars;
-    // The oldest finished calls go past the bounds; a call still streaming stays.
-    while ((this.calls.length > KEPT_CALLS || this.keptChars > KEPT_CHARS) && this.calls[0]?.done) {
-      const dropped = this.calls.shift() as RecordedCall;
+    // Past the bounds, the oldest finished calls go; calls still streaming stay, wherever they are.
+    while (this.calls.length > KEPT_CALLS || this.keptChars > KEPT_CHARS) {
+      const oldest = this.calls.findIndex((kept) => kept.done);
+      if (oldest === -1) break;
+      const [dropped] = this.calls.splice(oldest, 1) as [RecordedCall];
       this.keptChars -= dropped.chars;
     }
-    this.scheduleHar();
+    this.writeToHar(call);
   }
 
   /** One line per call: what it was, what it cost, how long it took. Never a credential: the URL is masked. */
@@ -469,29 +524,57 @@ export class CaptureProxy {
     ].join('  ');
   }
 
-  private scheduleHar(): void {
-    if (!this.options.harPath || this.harTimer) return;
-    // Calls that end together are written once.
-    this.harTimer = setTimeout(() => {
-      this.harTimer = undefined;
-      this.writeHar();
-    }, 200);
+  /** Adds the call to the HAR, if one is kept; a file that cannot be written is said once, and the proxy goes on. */
+  private writeToHar(call: RecordedCall): void {
+    const har = this.har;
+    if (!har) return;
+    const { reading } = call;
+    const body = call.messages.map(({ message }) => (message.kind === 'capture.chunk' ? message.chunk.text : '')).join('');
+    const transcriptCall = captureTranscriptCall(reading.start, reading.response, body, reading.records, { startedAt: reading.start.startedAt, endedAt: reading.end?.endedAt });
+    try {
+      har.append(buildTranscript([transcriptCall]).log.entries[0]);
+    } catch (error) {
+      this.har = undefined;
+      this.log(`responses-devtools proxy: cannot write the HAR any more (${error instanceof Error ? error.message : String(error)}); calls still go through`);
+    }
+  }
+}
+
+/**
+ * A HAR transcript that grows by one entry per call: each entry is written over the closing brackets, which follow
+ * it again, so the file is a whole HAR after every call and no call is written twice.
+ */
+class HarFile {
+  private readonly fd: number;
+  private readonly closing: string;
+  private end: number;
+  private entries = 0;
+
+  constructor(path: string) {
+    const empty = stringifyJson(buildTranscript([]), 2);
+    const marker = '"entries": [';
+    const at = empty.indexOf(marker) + marker.length;
+    // "entries": [] ends there: what follows it closes the file.
+    this.closing = `\n    ${empty.slice(empty.indexOf(']', at))}`;
+    try {
+      this.fd = openSync(path, 'w');
+      writeSync(this.fd, empty.slice(0, at) + this.closing, 0);
+    } catch (error) {
+      throw new UsageError(`cannot write the HAR ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    this.end = Buffer.byteLength(empty.slice(0, at));
   }
 
-  /** The finished calls kept, as a HAR transcript in our format, credentials redacted; written whole, then renamed. */
-  private writeHar(): void {
-    const path = this.options.harPath;
-    if (!path) return;
-    const calls = this.calls
-      .filter((call) => call.done)
-      .map((call) => {
-        const { reading } = call;
-        const body = call.messages.map(({ message }) => (message.kind === 'capture.chunk' ? message.chunk.text : '')).join('');
-        return captureTranscriptCall(reading.start, reading.response, body, reading.records, { startedAt: reading.start.startedAt, endedAt: reading.end?.endedAt });
-      });
-    const temporary = `${path}.partial`;
-    writeFileSync(temporary, stringifyJson(buildTranscript(calls), 2));
-    renameSync(temporary, path);
+  append(entry: unknown): void {
+    // Indented as the entries of a whole file are (JSON text holds no raw newline inside a string).
+    const text = `${this.entries === 0 ? '' : ','}\n      ${stringifyJson(entry, 2).replace(/\n/g, '\n      ')}`;
+    writeSync(this.fd, text + this.closing, this.end);
+    this.end += Buffer.byteLength(text);
+    this.entries++;
+  }
+
+  close(): void {
+    closeSync(this.fd);
   }
 }
 
@@ -506,6 +589,7 @@ export async function proxyCommand(args: string[]): Promise<void> {
   try {
     url = await proxy.start();
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     throw new UsageError(`cannot listen on ${options.host}:${options.port}: ${message}`);
   }

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { existsSync, readFileSync, watch } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -80,10 +81,11 @@ function fileWhen(path: string, predicate: (text: string) => boolean): Promise<u
       if (holds) resolve(JSON.parse(text));
       return holds;
     };
-    if (check()) return;
+    // Watched before the first look: a change between the two is not missed.
     const watcher = watch(dirname(path), () => {
       if (check()) watcher.close();
     });
+    if (check()) watcher.close();
   });
 }
 
@@ -217,6 +219,35 @@ describe('responses-devtools proxy', () => {
     socket.close();
     await session.closed;
     await proxy.waitForOutput(/GET \/ws\/v1\/responses\?recordings=\S+ {2}101 {2}WebSocket passed through/);
+  });
+
+  it('survives a request target that is no path and an upgrade it does not forward, and goes on', async () => {
+    // An upstream that is not there: what reaches it is answered 502, and nothing else may end the proxy.
+    const nowhere = await ProxyProcess.start(['--upstream', 'http://127.0.0.1:1']);
+    try {
+      const url = new URL(nowhere.url);
+      const raw = (text: string) =>
+        new Promise<string>((resolve, reject) => {
+          const socket = connect(Number(url.port), url.hostname, () => socket.write(text));
+          let answer = '';
+          socket.setEncoding('utf8');
+          socket.on('data', (piece: string) => (answer += piece));
+          socket.on('end', () => resolve(answer));
+          socket.on('error', reject);
+        });
+      assert.match(await raw('GET //[ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'), /^HTTP\/1\.1 502/);
+      assert.match(await raw('POST /v1/responses HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n'), /^HTTP\/1\.1 501/);
+      assert.equal((await fetch(`${nowhere.url}/v1/models`)).status, 502, 'the proxy still answers');
+      await nowhere.waitForOutput(/GET \/\/\[ {2}502/);
+    } finally {
+      assert.equal(await nowhere.stop(), 0);
+    }
+  });
+
+  it('says so at once when the HAR cannot be written', () => {
+    const result = runCli(['proxy', '--port', '0', '--har', join(directory, 'no-such-folder', 'x.har')]);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /cannot write the HAR .*no-such-folder/);
   });
 
   it('prints a line for each call, with its model, status, tokens, cost and time, and no credential', async () => {
