@@ -19,6 +19,11 @@ export interface ProxyStatus {
 export class ProxyLinks {
   private readonly sources = new Map<string, EventSource>();
   private addresses: string[] = [];
+  /**
+   * The last event had from each run of a proxy: a subscription that starts over (an address removed and added
+   * again, two addresses of one proxy) is sent what this panel has already, which is dropped.
+   */
+  private readonly lastSeen = new Map<string, number>();
 
   constructor(private readonly store: PanelStore) {}
 
@@ -72,7 +77,14 @@ export class ProxyLinks {
         this.store.setProxyStatus({ address, state: 'connected', upstream: message.upstream });
         return;
       }
-      if (message.kind === 'proxy.capture') this.store.applyServerCapture(message.message);
+      if (message.kind !== 'proxy.capture') return;
+      const [run, seq] = event.lastEventId.split(':');
+      const number = Number(seq);
+      if (run !== undefined && Number.isFinite(number)) {
+        if (number <= (this.lastSeen.get(run) ?? 0)) return;
+        this.lastSeen.set(run, number);
+      }
+      this.store.applyServerCapture(message.message);
     };
   }
 }

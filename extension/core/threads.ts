@@ -27,10 +27,18 @@ const REF_PATTERN = /"(?:id|call_id|tool_call_id|tool_use_id|approval_request_id
  * previous response's items and the answers to its tool calls. A search of the text, not a parse: bodies grow
  * with every step of a loop.
  */
+/**
+ * An id that names one item: not a counter such as `msg_0` or `call_0_1`, which the readers of other APIs make up
+ * for items the stream left unnamed, and which every response has alike.
+ */
+function isDistinctiveId(id: string): boolean {
+  return /[A-Za-z0-9]{8}/.test(id);
+}
+
 export function requestItemRefs(requestBody: string | undefined): string[] {
   if (requestBody === undefined) return [];
   const found: string[] = [];
-  for (const match of requestBody.matchAll(REF_PATTERN)) found.push(match[1] as string);
+  for (const match of requestBody.matchAll(REF_PATTERN)) if (isDistinctiveId(match[1] as string)) found.push(match[1] as string);
   return [...new Set(found.slice(-MAX_REFS))];
 }
 
@@ -43,7 +51,7 @@ export function outputItemRefs(output: JsonValue | undefined): string[] {
     if (!isJsonObject(item)) continue;
     for (const key of ['id', 'call_id']) {
       const value = item[key];
-      if (typeof value === 'string' && value !== '') refs.add(value);
+      if (typeof value === 'string' && isDistinctiveId(value)) refs.add(value);
     }
   }
   return [...refs];

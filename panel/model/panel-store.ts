@@ -97,6 +97,7 @@ export class PanelStore {
     if (this.threadsPlacedAt === this.revision) return;
     this.threadsPlacedAt = this.revision;
     const tracker = new ThreadTracker();
+    const members = new Map<string, PanelCapture[]>();
     for (const id of this.order) {
       const capture = this.captures.get(id);
       if (!capture) continue;
@@ -105,14 +106,22 @@ export class PanelStore {
       let place = ids.length === 0 ? tracker.place(undefined, links) : undefined;
       for (const responseId of ids) place = tracker.place(responseId, links);
       capture.thread = place;
+      if (!place) continue;
+      const thread = members.get(place.id);
+      if (thread) thread.push(capture);
+      else members.set(place.id, [capture]);
     }
+    for (const thread of members.values()) thread.sort((a, b) => (a.thread?.turn ?? 0) - (b.thread?.turn ?? 0));
+    this.threadMembers = members;
   }
 
+  /** Each thread's captures in the order of their turns, as the store was last placed. */
+  private threadMembers = new Map<string, PanelCapture[]>();
+
   /** The captures of a thread, in the order of their turns. */
-  threadCaptures(threadId: string): PanelCapture[] {
+  threadCaptures(threadId: string): readonly PanelCapture[] {
     this.placeThreads();
-    const captures = this.order.map((id) => this.captures.get(id)).filter((capture): capture is PanelCapture => capture?.thread?.id === threadId);
-    return captures.sort((a, b) => (a.thread?.turn ?? 0) - (b.thread?.turn ?? 0));
+    return this.threadMembers.get(threadId) ?? [];
   }
 
   /**

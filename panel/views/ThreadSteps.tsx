@@ -2,6 +2,7 @@ import { addUsage, appToolCallsOf, formatUsd, type AppToolCall, type JsonValue, 
 import type { PanelCapture } from '../model/panel-capture.ts';
 import type { PanelStore } from '../model/panel-store.ts';
 import { formatCount, formatMs } from '../format.ts';
+import { UNANSWERED_TEXT, unansweredState } from './ToolAnswer.tsx';
 
 function tokens(usage: UsageSummary | null): string {
   return usage ? `${formatCount(usage.input)} in / ${formatCount(usage.output)} out` : '–';
@@ -39,7 +40,7 @@ function callsOf(capture: PanelCapture): AppToolCall[] {
  * back (the time until the next call is the app's), then the next model call; with each step's and the run's
  * tokens, cost and time.
  */
-export function ThreadSteps({ turns, store }: { turns: PanelCapture[]; store: PanelStore }) {
+export function ThreadSteps({ turns, store }: { turns: readonly PanelCapture[]; store: PanelStore }) {
   const first = turns[0];
   if (!first) return null;
   const runStart = Math.min(...turns.map((turn) => turn.start.startedAt));
@@ -82,12 +83,12 @@ export function ThreadSteps({ turns, store }: { turns: PanelCapture[]; store: Pa
       const answeredAt = found?.capture.start.startedAt;
       const toolSpan = answeredAt !== undefined ? { from: span.to, to: answeredAt - runStart } : undefined;
       return (
-        <tr class={`thread-step step-tool${found ? '' : ' unanswered'}`} data-testid="thread-step" data-kind="tool" data-call-id={call.callId}>
+        <tr class={`thread-step step-tool${found || unansweredState(turn) !== 'unanswered' ? '' : ' unanswered'}`} data-testid="thread-step" data-kind="tool" data-call-id={call.callId}>
           <td />
           <td>
             <span class="mono">{call.label}</span> →{' '}
             <span class="mono" data-testid="thread-step-answer">
-              {found ? `${found.answer.text === '' ? '(empty)' : found.answer.text}${found.answer.cut ? '…' : ''}` : turn.live ? 'waiting for the app' : 'not answered'}
+              {found ? `${found.answer.text === '' ? '(empty)' : found.answer.text}${found.answer.cut ? '…' : ''}` : UNANSWERED_TEXT[unansweredState(turn)]}
             </span>
           </td>
           <td class="step-bar-cell">

@@ -26,17 +26,27 @@ export function appToolCallOf(item: OutputItem): AppToolCall | undefined {
   return appToolCallsOf([item as JsonValue])[0];
 }
 
+/**
+ * Why a tool call shows no answer: its response is still streaming; its call holds several responses of one
+ * WebSocket connection, whose answers go back on the socket (not traced); or no later call of its thread sent one.
+ */
+export function unansweredState(capture: PanelCapture): 'waiting' | 'untraced' | 'unanswered' {
+  if (capture.live) return 'waiting';
+  return capture.responseIds.length > 1 ? 'untraced' : 'unanswered';
+}
+
+export const UNANSWERED_TEXT = { waiting: 'waiting for the app', untraced: 'answered on the connection (not traced)', unanswered: 'not answered' } as const;
+
 /** `add(2, 3) → 5`, with a link to the call that sent the answer; or the call marked as never answered. */
 export function ToolAnswerLine({ call, lookup }: { call: AppToolCall; lookup: AnswerLookup }) {
   const { store, capture } = lookup;
   const found = store.answerFor(capture, call.callId);
   if (!found) {
-    // A response still streaming has no answer yet; a finished one that no later call answered is marked.
-    const waiting = capture.live;
+    const state = unansweredState(capture);
     return (
-      <p class={`tool-answer${waiting ? '' : ' unanswered'}`} data-testid="tool-answer" data-call-id={call.callId} data-answered="false">
-        <span class="mono">{call.label}</span> → <span data-testid="tool-answer-text">{waiting ? 'waiting for the app' : 'not answered'}</span>
-        {waiting ? null : <span class="sub"> — no later call of this thread sent its output</span>}
+      <p class={`tool-answer${state === 'unanswered' ? ' unanswered' : ''}`} data-testid="tool-answer" data-call-id={call.callId} data-answered="false">
+        <span class="mono">{call.label}</span> → <span data-testid="tool-answer-text">{UNANSWERED_TEXT[state]}</span>
+        {state === 'unanswered' ? <span class="sub"> — no later call of this thread sent its output</span> : null}
       </p>
     );
   }

@@ -96,11 +96,15 @@ async function expectLoopShown(panel: PanelDocument, firstRow: number, turns: nu
 /** The filter finds calls by a tool's name, a call id and a response id. */
 async function expectFound(panel: PanelDocument, responseId: string): Promise<void> {
   const all = await panel.evaluate<string[]>(ROW_IDS);
-  // Both calls of a loop name the tool and its call id: the first made the call, the second answered it.
-  await setFilter(panel, 'multiply');
-  await panel.waitFor(`${ROW_COUNT} === ${all.length}`);
-  await setFilter(panel, MULTIPLY_CALL_ID);
-  await panel.waitFor(`${ROW_COUNT} === ${all.length}`);
+  const allShown = `JSON.stringify(${ROW_IDS}) === ${JSON.stringify(JSON.stringify(all))}`;
+  // Both calls of a loop name the tool and its call id: the first made the call, the second answered it. Each search
+  // starts from an empty list, so that the rows seen are the search's.
+  for (const text of ['multiply', MULTIPLY_CALL_ID]) {
+    await setFilter(panel, 'no call says this');
+    await panel.waitFor(`${ROW_COUNT} === 0`);
+    await setFilter(panel, text);
+    await panel.waitFor(allShown);
+  }
   await setFilter(panel, responseId);
   await panel.waitFor(`JSON.stringify(${ROW_IDS}) === ${JSON.stringify(JSON.stringify([all[all.length - 1]]))}`);
   await setFilter(panel, '');

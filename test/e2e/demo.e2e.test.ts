@@ -16,7 +16,7 @@ function profiles(): Set<string> {
 
 async function startThenInterrupt(args: string[], port: number): Promise<{ status: number | null; output: string; profileDuring: string[] }> {
   const before = profiles();
-  const child = spawn('npm', ['start', '--', '--headless', ...args], { detached: true, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npm', ['start', '--', '--headless', ...args], { detached: true, env: { ...process.env, PORT: String(port), PROXY_PORT: String(port + 10) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (data: Buffer) => {
@@ -47,6 +47,8 @@ describe('npm start', () => {
       assert.doesNotMatch(output, /added \d+ packages|npm ci/);
       assert.equal(profileDuring.length, 1, `one profile while it ran: ${profileDuring.join(', ')}`);
       assert.equal(profiles().has(profileDuring[0] as string), false, 'its profile is gone');
+      // The demo app's server calls through its own proxy, on the port it was given.
+      assert.match(output, new RegExp(`calls through responses-devtools proxy at http://127\\.0\\.0\\.1:${port + 10}`));
     });
   }
 });

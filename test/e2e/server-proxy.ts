@@ -74,6 +74,10 @@ export async function expectServerCalls(panel: PanelDocument, server: ReplayServ
     // Its credentials are masked there as everywhere.
     await panel.click('[data-testid=tab-request]');
     await panel.waitFor('document.querySelector("[data-testid=request-view]") !== null');
+    const authorization = await panel.evaluate<string>(
+      '[...document.querySelectorAll("[data-testid=request-headers] tr")].find((row) => row.querySelector("th").textContent.toLowerCase() === "authorization")?.querySelector("td").textContent ?? ""',
+    );
+    assert.match(authorization, /^Bearer .*\[redacted\]/);
     assert.ok(!(await panel.evaluate<string>('document.querySelector("[data-testid=request-view]").innerText')).includes('serversidesecret'));
 
     // The proxy stops: the panel says so, and keeps the calls it has.

@@ -52,20 +52,23 @@ describe('agent loops: a request that re-sends an earlier response continues its
   it('reads the ids a request repeats from its text: items, tool calls and the answers of every API, the last 64', () => {
     const body = JSON.stringify({
       input: [
-        { type: 'item_reference', id: 'msg_ref' },
-        { role: 'assistant', tool_calls: [{ id: 'call_chat', type: 'function' }] },
-        { role: 'tool', tool_call_id: 'call_chat', content: '5' },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '6' }] },
-        { type: 'mcp_approval_response', approval_request_id: 'mcpr_1', approve: true },
+        { type: 'item_reference', id: 'msg_ref0a1b2c3d' },
+        { role: 'assistant', tool_calls: [{ id: 'call_chat1234abcd', type: 'function' }] },
+        { role: 'tool', tool_call_id: 'call_chat1234abcd', content: '5' },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01abcdefgh', content: '6' }] },
+        { type: 'mcp_approval_response', approval_request_id: 'mcpr_0a1b2c3d4e', approve: true },
         { role: 'user', content: 'a text that says "id": "not_an_item"' },
+        // Counters that readers of other APIs make up name no item: every response has them alike.
+        { type: 'message', id: 'msg_0', role: 'assistant', content: [] },
+        { type: 'function_call', id: 'fc_1', call_id: 'call_0_1', name: 'f', arguments: '{}' },
       ],
       previous_response_id: 'resp_not_an_item',
     });
-    assert.deepEqual(requestItemRefs(body), ['msg_ref', 'call_chat', 'toolu_1', 'mcpr_1']);
-    const long = JSON.stringify({ input: Array.from({ length: 100 }, (_, index) => ({ type: 'function_call_output', call_id: `call_${index}`, output: '' })) });
+    assert.deepEqual(requestItemRefs(body), ['msg_ref0a1b2c3d', 'call_chat1234abcd', 'toolu_01abcdefgh', 'mcpr_0a1b2c3d4e']);
+    const long = JSON.stringify({ input: Array.from({ length: 100 }, (_, index) => ({ type: 'function_call_output', call_id: `call_${index}abcdefgh`, output: '' })) });
     const refs = requestItemRefs(long);
     assert.equal(refs.length, 64);
-    assert.equal(refs[refs.length - 1], 'call_99');
+    assert.equal(refs[refs.length - 1], 'call_99abcdefgh');
   });
 
   it('keeps the links in a capture summary, so a list continues a loop without its bodies', () => {

@@ -293,6 +293,35 @@ describe('PanelStore: an agent loop without previous_response_id', () => {
   });
 });
 
+describe("PanelStore: the app server's calls, from a proxy", () => {
+  /** A server call as a proxy sends it: start, response, the recording's body in one chunk, end. */
+  function serverCall(store: PanelStore, captureId: string, startedAt: number): void {
+    const text = readFixture('seed__hello-gpt-4.1-nano.sse');
+    store.applyServerCapture({ kind: 'capture.start', start: { captureId, url: 'https://api.openai.com/v1/responses', method: 'POST', requestHeaders: [], initiator: 'server', startedAt } });
+    store.applyServerCapture({ kind: 'capture.response', response: { captureId, status: 200, statusText: 'OK', responseHeaders: [{ name: 'content-type', value: 'text/event-stream' }], receivedAt: startedAt } });
+    store.applyServerCapture({ kind: 'capture.chunk', chunk: { captureId, index: 0, text, receivedAt: startedAt } });
+    store.applyServerCapture({ kind: 'capture.end', end: { captureId, state: 'complete', endedAt: startedAt + 1 } });
+  }
+
+  it('lists them among the page\'s, keeps them when the background sends its list again, and never lets their bodies go', () => {
+    const { store } = storeWith(['a', 'b']);
+    serverCall(store, 'proxy-1', 1.5);
+    const server = store.captures.get('proxy-1') as PanelCapture;
+    assert.equal(server.isServerCall, true);
+    assert.equal(server.record?.response.status, 'completed');
+    // The background reconnects: its list comes again, and the server's call stays, in its place by time.
+    store.applyMessage({ kind: 'store.snapshot', protocolVersion: PROTOCOL_VERSION, tabId: 1, captures: [stored('a'), { ...stored('b'), start: { ...stored('b').start, startedAt: 2 } }], settings: DEFAULT_SETTINGS, evicted: 0 });
+    assert.deepEqual(store.order, ['a', 'proxy-1', 'b']);
+    // Nobody looks at it: the page's bodies may go back to the background, a server call's has nowhere to go.
+    store.select('a');
+    store.unloadUnviewed();
+    assert.equal(store.captures.get('proxy-1')?.loaded, true);
+    // Clear empties the list, server calls too.
+    store.applyMessage({ kind: 'store.cleared', tabId: 1, reason: 'user' });
+    assert.equal(store.captures.size, 0);
+  });
+});
+
 describe('PanelStore: marking calls to compare', () => {
   it('marks the selected call and the Ctrl-clicked one, keeps the newest two, and opens and closes the comparison', () => {
     const store = new PanelStore();
