@@ -19,6 +19,8 @@ export interface ThreadLinks {
 
 /** Ids kept of one side of a call: enough for the items a next request repeats last, small in a summary. */
 const MAX_REFS = 64;
+/** The end of a request body searched first for the ids it repeats (an agent's latest steps are at its end). */
+const REF_WINDOW = 64 * 1024;
 /** An item's id or a tool call's id, as JSON text names it in any of the APIs' inputs. */
 const REF_PATTERN = /"(?:id|call_id|tool_call_id|tool_use_id|approval_request_id)"\s*:\s*"([^"\\]{1,200})"/g;
 
@@ -37,9 +39,13 @@ function isDistinctiveId(id: string): boolean {
 
 export function requestItemRefs(requestBody: string | undefined): string[] {
   if (requestBody === undefined) return [];
-  const found: string[] = [];
-  for (const match of requestBody.matchAll(REF_PATTERN)) if (isDistinctiveId(match[1] as string)) found.push(match[1] as string);
-  return [...new Set(found.slice(-MAX_REFS))];
+  // From the end, in a window that grows until it holds enough ids: the history before it is not read at all.
+  for (let window = REF_WINDOW; ; window *= 4) {
+    const from = Math.max(0, requestBody.length - window);
+    const found: string[] = [];
+    for (const match of requestBody.slice(from).matchAll(REF_PATTERN)) if (isDistinctiveId(match[1] as string)) found.push(match[1] as string);
+    if (found.length >= MAX_REFS || from === 0) return [...new Set(found.slice(-MAX_REFS))];
+  }
 }
 
 /** The ids and call ids of a response's output items. */
@@ -82,7 +88,8 @@ export function requestThreadLinks(requestBody: string | undefined): ThreadLinks
 
 function namedLinks(requestBody: string | undefined): ThreadLinks {
   // Most requests name neither: a search of the text spares parsing a large body (an agent's whole history) for nothing.
-  if (requestBody === undefined || !/previous_response_id|conversation|\\u/.test(requestBody)) return {};
+  // One alternation of the two keys is a fast search; a body that escapes characters (a key could be written so) is parsed.
+  if (requestBody === undefined || !(/previous_response_id|conversation/.test(requestBody) || requestBody.includes('\\u'))) return {};
   let body: unknown;
   try {
     body = JSON.parse(requestBody);
