@@ -249,6 +249,7 @@ export class PanelStore {
         this.selectedId = undefined;
         this.recentlyViewed = [];
         this.evicted = 0;
+        this.serverEvicted = 0;
         this.follow = true;
         this.files = [];
         break;
@@ -316,7 +317,39 @@ export class PanelStore {
   /** A capture message from a proxy: a call of the app's server, shown as the page's are. */
   applyServerCapture(message: CaptureMessage): void {
     this.applyCapture(message);
+    if (message.kind === 'capture.end') this.boundServerCaptures();
     this.changed();
+  }
+
+  /**
+   * Server calls are held by this panel alone (never unloaded): past the bounds Settings set for a tab, the oldest
+   * finished ones go, and are counted.
+   */
+  private boundServerCaptures(): void {
+    const server = this.order.map((id) => this.captures.get(id)).filter((capture): capture is PanelCapture => capture?.isServerCall === true);
+    let chars = server.reduce((total, capture) => total + capture.bodyLength, 0);
+    const maxChars = this.settings.maxMegabytesPerTab * 1024 * 1024;
+    const dropped = new Set<string>();
+    for (const capture of server) {
+      if (server.length - dropped.size <= this.settings.maxCapturesPerTab && chars <= maxChars) break;
+      if (capture.live || capture.id === this.selectedId) continue;
+      dropped.add(capture.id);
+      chars -= capture.bodyLength;
+    }
+    if (dropped.size === 0) return;
+    for (const id of dropped) this.captures.delete(id);
+    this.order = this.order.filter((id) => !dropped.has(id));
+    this.marked = this.marked.filter((id) => !dropped.has(id));
+    this.recentlyViewed = this.recentlyViewed.filter((id) => !dropped.has(id));
+    this.serverEvicted += dropped.size;
+  }
+
+  /** Server calls this panel let go past the bounds (the background counts the page's in `evicted`). */
+  serverEvicted = 0;
+
+  /** Every response dropped past the bounds: the page's, counted by the background, and the server's, by this panel. */
+  get droppedCount(): number {
+    return this.evicted + this.serverEvicted;
   }
 
   /** Asks for the body of a capture the panel is about to show. */

@@ -371,9 +371,9 @@ export function CaptureList({ store }: { store: PanelStore }) {
       {rowMenu && store.captures.get(rowMenu.captureId) ? (
         <CopyMenu store={store} capture={store.captures.get(rowMenu.captureId) as PanelCapture} at={rowMenu} onClose={() => setRowMenu(undefined)} />
       ) : null}
-      {store.evicted > 0 ? (
+      {store.droppedCount > 0 ? (
         <p class="note" data-testid="evicted-note">
-          {store.evicted} older response{store.evicted === 1 ? ' was' : 's were'} dropped: this tab keeps at most {store.settings.maxCapturesPerTab.toLocaleString('en-US')} responses and{' '}
+          {store.droppedCount} older response{store.droppedCount === 1 ? ' was' : 's were'} dropped: this tab keeps at most {store.settings.maxCapturesPerTab.toLocaleString('en-US')} responses and{' '}
           {store.settings.maxMegabytesPerTab.toLocaleString('en-US')} MB (Settings).
         </p>
       ) : null}

@@ -320,6 +320,14 @@ describe("PanelStore: the app server's calls, from a proxy", () => {
     store.applyMessage({ kind: 'store.cleared', tabId: 1, reason: 'user' });
     assert.equal(store.captures.size, 0);
   });
+
+  it('keeps no more server calls than Settings let a tab keep: the oldest finished go, and are counted', () => {
+    const { store } = storeWith(['a']);
+    store.setSettings({ ...DEFAULT_SETTINGS, maxCapturesPerTab: 2 });
+    for (const [index, id] of ['proxy-1', 'proxy-2', 'proxy-3'].entries()) serverCall(store, id, 2 + index);
+    assert.deepEqual(store.order, ['a', 'proxy-2', 'proxy-3']);
+    assert.equal(store.droppedCount, 1);
+  });
 });
 
 describe('PanelStore: marking calls to compare', () => {
