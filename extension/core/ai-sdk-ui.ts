@@ -238,9 +238,14 @@ function completePartialJson(input: string): string {
   let literalStart = 0;
   let unicodeDigits = 0;
   const top = () => stack[stack.length - 1];
+  /** The scan moves on within the same value. */
+  const swap = (state: JsonScan) => {
+    stack[stack.length - 1] = state;
+  };
+  /** A value begins: where the scan goes once it ends, and the value itself on top. */
   const replaceTop = (after: JsonScan, inner: JsonScan) => {
-    stack.pop();
-    stack.push(after, inner);
+    swap(after);
+    stack.push(inner);
   };
   const valueStart = (char: string, index: number, after: JsonScan) => {
     if (char === '"') {
@@ -265,8 +270,7 @@ function completePartialJson(input: string): string {
   };
   const afterObjectValue = (char: string, index: number) => {
     if (char === ',') {
-      stack.pop();
-      stack.push('object-after-comma');
+      swap('object-after-comma');
     } else if (char === '}') {
       lastValidIndex = index;
       stack.pop();
@@ -274,8 +278,7 @@ function completePartialJson(input: string): string {
   };
   const afterArrayValue = (char: string, index: number) => {
     if (char === ',') {
-      stack.pop();
-      stack.push('array-after-comma');
+      swap('array-after-comma');
     } else if (char === ']') {
       lastValidIndex = index;
       stack.pop();
@@ -289,8 +292,7 @@ function completePartialJson(input: string): string {
         break;
       case 'object-start':
         if (char === '"') {
-          stack.pop();
-          stack.push('object-key');
+          swap('object-key');
         } else if (char === '}') {
           lastValidIndex = index;
           stack.pop();
@@ -298,20 +300,17 @@ function completePartialJson(input: string): string {
         break;
       case 'object-after-comma':
         if (char === '"') {
-          stack.pop();
-          stack.push('object-key');
+          swap('object-key');
         }
         break;
       case 'object-key':
         if (char === '"') {
-          stack.pop();
-          stack.push('object-after-key');
+          swap('object-after-key');
         }
         break;
       case 'object-after-key':
         if (char === ':') {
-          stack.pop();
-          stack.push('object-before-value');
+          swap('object-before-value');
         }
         break;
       case 'object-before-value':
@@ -340,8 +339,7 @@ function completePartialJson(input: string): string {
         break;
       case 'array-after-value':
         if (char === ',') {
-          stack.pop();
-          stack.push('array-after-comma');
+          swap('array-after-comma');
         } else if (char === ']') {
           lastValidIndex = index;
           stack.pop();

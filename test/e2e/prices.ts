@@ -8,18 +8,13 @@ import { formatUsd, readResponsesBody, responseCost, withPriceOverrides, parsePr
 import { priceTable } from '../../extension/prices/price-table.ts';
 import { readFixture } from '../helpers/streams.ts';
 import type { PanelDocument } from './chromium-devtools.ts';
-import { finalCostText } from './recordings.ts';
+import { finalCostText, saveSettingText } from './recordings.ts';
 
 const NAME = 'seed__hello-gpt-4.1-nano';
 const OVERRIDES = 'gpt-4.1-nano 1.5 0.25 6';
 
-async function saveOverrides(panel: PanelDocument, text: string): Promise<void> {
-  await panel.click('[data-testid=settings]');
-  await panel.waitFor('document.querySelector("[data-testid=price-overrides]") !== null');
-  await panel.evaluate(`(() => {
-    document.querySelector('[data-testid=price-overrides]').value = ${JSON.stringify(text)};
-    document.querySelector('[data-testid=settings-save]').click();
-  })()`);
+function saveOverrides(panel: PanelDocument, text: string): Promise<void> {
+  return saveSettingText(panel, 'price-overrides', text);
 }
 
 export async function expectPriceOverrides(panel: PanelDocument, streamRecording: (name: string) => Promise<void>, reopen: () => Promise<void>): Promise<void> {

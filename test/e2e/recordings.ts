@@ -78,3 +78,13 @@ export async function expectFinal(panel: PanelDocument, name: string): Promise<v
   await panel.waitFor(`document.querySelector("[data-testid=summary-output]")?.textContent === "${usage.output}"`);
   await panel.waitFor(`document.querySelector("[data-testid=summary-cost]")?.textContent === ${JSON.stringify(finalCostText(name))}`);
 }
+
+/** Opens Settings, puts `text` in the field of that test id, and saves, as a user would. */
+export async function saveSettingText(panel: Pick<PanelDocument, 'click' | 'evaluate' | 'waitFor'>, testId: string, text: string): Promise<void> {
+  await panel.click('[data-testid=settings]');
+  await panel.waitFor(`document.querySelector("[data-testid=${testId}]") !== null`);
+  await panel.evaluate(`(() => {
+    document.querySelector("[data-testid=${testId}]").value = ${JSON.stringify(text)};
+    document.querySelector("[data-testid=settings-save]").click();
+  })()`);
+}

@@ -11,19 +11,14 @@ import type { ReplayServer } from '../server/replay-server.ts';
 import { ProxyProcess } from '../helpers/proxy-process.ts';
 import { readFixture } from '../helpers/streams.ts';
 import type { PanelDocument } from './chromium-devtools.ts';
-import { ROW_COUNT } from './recordings.ts';
+import { ROW_COUNT, saveSettingText } from './recordings.ts';
 
 const SERVER_RECORDING = 'fantasy__text-gpt-4o';
 const PAGE_RECORDING = 'seed__hello-gpt-4.1-nano';
 export const PROXY_STATE = 'document.querySelector("[data-testid=proxy-status]")?.dataset.state';
 
-export async function setProxyAddresses(panel: PanelDocument, text: string): Promise<void> {
-  await panel.click('[data-testid=settings]');
-  await panel.waitFor('document.querySelector("[data-testid=proxy-addresses]") !== null');
-  await panel.evaluate(`(() => {
-    document.querySelector('[data-testid=proxy-addresses]').value = ${JSON.stringify(text)};
-    document.querySelector('[data-testid=settings-save]').click();
-  })()`);
+export function setProxyAddresses(panel: PanelDocument, text: string): Promise<void> {
+  return saveSettingText(panel, 'proxy-addresses', text);
 }
 
 export function finalText(recording: string): string {

@@ -3,21 +3,25 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JsonObject, ResponseObject } from '../../extension/core/index.ts';
 
-export const FIXTURE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'responses-streams');
-
-export function fixtureNames(): string[] {
-  return readdirSync(FIXTURE_DIR)
-    .filter((name) => name.endsWith('.sse'))
-    .sort();
+/** A folder of recordings under test/fixtures: its path, its recordings' names in order, and their text or bytes. */
+export function fixtureFolder(folder: string): { dir: string; names: () => string[]; read: (name: string) => string; bytes: (name: string) => Uint8Array } {
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', folder);
+  return {
+    dir,
+    names: () =>
+      readdirSync(dir)
+        .filter((name) => name.endsWith('.sse'))
+        .sort(),
+    read: (name) => readFileSync(join(dir, name), 'utf8'),
+    bytes: (name) => new Uint8Array(readFileSync(join(dir, name))),
+  };
 }
 
-export function readFixture(name: string): string {
-  return readFileSync(join(FIXTURE_DIR, name), 'utf8');
-}
-
-export function readFixtureBytes(name: string): Uint8Array {
-  return new Uint8Array(readFileSync(join(FIXTURE_DIR, name)));
-}
+const responsesStreams = fixtureFolder('responses-streams');
+export const FIXTURE_DIR = responsesStreams.dir;
+export const fixtureNames = responsesStreams.names;
+export const readFixture = responsesStreams.read;
+export const readFixtureBytes = responsesStreams.bytes;
 
 /** The raw frames of an LF-framed recording (blank-line separated), comments included. */
 export function splitFrames(text: string): string[] {

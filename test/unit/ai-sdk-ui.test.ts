@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DefaultChatTransport, parsePartialJson, readUIMessageStream, type UIMessage } from 'ai';
 import { createAiSdkUiTranslator } from '../../extension/core/ai-sdk-ui.ts';
@@ -14,12 +13,11 @@ import {
   type OutputItem,
   type ResponseRecord,
 } from '../../extension/core/index.ts';
-import { randomChunks, seededRandom } from '../helpers/streams.ts';
+import { fixtureFolder, randomChunks, seededRandom } from '../helpers/streams.ts';
 
-const FIXTURE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'ai-sdk-ui-streams');
-const fixtures = readdirSync(FIXTURE_DIR)
-  .filter((name) => name.endsWith('.sse'))
-  .sort();
+const folder = fixtureFolder('ai-sdk-ui-streams');
+const FIXTURE_DIR = folder.dir;
+const fixtures = folder.names();
 const encoder = new TextEncoder();
 
 const CHAT_URL = 'https://app.example/api/chat';
@@ -27,9 +25,7 @@ const UI_STREAM_HEADERS = { 'content-type': 'text/event-stream', 'x-vercel-ai-ui
 /** What `readUIMessageStream` starts from, and so what it has shown of a stream that never wrote. */
 const EMPTY_MESSAGE = { id: '', metadata: undefined, role: 'assistant', parts: [] };
 
-function readFixture(name: string): string {
-  return readFileSync(join(FIXTURE_DIR, name), 'utf8');
-}
+const readFixture = folder.read;
 
 /** A UI message stream as the SDK writes one: a frame per chunk, `data: [DONE]` at the end unless the stream was cut. */
 function sse(chunks: unknown[], { done = true }: { done?: boolean } = {}): string {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import { partialParse as sdkPartialParse } from '@anthropic-ai/sdk/_vendor/partial-json-parser/parser';
@@ -16,17 +15,14 @@ import {
   type ResponseRecord,
   type UsageSummary,
 } from '../../extension/core/index.ts';
-import { randomChunks, seededRandom } from '../helpers/streams.ts';
+import { fixtureFolder, randomChunks, seededRandom } from '../helpers/streams.ts';
 
-const FIXTURE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'anthropic-messages-streams');
-const fixtures = readdirSync(FIXTURE_DIR)
-  .filter((name) => name.endsWith('.sse'))
-  .sort();
+const folder = fixtureFolder('anthropic-messages-streams');
+const FIXTURE_DIR = folder.dir;
+const fixtures = folder.names();
 const encoder = new TextEncoder();
 
-function readFixture(name: string): string {
-  return readFileSync(join(FIXTURE_DIR, name), 'utf8');
-}
+const readFixture = folder.read;
 
 /** The frames of an LF-framed recording, each with its blank line. */
 function framesOf(text: string): string[] {

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import {
   readResponsesBody,
@@ -15,19 +14,12 @@ import {
 } from '../../extension/core/index.ts';
 import { createChatCompletionsTranslator } from '../../extension/core/chat-completions.ts';
 import { translatorFor } from '../../extension/core/translators.ts';
-import { randomChunks, seededRandom } from '../helpers/streams.ts';
+import { fixtureFolder, randomChunks, seededRandom } from '../helpers/streams.ts';
 
-const FIXTURE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'chat-completions-streams');
-
-function fixtureNames(): string[] {
-  return readdirSync(FIXTURE_DIR)
-    .filter((name) => name.endsWith('.sse'))
-    .sort();
-}
-
-function readFixtureBytes(name: string): Uint8Array {
-  return new Uint8Array(readFileSync(join(FIXTURE_DIR, name)));
-}
+const folder = fixtureFolder('chat-completions-streams');
+const FIXTURE_DIR = folder.dir;
+const fixtureNames = folder.names;
+const readFixtureBytes = folder.bytes;
 
 /** The JSON of every `data:` frame of a recording, in order (`[DONE]` and comments left out). */
 function chunksOf(text: string): JsonObject[] {

@@ -266,22 +266,33 @@ export async function webSocketSession(recordings: string[]): Promise<SocketSess
 
 // ── the demo: one button per recording ───────────────────────────────────
 
+/** A demo button: while `run` works the output says `busy`, then shows what it returned. */
+function demoButton(into: HTMLElement | null, output: HTMLElement, label: string, title: string, busy: string, run: () => Promise<string>): void {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = label;
+  button.title = title;
+  button.addEventListener('click', async () => {
+    output.textContent = busy;
+    output.textContent = await run();
+  });
+  into?.append(button);
+}
+
+/** What a stream read by a client shows: its text, or its error and what came before it. */
+function shownText(result: { error?: string; outputText: string }): string {
+  return result.error ? `${result.error}\n\n${result.outputText}` : result.outputText || '(no text output: see the panel)';
+}
+
 async function setUpDemo(): Promise<void> {
   const list = document.getElementById('recordings');
   const output = document.getElementById('output');
   if (!list || !output) return;
   const recordings = (await (await fetch('/recordings.json')).json()) as Array<{ name: string; label: string; request: Record<string, unknown> }>;
   for (const recording of recordings) {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.textContent = recording.label;
-    button.title = recording.name;
-    button.addEventListener('click', async () => {
-      output.textContent = `Streaming ${recording.name}…`;
-      const result = await streamWithOpenAI({ route: `${recording.name}/pace/25`, extraBody: recording.request });
-      output.textContent = result.error ? `${result.error}\n\n${result.outputText}` : result.outputText || '(no text output: see the panel)';
-    });
-    list.append(button);
+    demoButton(list, output, recording.label, recording.name, `Streaming ${recording.name}…`, async () =>
+      shownText(await streamWithOpenAI({ route: `${recording.name}/pace/25`, extraBody: recording.request })),
+    );
   }
   const others = document.getElementById('other-apis');
   const readers: Array<{ label: string; route: string; read: (route: string) => Promise<OtherStreamResult> }> = [
@@ -291,47 +302,27 @@ async function setUpDemo(): Promise<void> {
     { label: 'Anthropic Messages, web search with citations', route: 'pydantic-ai__web-search-server-tool-citations-claude-sonnet-4', read: streamWithAnthropic },
     { label: 'AI SDK UI stream (as useChat reads it)', route: 'vercel-ai__reasoning-multi-part-with-metadata-mock-model', read: readAiSdkUiStream },
   ];
-  const socketButton = document.createElement('button');
-  socketButton.type = 'button';
-  socketButton.textContent = 'Responses over a WebSocket (warm-up, then two chained turns)';
-  socketButton.addEventListener('click', async () => {
-    output.textContent = 'Holding a WebSocket session…';
+  demoButton(others, output, 'Responses over a WebSocket (warm-up, then two chained turns)', '', 'Holding a WebSocket session…', async () => {
     const result = await webSocketSession(['seed__hello-gpt-4.1-nano', 'fantasy__text-gpt-4o']);
-    output.textContent = result.error ?? result.responses.map((response) => response.text || `(${response.status}, no text)`).join('\n\n');
+    return result.error ?? result.responses.map((response) => response.text || `(${response.status}, no text)`).join('\n\n');
   });
-  others?.append(socketButton);
   let agentRuns = 0;
-  const agentButton = document.createElement('button');
-  agentButton.type = 'button';
-  agentButton.textContent = 'Agent run with two tools (OpenAI Agents SDK)';
-  agentButton.addEventListener('click', async () => {
-    output.textContent = 'Running the agent…';
+  demoButton(others, output, 'Agent run with two tools (OpenAI Agents SDK)', '', 'Running the agent…', async () => {
     const result = await runAgent({ route: `fantasy__parallel-function-calls-gpt-4o,fantasy__tool-results-answer-gpt-4o/run/demo-${++agentRuns}/pace/25`, stream: true });
-    output.textContent = result.error ?? `${result.toolRuns.join('\n')}\n\n${result.finalOutput ?? ''}`;
+    return result.error ?? `${result.toolRuns.join('\n')}\n\n${result.finalOutput ?? ''}`;
   });
-  others?.append(agentButton);
-  const serverButton = document.createElement('button');
-  serverButton.type = 'button';
-  serverButton.textContent = "Your server's call (through responses-devtools proxy)";
-  serverButton.title = 'The demo app’s server calls the API from Node; the panel hears of it from the proxy';
-  serverButton.addEventListener('click', async () => {
-    output.textContent = 'Asking the server…';
-    const response = await fetch('/app/server-call', { method: 'POST' });
-    output.textContent = response.ok ? await response.text() : `The demo server has no proxy running (${response.status}).`;
-  });
-  others?.append(serverButton);
-  for (const reader of readers) {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.textContent = reader.label;
-    button.title = reader.route;
-    button.addEventListener('click', async () => {
-      output.textContent = `Streaming ${reader.route}…`;
-      const result = await reader.read(`${reader.route}/pace/25`);
-      output.textContent = result.error ? `${result.error}\n\n${result.outputText}` : result.outputText || '(no text output: see the panel)';
-    });
-    others?.append(button);
-  }
+  demoButton(
+    others,
+    output,
+    "Your server's call (through responses-devtools proxy)",
+    'The demo app’s server calls the API from Node; the panel hears of it from the proxy',
+    'Asking the server…',
+    async () => {
+      const response = await fetch('/app/server-call', { method: 'POST' });
+      return response.ok ? await response.text() : `The demo server has no proxy running (${response.status}).`;
+    },
+  );
+  for (const reader of readers) demoButton(others, output, reader.label, reader.route, `Streaming ${reader.route}…`, async () => shownText(await reader.read(`${reader.route}/pace/25`)));
 }
 
 declare global {
